@@ -1,0 +1,46 @@
+# confman: `make run` serves the demo conference, `make test` runs the whole suite.
+# Both bootstrap .venv from python3 alone and re-use it while the lock file is unchanged.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint bench lock clean install
+
+install: $(STAMP)
+
+$(STAMP): requirements/dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input \
+		--require-hashes -r requirements/dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py prepare_demo --url http://$(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn confman.asgi:application --host $(HOST) --port $(PORT) \
+		--no-access-log --lifespan off
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python bench/seed_scale.py
+	$(BIN)/python bench/pages.py
+
+# Re-pin every dependency from pyproject.toml (needs the registry).
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
+		-o requirements/main.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev \
+		-o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

@@ -1,0 +1,109 @@
+"""What `make run` does before serving: migrate, load the demo conference into an empty
+database, make sure the demo logins exist, and print where to go."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from events.demo import seed_demo_event
+from events.demo_data import DEMO_SLUG
+from events.models import Event, TeamMember
+from events.services import team_member_set
+
+ORGANISER_PERMISSIONS = {
+    "event": ["view", "add", "change", "delete"],
+    "room": ["view", "add", "change", "delete"],
+    "track": ["view", "add", "change", "delete"],
+    "eventorganization": ["view", "add", "change", "delete"],
+    "teammember": ["view", "add", "change", "delete"],
+    "organization": ["view", "add", "change"],
+    "venue": ["view", "add", "change"],
+    "apitoken": ["view", "add", "change"],
+}
+DEMO_USERS = [
+    # username, full name, superuser, role on the demo event
+    ("organiser", "Demo Organiser", False, TeamMember.Role.OWNER),
+    ("checkin", "Demo Check-in Desk", False, TeamMember.Role.CHECKIN),
+    ("admin", "Demo Administrator", True, None),
+]
+
+
+def organisers_group() -> Group:
+    group, _ = Group.objects.get_or_create(name="Organisers")
+    wanted = [
+        f"{action}_{model}"
+        for model, actions in ORGANISER_PERMISSIONS.items()
+        for action in actions
+    ]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="events", codename__in=wanted)
+    )
+    return group
+
+
+def demo_password() -> str:
+    path = settings.VAR_DIR / "demo-password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(9))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Command(BaseCommand):
+    help = "Migrate, seed the demo conference if the database is empty, ensure demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000")
+
+    def handle(self, *args, url, **options):
+        call_command("migrate", verbosity=0, interactive=False)
+        if not Event.objects.exists():
+            seed_demo_event()
+        password = demo_password()
+        with transaction.atomic():
+            group = organisers_group()
+            event = Event.objects.filter(slug=DEMO_SLUG).first()
+            for username, full_name, superuser, role in DEMO_USERS:
+                user, created = get_user_model().objects.get_or_create(
+                    username=username,
+                    defaults={
+                        "first_name": full_name.split()[0],
+                        "last_name": " ".join(full_name.split()[1:]),
+                        "email": f"{username}@example.org",
+                    },
+                )
+                if created or not user.check_password(password):
+                    user.set_password(password)
+                user.is_staff = role != TeamMember.Role.CHECKIN
+                user.is_superuser = superuser
+                user.is_active = True
+                user.save()
+                if role == TeamMember.Role.OWNER:
+                    user.groups.add(group)
+                if role and event:
+                    team_member_set(event=event, by=None, user=user, role=role)
+        self._banner(url.rstrip("/"), password, event)
+
+    def _banner(self, url: str, password: str, event: Event | None) -> None:
+        line = "─" * 72
+        out = self.stdout.write
+        out(line)
+        out(self.style.SUCCESS(f"confman is starting on {url}/"))
+        out(f"  Events          {url}/")
+        if event:
+            out(f"  Demo event      {url}{event.get_absolute_url()}")
+        out(f"  Back office     {url}/admin/")
+        out(f"  API docs        {url}/api/docs")
+        out(f"  OpenAPI schema  {url}/api/openapi.json")
+        out(f"  Health          {url}/healthz")
+        out("Demo logins (password kept in var/demo-password):")
+        out(f"  organiser / {password}   owner of the demo event, back office and API")
+        out(f"  checkin   / {password}   check-in staff of the demo event")
+        out(f"  admin     / {password}   superuser")
+        out("API token for the organiser: .venv/bin/python manage.py create_api_token organiser")
+        out(line)

@@ -1,0 +1,125 @@
+"""May this user do X on this event? Every view, API operation and admin page asks here.
+
+Roles are per event (TeamMember). Superusers may do everything; anyone may view a published or
+archived event; the team sees its drafts."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
+
+from confman.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from events.models import Event, TeamMember
+
+
+class Action(StrEnum):
+    VIEW = "event.view"
+    VIEW_DRAFT = "event.view_draft"
+    CHANGE = "event.change"
+    DELETE = "event.delete"
+    MANAGE_TEAM = "event.manage_team"
+    MANAGE_AGENDA = "agenda.manage"
+    MANAGE_REGISTRATIONS = "registrations.manage"
+    VIEW_REGISTRATIONS = "registrations.view"
+    CHECK_IN = "checkin.perform"
+
+
+Role = TeamMember.Role
+
+_ORGANISER = {
+    Action.VIEW,
+    Action.VIEW_DRAFT,
+    Action.CHANGE,
+    Action.MANAGE_AGENDA,
+    Action.MANAGE_REGISTRATIONS,
+    Action.VIEW_REGISTRATIONS,
+    Action.CHECK_IN,
+}
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.OWNER: frozenset(_ORGANISER | {Action.DELETE, Action.MANAGE_TEAM}),
+    Role.ORGANISER: frozenset(_ORGANISER),
+    Role.CHECKIN: frozenset(
+        {Action.VIEW, Action.VIEW_DRAFT, Action.VIEW_REGISTRATIONS, Action.CHECK_IN}
+    ),
+}
+
+
+def _roles(user: User | AnonymousUser) -> dict[int, str]:
+    """The user's role per event id, read once per user object (i.e. once per request)."""
+    cached = getattr(user, "_confman_event_roles", None)
+    if cached is None:
+        cached = dict(TeamMember.objects.filter(user=user).values_list("event_id", "role"))
+        user._confman_event_roles = cached
+    return cached
+
+
+def event_role(user: User | AnonymousUser | None, event: Event) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    return _roles(user).get(event.pk)
+
+
+def has_event_permission(user: User | AnonymousUser | None, event: Event, action: Action) -> bool:
+    if action == Action.VIEW and event.is_public:
+        return True
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    role = event_role(user, event)
+    return role is not None and action in ROLE_ACTIONS[role]
+
+
+def require_event_permission(
+    user: User | AnonymousUser | None, event: Event, action: Action
+) -> None:
+    """Raise a 401 for anonymous users and a 403 naming the missing role otherwise. An event the
+    user may not even see is reported as not found, so drafts do not leak their existence."""
+    if has_event_permission(user, event, action):
+        return
+    if not has_event_permission(user, event, Action.VIEW):
+        if user is None or not user.is_authenticated:
+            raise NotFound(f"There is no event “{event.slug}”.")
+        raise NotFound(f"There is no event “{event.slug}” that you can see.")
+    if user is None or not user.is_authenticated:
+        raise NotAuthenticated(
+            "Sign in, or send an organiser API token as “Authorization: Bearer <token>”."
+        )
+    needed = sorted(
+        str(Role(role).label) for role, actions in ROLE_ACTIONS.items() if action in actions
+    )
+    raise PermissionDenied(
+        f"You may not do this on “{event.slug}”: it needs one of these roles on the event's "
+        f"team: {', '.join(needed)}. Ask the event's owner to add you.",
+        details={"action": str(action), "your_role": event_role(user, event)},
+    )
+
+
+def can_create_events(user: User | AnonymousUser | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.has_perm("events.add_event"))
+    )
+
+
+def events_for(user: User | AnonymousUser | None, action: Action):
+    """The events on which the user may do `action`, as a queryset (for lists and the admin)."""
+    if action == Action.VIEW:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return Event.objects.public()
+        if user.is_superuser:
+            return Event.objects.all()
+        return Event.objects.filter(
+            Q(status__in=Event.PUBLIC_STATUSES)
+            | Q(pk__in=TeamMember.objects.filter(user=user).values("event_id"))
+        )
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Event.objects.none()
+    if user.is_superuser:
+        return Event.objects.all()
+    roles = [role for role, actions in ROLE_ACTIONS.items() if action in actions]
+    return Event.objects.filter(
+        pk__in=TeamMember.objects.filter(user=user, role__in=roles).values("event_id")
+    )

@@ -1,0 +1,282 @@
+"""The API's shapes. The live channel sends these same Out schemas."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from django.conf import settings
+from django.conf.locale import LANG_INFO
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django_countries import countries
+from ninja import Field, Schema
+from pydantic import HttpUrl, field_validator, model_validator
+
+from events.models import Event, EventOrganization, Organization, TeamMember
+from events.timezones import TIME_ZONES
+
+EventFormat = Literal["in_person", "online", "hybrid"]
+EventStatus = Literal["draft", "published", "archived"]
+OrganizationKind = Literal["university", "government", "un_agency", "ngo", "enterprise", "other"]
+OrganizationRole = Literal["organiser", "co_host", "partner", "sponsor"]
+RoomKind = Literal["physical", "virtual"]
+
+SLUG_PATTERN = r"^[a-z][a-z0-9-]*[a-z0-9]$"
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
+def _check_time_zone(value: str | None) -> str | None:
+    if value is not None and value not in TIME_ZONES:
+        raise ValueError(
+            f"“{value}” is not an IANA time zone; use a name such as Asia/Shanghai, "
+            "Europe/Paris or America/New_York"
+        )
+    return value
+
+
+def _check_languages(value: list[str] | None) -> list[str] | None:
+    if value is None:
+        return value
+    unknown = [code for code in value if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
+    if unknown:
+        raise ValueError(
+            f"unknown language code(s) {', '.join(unknown)}; use codes such as en, zh-hans, ru"
+        )
+    return value
+
+
+def _check_email(value: str | None) -> str | None:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError(f"“{value}” is not an e-mail address") from None
+    return value
+
+
+def _check_country(value: str | None) -> str | None:
+    if value is None:
+        return value
+    if value.upper() not in dict(countries):
+        raise ValueError(f"“{value}” is not an ISO 3166 country code; use e.g. CN, KE, RS")
+    return value.upper()
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    acronym: str
+    country: str
+    country_name: str
+    kind: OrganizationKind
+    website: str
+
+    @staticmethod
+    def resolve_country(obj: Organization) -> str:
+        return obj.country.code
+
+    @staticmethod
+    def resolve_country_name(obj: Organization) -> str:
+        return str(obj.country.name)
+
+
+class OrganizationIn(Schema):
+    name: str = Field(min_length=2, max_length=200)
+    acronym: str = Field("", max_length=40)
+    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. CN")
+    kind: OrganizationKind = "other"
+    website: HttpUrl | Literal[""] = ""
+
+    _country = field_validator("country")(_check_country)
+
+
+class EventOrganizationOut(Schema):
+    id: int
+    role: OrganizationRole
+    order: int
+    organization: OrganizationOut
+
+
+class EventOrganizationIn(Schema):
+    organization_id: int
+    role: OrganizationRole
+    order: int = Field(0, ge=0)
+
+
+class VenueOut(Schema):
+    name: str
+    address: str
+    city: str
+    country: str
+    country_name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+    @staticmethod
+    def resolve_country(obj) -> str:
+        return obj.country.code
+
+    @staticmethod
+    def resolve_country_name(obj) -> str:
+        return str(obj.country.name)
+
+
+class RoomOut(Schema):
+    id: int
+    name: str
+    kind: RoomKind
+    capacity: int | None
+    floor: str
+    description: str
+    order: int
+
+
+class RoomIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    kind: RoomKind = "physical"
+    capacity: int | None = Field(None, ge=1)
+    floor: str = Field("", max_length=40)
+    description: str = Field("", max_length=300)
+    order: int = Field(0, ge=0)
+
+
+class RoomPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    kind: RoomKind | None = None
+    capacity: int | None = Field(None, ge=1)
+    floor: str | None = Field(None, max_length=40)
+    description: str | None = Field(None, max_length=300)
+    order: int | None = Field(None, ge=0)
+
+
+class TrackOut(Schema):
+    id: int
+    name: str
+    colour: str
+    description: str
+    order: int
+
+
+class TrackIn(Schema):
+    name: str = Field(min_length=1, max_length=120)
+    colour: str = Field("#1f6feb", pattern=COLOUR_PATTERN)
+    description: str = ""
+    order: int = Field(0, ge=0)
+
+
+class TrackPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    colour: str | None = Field(None, pattern=COLOUR_PATTERN)
+    description: str | None = None
+    order: int | None = Field(None, ge=0)
+
+
+class EventSummaryOut(Schema):
+    slug: str
+    title: str
+    acronym: str
+    timezone: str
+    utc_offset: str = Field(description="The zone's offset on the first day, e.g. UTC+08:00")
+    start_date: date
+    end_date: date
+    format: EventFormat
+    status: EventStatus
+    city: str | None
+    country: str | None
+    url: str
+
+    @staticmethod
+    def resolve_city(obj: Event) -> str | None:
+        return obj.venue.city if obj.venue else None
+
+    @staticmethod
+    def resolve_country(obj: Event) -> str | None:
+        return obj.venue.country.code if obj.venue else None
+
+    @staticmethod
+    def resolve_url(obj: Event) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
+
+
+class EventOut(EventSummaryOut):
+    description: str
+    languages: list[str]
+    website: str
+    contact_email: str
+    venue: VenueOut | None
+    organizations: list[EventOrganizationOut]
+
+    @staticmethod
+    def resolve_organizations(obj: Event) -> list[EventOrganization]:
+        return list(obj.event_organizations.all())
+
+
+class EventIn(Schema):
+    slug: str = Field(min_length=2, max_length=60, pattern=SLUG_PATTERN)
+    title: str = Field(min_length=2, max_length=300)
+    acronym: str = Field("", max_length=40)
+    description: str = ""
+    timezone: str = Field(description="IANA time zone, e.g. Asia/Shanghai")
+    start_date: date
+    end_date: date
+    format: EventFormat = "hybrid"
+    status: EventStatus = "draft"
+    venue_id: int | None = None
+    languages: list[str] = []
+    website: HttpUrl | Literal[""] = ""
+    contact_email: str = Field("", max_length=254)
+
+    _timezone = field_validator("timezone")(_check_time_zone)
+    _languages = field_validator("languages")(_check_languages)
+    _contact_email = field_validator("contact_email")(_check_email)
+
+    @field_validator("end_date")
+    @classmethod
+    def _end_not_before_start(cls, value: date, info) -> date:
+        start = info.data.get("start_date")
+        if start is not None and value < start:
+            raise ValueError(f"the last day ({value}) is before the first day ({start})")
+        return value
+
+
+class EventPatch(Schema):
+    slug: str | None = Field(None, min_length=2, max_length=60, pattern=SLUG_PATTERN)
+    title: str | None = Field(None, min_length=2, max_length=300)
+    acronym: str | None = Field(None, max_length=40)
+    description: str | None = None
+    timezone: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    format: EventFormat | None = None
+    status: EventStatus | None = None
+    venue_id: int | None = None
+    languages: list[str] | None = None
+    website: HttpUrl | Literal[""] | None = None
+    contact_email: str | None = Field(None, max_length=254)
+
+    _timezone = field_validator("timezone")(_check_time_zone)
+    _languages = field_validator("languages")(_check_languages)
+    _contact_email = field_validator("contact_email")(_check_email)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date: the last day is before the first day")
+        return self
+
+
+class TeamRoleOut(Schema):
+    event: str
+    role: Literal["owner", "organiser", "checkin"]
+
+    @staticmethod
+    def resolve_event(obj: TeamMember) -> str:
+        return obj.event.slug
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    is_superuser: bool
+    can_create_events: bool
+    events: list[TeamRoleOut]

@@ -1,0 +1,125 @@
+"""Reads shared by the pages, the API and the live channel."""
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.utils.translation import gettext_lazy as _
+
+from confman.exceptions import NotFound
+from events.models import Event, EventOrganization, Organization
+from events.permissions import Action, events_for, require_event_permission
+
+
+def _with_details(events: QuerySet[Event], *, organizations: bool = True) -> QuerySet[Event]:
+    events = events.select_related("venue")
+    if not organizations:
+        return events
+    return events.prefetch_related(
+        Prefetch(
+            "event_organizations",
+            queryset=EventOrganization.objects.select_related("organization").order_by(
+                "order", "organization__name"
+            ),
+        )
+    )
+
+
+def event_list(
+    user: User | AnonymousUser | None, *, when: str = "all", search: str = ""
+) -> list[Event]:
+    """The events this user may see: upcoming and ongoing first (soonest first), then past ones
+    (most recent first). 'Past' is judged in each event's own time zone."""
+    events = events_for(user, Action.VIEW).select_related("venue")
+    if search:
+        events = events.filter(
+            Q(title__icontains=search) | Q(acronym__icontains=search) | Q(slug__icontains=search)
+        )
+    events = list(events.order_by("start_date", "title"))
+    upcoming = [event for event in events if not event.is_over]
+    past = sorted(
+        (event for event in events if event.is_over),
+        key=lambda event: event.start_date,
+        reverse=True,
+    )
+    if when == "upcoming":
+        return upcoming
+    if when == "past":
+        return past
+    return upcoming + past
+
+
+def event_get(
+    slug: str,
+    user: User | AnonymousUser | None,
+    action: Action = Action.VIEW,
+    *,
+    organizations: bool = True,
+) -> Event:
+    """The event with its venue (and organisations, unless told not to), or a 404 (also for
+    drafts the user may not see), or a 401/403 when the user may see it but not do `action`."""
+    event = _with_details(Event.objects.filter(slug=slug), organizations=organizations).first()
+    if event is None:
+        raise NotFound(
+            f"There is no event “{slug}”. Check the address; the list of events is at /."
+        )
+    require_event_permission(user, event, action)
+    return event
+
+
+ROLE_HEADINGS = {
+    EventOrganization.Role.ORGANISER: _("Organisers"),
+    EventOrganization.Role.CO_HOST: _("Co-hosts"),
+    EventOrganization.Role.PARTNER: _("Partners"),
+    EventOrganization.Role.SPONSOR: _("Sponsors"),
+}
+
+
+def event_organizations_preview(event: Event, *, limit: int) -> list[dict]:
+    """Per role (organisers first): its plural heading, its first `limit` organisations and how
+    many there are in all. A global conference has thousands of partners; its home page shows a
+    few and links to the full list. Queries: one for the counts, one per role present."""
+    counts = dict(
+        EventOrganization.objects.filter(event=event)
+        .values_list("role")
+        .annotate(total=Count("pk"))
+        .values_list("role", "total")
+    )
+    groups = []
+    for role, heading in ROLE_HEADINGS.items():
+        if not counts.get(role):
+            continue
+        links = (
+            EventOrganization.objects.filter(event=event, role=role)
+            .select_related("organization")
+            .order_by("order", "organization__name")[:limit]
+        )
+        groups.append(
+            {"role": role, "heading": heading, "links": list(links), "total": counts[role]}
+        )
+    return groups
+
+
+def event_organizations(event: Event) -> QuerySet[EventOrganization]:
+    """All of the event's organisations, organisers first, for the paginated full list."""
+    order = Case(*[When(role=role, then=index) for index, role in enumerate(ROLE_HEADINGS)])
+    return (
+        EventOrganization.objects.filter(event=event)
+        .select_related("organization")
+        .order_by(order, "order", "organization__name")
+    )
+
+
+def organization_search(*, search: str = "", country: str = "") -> QuerySet[Organization]:
+    organizations = Organization.objects.all()
+    if search:
+        organizations = organizations.filter(
+            Q(name__icontains=search) | Q(acronym__icontains=search)
+        )
+    if country:
+        organizations = organizations.filter(country=country.upper())
+    return organizations.order_by("name")
+
+
+def event_with_venue(**lookup) -> Event | None:
+    """The event with what its summary schema needs, read without permission checks (the
+    caller decides who receives it)."""
+    return _with_details(Event.objects.filter(**lookup), organizations=False).first()

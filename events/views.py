@@ -1,0 +1,58 @@
+from itertools import groupby
+from operator import attrgetter
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from events import selectors
+from events.permissions import Action, has_event_permission
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = selectors.event_list(request.user)
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "upcoming": [event for event in events if not event.is_over],
+            "past": [event for event in events if event.is_over],
+        },
+    )
+
+
+ORGANISATIONS_PREVIEW = 24
+ORGANISATIONS_PER_PAGE = 120
+
+
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get(slug, request.user, organizations=False)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "organization_groups": selectors.event_organizations_preview(
+                event, limit=ORGANISATIONS_PREVIEW
+            ),
+            "rooms": event.rooms.all(),
+            "tracks": event.tracks.all(),
+            "can_change": has_event_permission(request.user, event, Action.CHANGE),
+        },
+    )
+
+
+def event_organizations(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_get(slug, request.user, organizations=False)
+    page = Paginator(selectors.event_organizations(event), ORGANISATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    groups = [
+        {"heading": selectors.ROLE_HEADINGS[role], "links": list(links)}
+        for role, links in groupby(page.object_list, key=attrgetter("role"))
+    ]
+    return render(
+        request,
+        "events/event_organizations.html",
+        {"event": event, "page": page, "groups": groups},
+    )

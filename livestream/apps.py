@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class LivestreamConfig(AppConfig):
+    name = "livestream"
+    verbose_name = "Live"
+
+    def ready(self):
+        from events.signals import event_changed
+        from livestream.broadcast import on_event_changed
+
+        event_changed.connect(on_event_changed, dispatch_uid="livestream.event_changed")

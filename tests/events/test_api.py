@@ -1,0 +1,535 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from openapi_spec_validator import validate
+
+from events.models import ApiToken, Event, Room, TeamMember
+from events.services import api_token_revoke
+from tests.factories import EventFactory, EventOrganizationFactory, RoomFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW_EVENT = {
+    "slug": "iioe-2027",
+    "title": "Annual Partnership and IIOE Meeting",
+    "timezone": "Asia/Shanghai",
+    "start_date": "2027-01-12",
+    "end_date": "2027-01-12",
+    "format": "hybrid",
+    "languages": ["en", "zh-hans"],
+}
+
+
+def test_openapi_schema_is_valid_openapi_3(client):
+    response = client.get("/api/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/events" in schema["paths"]
+    assert (
+        "BearerAuth" in str(schema["components"]["securitySchemes"])
+        or schema["components"]["securitySchemes"]
+    )
+
+
+def test_api_docs_page_renders(client):
+    response = client.get("/api/docs")
+
+    assert response.status_code == 200
+    assert b"/api/openapi.json" in response.content
+
+
+def test_list_events_shows_published_with_time_zone_and_hides_drafts(client, event, draft_event):
+    response = client.get("/api/events")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert [item["slug"] for item in body["items"]] == ["seminar"]
+    assert body["items"][0]["timezone"] == "Asia/Shanghai"
+    assert body["items"][0]["utc_offset"] == "UTC+08:00"
+
+
+def test_list_events_shows_own_drafts_with_token(client, draft_event, bearer):
+    member = TeamMember.objects.create(
+        event=draft_event, user=UserFactory(), role=TeamMember.Role.ORGANISER
+    )
+
+    response = client.get("/api/events", headers=bearer(member.user))
+
+    assert [item["slug"] for item in response.json()["items"]] == ["draft-meeting"]
+
+
+def test_list_events_orders_upcoming_before_past(client):
+    today = dt.date.today()
+    EventFactory(
+        slug="old",
+        start_date=today - dt.timedelta(days=400),
+        end_date=today - dt.timedelta(days=399),
+    )
+    EventFactory(
+        slug="later",
+        start_date=today + dt.timedelta(days=60),
+        end_date=today + dt.timedelta(days=61),
+    )
+    EventFactory(
+        slug="sooner",
+        start_date=today + dt.timedelta(days=5),
+        end_date=today + dt.timedelta(days=6),
+    )
+    EventFactory(
+        slug="recent",
+        start_date=today - dt.timedelta(days=30),
+        end_date=today - dt.timedelta(days=29),
+    )
+
+    all_events = client.get("/api/events").json()["items"]
+    past = client.get("/api/events?when=past").json()["items"]
+
+    assert [item["slug"] for item in all_events] == ["sooner", "later", "recent", "old"]
+    assert [item["slug"] for item in past] == ["recent", "old"]
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_list_events_query_count_does_not_grow(client, django_assert_num_queries, size):
+    EventFactory.create_batch(size)
+
+    with django_assert_num_queries(1):  # one query, whatever the number of events
+        response = client.get("/api/events")
+
+    assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("organisations", [1, 5])
+def test_get_event_query_count_does_not_grow(
+    client, event, django_assert_num_queries, organisations
+):
+    EventOrganizationFactory.create_batch(organisations, event=event)
+
+    with django_assert_num_queries(2):  # event with venue + organisations
+        response = client.get("/api/events/seminar")
+
+    assert len(response.json()["organizations"]) == organisations
+
+
+def test_get_event_returns_details(client, event):
+    EventOrganizationFactory(
+        event=event,
+        organization__name="Makerere University",
+        organization__country="UG",
+        role="partner",
+    )
+
+    body = client.get("/api/events/seminar").json()
+
+    assert body["title"] == "Asia-Pacific Regional Seminar"
+    assert body["venue"]["city"] == "Shenzhen"
+    assert body["organizations"][0]["organization"]["country"] == "UG"
+    assert body["organizations"][0]["organization"]["country_name"] == "Uganda"
+    assert body["url"].endswith("/events/seminar/")
+
+
+def test_get_unknown_event_is_404_with_message(client):
+    response = client.get("/api/events/nope")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert "nope" in response.json()["detail"]
+
+
+def test_get_draft_event_is_404_for_anonymous(client, draft_event):
+    assert client.get("/api/events/draft-meeting").status_code == 404
+
+
+# --- authentication and permissions --------------------------------------------------------
+
+
+def test_organiser_operation_without_token_is_401(client, event):
+    response = client.patch(
+        "/api/events/seminar", {"title": "New title"}, content_type="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert "Bearer" in response.json()["detail"]
+
+
+def test_create_event_without_token_is_401(client):
+    response = client.post("/api/events", NEW_EVENT, content_type="application/json")
+
+    assert response.status_code == 401
+
+
+def test_bad_token_is_401_even_on_public_reads(client, event):
+    response = client.get("/api/events", headers={"Authorization": "Bearer cm_wrong"})
+
+    assert response.status_code == 401
+    assert "not valid" in response.json()["detail"]
+
+
+def test_revoked_token_is_401(client, event, organiser, token_for):
+    plaintext = token_for(organiser)
+    api_token_revoke(token=ApiToken.objects.get(user=organiser))
+
+    response = client.patch(
+        "/api/events/seminar",
+        {"title": "New title"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {plaintext}"},
+    )
+
+    assert response.status_code == 401
+
+
+def test_expired_token_is_401(client, event, organiser, token_for):
+    plaintext = token_for(organiser)
+    ApiToken.objects.filter(user=organiser).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+    response = client.get("/api/me", headers={"Authorization": f"Bearer {plaintext}"})
+
+    assert response.status_code == 401
+    assert "expired" in response.json()["detail"]
+
+
+def test_token_is_stored_hashed(organiser, token_for):
+    plaintext = token_for(organiser)
+
+    stored = ApiToken.objects.get(user=organiser)
+    assert plaintext not in (stored.token_hash, stored.prefix)
+    assert len(stored.token_hash) == 64
+
+
+def test_good_token_can_change_own_event(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        {"title": "Regional Consultation"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 200
+    assert response.json()["title"] == "Regional Consultation"
+    event.refresh_from_db()
+    assert event.title == "Regional Consultation"
+
+
+def test_other_events_organiser_token_is_403(client, event, bearer):
+    other = EventFactory(slug="other")
+    stranger = TeamMember.objects.create(
+        event=other, user=UserFactory(username="stranger"), role=TeamMember.Role.OWNER
+    ).user
+
+    response = client.patch(
+        "/api/events/seminar",
+        {"title": "Hijacked"},
+        content_type="application/json",
+        headers=bearer(stranger),
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert "Organiser" in response.json()["detail"]
+    event.refresh_from_db()
+    assert event.title == "Asia-Pacific Regional Seminar"
+
+
+def test_checkin_staff_cannot_change_event(client, event, checkin_staff, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        {"title": "x" * 10},
+        content_type="application/json",
+        headers=bearer(checkin_staff),
+    )
+
+    assert response.status_code == 403
+
+
+def test_session_auth_needs_csrf_for_writes(event, organiser):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(organiser)
+
+    response = browser.patch(
+        "/api/events/seminar", {"title": "Changed"}, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+
+
+def test_session_auth_works_for_writes(client, event, organiser):
+    client.force_login(organiser)
+
+    response = client.patch(
+        "/api/events/seminar", {"acronym": "APRS"}, content_type="application/json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["acronym"] == "APRS"
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"slug": "9lives"}, "slug"),
+        ({"start_date": "2026-13-01"}, "start_date"),
+        ({"languages": ["klingon"]}, "languages"),
+        ({"format": "telepathy"}, "format"),
+        ({"contact_email": "not-an-address"}, "contact_email"),
+        ({"title": ""}, "title"),
+    ],
+)
+def test_malformed_input_is_422_naming_the_field(client, event, organiser, bearer, changes, field):
+    response = client.patch(
+        "/api/events/seminar",
+        changes,
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert [error["field"] for error in body["errors"]] == [field]
+    assert field in body["detail"]
+
+
+def test_end_before_start_is_422_naming_end_date(client, bearer):
+    creator = UserFactory(is_superuser=True)
+
+    response = client.post(
+        "/api/events",
+        {**NEW_EVENT, "end_date": "2027-01-01"},
+        content_type="application/json",
+        headers=bearer(creator),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "end_date"
+
+
+def test_patch_moving_start_after_stored_end_is_422(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        {"start_date": str(event.end_date + dt.timedelta(days=3))},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert "last day" in response.json()["detail"]
+
+
+def test_malformed_json_is_a_4xx(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        "{not json",
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert 400 <= response.status_code < 500
+
+
+def test_unknown_venue_is_422(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        {"venue_id": 999999},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_venue"
+
+
+# --- creating events ----------------------------------------------------------------------
+
+
+def test_create_event_needs_the_add_permission(client, bearer):
+    response = client.post(
+        "/api/events", NEW_EVENT, content_type="application/json", headers=bearer(UserFactory())
+    )
+
+    assert response.status_code == 403
+    assert not Event.objects.exists()
+
+
+def test_create_event_makes_creator_owner(client, bearer):
+    from django.contrib.auth.models import Permission
+
+    creator = UserFactory()
+    creator.user_permissions.add(Permission.objects.get(codename="add_event"))
+
+    response = client.post(
+        "/api/events", NEW_EVENT, content_type="application/json", headers=bearer(creator)
+    )
+
+    assert response.status_code == 201
+    assert response.json()["status"] == "draft"
+    event = Event.objects.get(slug="iioe-2027")
+    assert event.team.get().user == creator
+    assert event.team.get().role == TeamMember.Role.OWNER
+
+
+def test_create_event_with_taken_slug_is_4xx_naming_slug(client, event, bearer):
+    response = client.post(
+        "/api/events",
+        {**NEW_EVENT, "slug": "seminar"},
+        content_type="application/json",
+        headers=bearer(UserFactory(is_superuser=True)),
+    )
+
+    assert response.status_code == 422
+    assert "slug" in response.json()["details"]
+
+
+# --- rooms, tracks, organisations -----------------------------------------------------------
+
+
+def test_room_lifecycle(client, event, organiser, bearer):
+    headers = bearer(organiser)
+
+    created = client.post(
+        "/api/events/seminar/rooms",
+        {"name": "Plenary Hall", "capacity": 300, "floor": "1"},
+        content_type="application/json",
+        headers=headers,
+    )
+    room_id = created.json()["id"]
+    changed = client.patch(
+        f"/api/events/seminar/rooms/{room_id}",
+        {"capacity": 280},
+        content_type="application/json",
+        headers=headers,
+    )
+    listed = client.get("/api/events/seminar/rooms")
+    deleted = client.delete(f"/api/events/seminar/rooms/{room_id}", headers=headers)
+
+    assert created.status_code == 201
+    assert changed.json()["capacity"] == 280
+    assert [room["name"] for room in listed.json()] == ["Plenary Hall"]
+    assert deleted.status_code == 204
+    assert not Room.objects.exists()
+
+
+def test_virtual_room_with_seats_is_422(client, event, organiser, bearer):
+    response = client.post(
+        "/api/events/seminar/rooms",
+        {"name": "Online", "kind": "virtual", "capacity": 10},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert "virtual room" in response.json()["detail"]
+
+
+def test_duplicate_room_name_is_422(client, event, organiser, bearer):
+    RoomFactory(event=event, name="Room A")
+
+    response = client.post(
+        "/api/events/seminar/rooms",
+        {"name": "Room A"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+
+
+def test_room_of_another_event_is_404(client, event, organiser, bearer):
+    foreign = RoomFactory(event=EventFactory(slug="elsewhere"))
+
+    response = client.patch(
+        f"/api/events/seminar/rooms/{foreign.pk}",
+        {"capacity": 1},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.capacity == 60
+
+
+def test_track_colour_must_be_hex(client, event, organiser, bearer):
+    response = client.post(
+        "/api/events/seminar/tracks",
+        {"name": "Policy", "colour": "blue"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "colour"
+
+
+def test_add_organisation_to_event_is_idempotent(client, event, organiser, bearer):
+    from django.contrib.auth.models import Permission
+
+    organiser.user_permissions.add(Permission.objects.get(codename="add_organization"))
+    headers = bearer(organiser)
+    created = client.post(
+        "/api/organizations",
+        {"name": "University of Nairobi", "country": "ke", "kind": "university"},
+        content_type="application/json",
+        headers=headers,
+    )
+    organisation_id = created.json()["id"]
+
+    first = client.post(
+        "/api/events/seminar/organizations",
+        {"organization_id": organisation_id, "role": "partner"},
+        content_type="application/json",
+        headers=headers,
+    )
+    second = client.post(
+        "/api/events/seminar/organizations",
+        {"organization_id": organisation_id, "role": "partner"},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert created.json()["country"] == "KE"
+    assert first.json()["id"] == second.json()["id"]
+    assert event.event_organizations.count() == 1
+
+
+def test_create_organisation_needs_permission(client, organiser, bearer):
+    response = client.post(
+        "/api/organizations",
+        {"name": "Somewhere University", "country": "KE"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 403
+    assert "Organisers group" in response.json()["detail"]
+
+
+def test_organisation_country_must_be_iso(client, organiser, bearer):
+    response = client.post(
+        "/api/organizations",
+        {"name": "Somewhere University", "country": "XX"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "country"
+
+
+def test_me_lists_roles(client, event, organiser, bearer):
+    body = client.get("/api/me", headers=bearer(organiser)).json()
+
+    assert body["username"] == "organiser"
+    assert body["events"] == [{"event": "seminar", "role": "organiser"}]

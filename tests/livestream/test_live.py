@@ -1,0 +1,100 @@
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing.websocket import WebsocketCommunicator
+
+from confman.asgi import application
+from events.models import TeamMember
+from events.services import event_update
+from tests.factories import EventFactory, UserFactory
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+def communicator(slug: str, origin=ORIGIN) -> WebsocketCommunicator:
+    headers = [origin] if origin else []
+    return WebsocketCommunicator(application, f"/ws/events/{slug}/live/", headers=headers)
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_live_socket_greets_with_event_snapshot():
+    await database_sync_to_async(EventFactory)(slug="seminar", title="Regional Seminar")
+    socket = communicator("seminar")
+
+    connected, _ = await socket.connect()
+    hello = await socket.receive_json_from(timeout=5)
+
+    assert connected
+    assert hello["type"] == "hello"
+    assert hello["event"]["slug"] == "seminar"
+    assert hello["event"]["timezone"] == "Asia/Shanghai"
+    await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_event_update_service_reaches_the_socket_after_commit():
+    event = await database_sync_to_async(EventFactory)(slug="seminar", title="Regional Seminar")
+    owner = await database_sync_to_async(UserFactory)(username="owner")
+    await database_sync_to_async(TeamMember.objects.create)(
+        event=event, user=owner, role=TeamMember.Role.OWNER
+    )
+    socket = communicator("seminar")
+    await socket.connect()
+    await socket.receive_json_from(timeout=5)
+
+    await database_sync_to_async(event_update)(event=event, by=owner, title="Consultation")
+    message = await socket.receive_json_from(timeout=5)
+
+    assert message["type"] == "event.changed"
+    assert message["event"]["title"] == "Consultation"
+    assert message["event"]["slug"] == "seminar"
+    await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_ping_gets_pong():
+    await database_sync_to_async(EventFactory)(slug="seminar")
+    socket = communicator("seminar")
+    await socket.connect()
+    await socket.receive_json_from(timeout=5)
+
+    await socket.send_json_to({"type": "ping"})
+    reply = await socket.receive_json_from(timeout=5)
+
+    assert reply["type"] == "pong"
+    await socket.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_draft_event_refuses_anonymous_socket():
+    await database_sync_to_async(EventFactory)(slug="draft", status="draft")
+    socket = communicator("draft")
+
+    connected, code = await socket.connect()
+
+    assert not connected
+    assert code == 4404
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_unknown_event_refuses_socket():
+    connected, code = await communicator("nothing-here").connect()
+
+    assert not connected
+    assert code == 4404
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_foreign_origin_is_refused():
+    await database_sync_to_async(EventFactory)(slug="seminar")
+
+    connected, _ = await communicator(
+        "seminar", origin=(b"origin", b"https://evil.example")
+    ).connect()
+
+    assert not connected
