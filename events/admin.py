@@ -1,6 +1,7 @@
 """The organiser's back office. Organisers see and change only the events whose team they are
 on; what they may do there is decided by events.permissions, like everywhere else."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -20,6 +21,7 @@ from events.models import (
 )
 from events.permissions import Action, events_for, has_event_permission
 from events.signals import event_changed
+from events.timezones import TIME_ZONE_CHOICES
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -82,6 +84,16 @@ class EventAdmin(admin.ModelAdmin):
         ),
         (_("Contact"), {"fields": ["website", "contact_email"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "timezone":
+            # A list to pick from; the model's validator still checks the value.
+            return forms.ChoiceField(
+                label=db_field.verbose_name,
+                help_text=db_field.help_text,
+                choices=[("", "---------"), *TIME_ZONE_CHOICES],
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return events_for(request.user, Action.VIEW_DRAFT).select_related("venue")

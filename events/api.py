@@ -180,13 +180,21 @@ def delete_track(request: HttpRequest, slug: str, track_id: int):
 
 
 # --- organisations ------------------------------------------------------------------------
+class EventOrganizationFilter(Schema):
+    role: Literal["", "organiser", "co_host", "partner", "sponsor"] = ""
+
+
 @router.get(
     "/events/{slug}/organizations",
     response=list[EventOrganizationOut],
     summary="The event's organisers, co-hosts, partners and sponsors",
 )
-def list_event_organizations(request: HttpRequest, slug: str):
-    return selectors.event_get(slug, request_user(request)).event_organizations.all()
+@paginate(LimitOffsetPagination)
+def list_event_organizations(
+    request: HttpRequest, slug: str, filters: Query[EventOrganizationFilter]
+):
+    event = selectors.event_get(slug, request_user(request), organizations=False)
+    return selectors.event_organizations(event, role=filters.role)
 
 
 @router.post(

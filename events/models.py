@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from events.timezones import (
-    TIME_ZONE_CHOICES,
     TIME_ZONES,
     local_today,
     utc_offset_label,
@@ -135,8 +134,14 @@ class Venue(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                # The isnull tests matter: a comparison with NULL is NULL, which a CHECK passes.
                 | models.Q(
-                    latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
                 ),
                 name="venue_coordinates_valid",
                 violation_error_message=_(
@@ -174,7 +179,6 @@ class Event(models.Model):
     timezone = models.CharField(
         _("time zone"),
         max_length=64,
-        choices=TIME_ZONE_CHOICES,
         validators=[validate_time_zone],
         help_text=_("Where the event happens; every time is shown in this zone."),
     )

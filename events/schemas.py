@@ -12,7 +12,7 @@ from django_countries import countries
 from ninja import Field, Schema
 from pydantic import HttpUrl, field_validator, model_validator
 
-from events.models import Event, EventOrganization, Organization, TeamMember
+from events.models import Event, Organization, TeamMember
 from events.timezones import TIME_ZONES
 
 EventFormat = Literal["in_person", "online", "hybrid"]
@@ -204,11 +204,11 @@ class EventOut(EventSummaryOut):
     website: str
     contact_email: str
     venue: VenueOut | None
-    organizations: list[EventOrganizationOut]
-
-    @staticmethod
-    def resolve_organizations(obj: Event) -> list[EventOrganization]:
-        return list(obj.event_organizations.all())
+    hosts: list[EventOrganizationOut] = Field(
+        description="Organisers and co-hosts. Partners and sponsors, who can number thousands, "
+        "are listed page by page at /api/events/{slug}/organizations."
+    )
+    organization_count: int = Field(description="Organisations taking part, in every role")
 
 
 class EventIn(Schema):

@@ -9,16 +9,23 @@ from events.models import Event, EventOrganization, Organization
 from events.permissions import Action, events_for, require_event_permission
 
 
+HOST_ROLES = (EventOrganization.Role.ORGANISER, EventOrganization.Role.CO_HOST)
+
+
 def _with_details(events: QuerySet[Event], *, organizations: bool = True) -> QuerySet[Event]:
+    """With the venue; and with `hosts` (organisers and co-hosts, a handful) and
+    `organization_count` unless told not to. Partners and sponsors can run into thousands:
+    they are listed page by page elsewhere."""
     events = events.select_related("venue")
     if not organizations:
         return events
-    return events.prefetch_related(
+    return events.annotate(organization_count=Count("event_organizations")).prefetch_related(
         Prefetch(
             "event_organizations",
-            queryset=EventOrganization.objects.select_related("organization").order_by(
-                "order", "organization__name"
-            ),
+            queryset=EventOrganization.objects.filter(role__in=HOST_ROLES)
+            .select_related("organization")
+            .order_by("order", "organization__name"),
+            to_attr="hosts",
         )
     )
 
@@ -98,14 +105,13 @@ def event_organizations_preview(event: Event, *, limit: int) -> list[dict]:
     return groups
 
 
-def event_organizations(event: Event) -> QuerySet[EventOrganization]:
-    """All of the event's organisations, organisers first, for the paginated full list."""
+def event_organizations(event: Event, *, role: str = "") -> QuerySet[EventOrganization]:
+    """The event's organisations (of one role, or all), organisers first, for paginated lists."""
     order = Case(*[When(role=role, then=index) for index, role in enumerate(ROLE_HEADINGS)])
-    return (
-        EventOrganization.objects.filter(event=event)
-        .select_related("organization")
-        .order_by(order, "order", "organization__name")
-    )
+    links = EventOrganization.objects.filter(event=event)
+    if role:
+        links = links.filter(role=role)
+    return links.select_related("organization").order_by(order, "order", "organization__name")
 
 
 def organization_search(*, search: str = "", country: str = "") -> QuerySet[Organization]:

@@ -106,12 +106,14 @@ def test_list_events_query_count_does_not_grow(client, django_assert_num_queries
 def test_get_event_query_count_does_not_grow(
     client, event, django_assert_num_queries, organisations
 ):
-    EventOrganizationFactory.create_batch(organisations, event=event)
+    EventOrganizationFactory.create_batch(organisations, event=event, role="organiser")
+    EventOrganizationFactory.create_batch(organisations, event=event, role="partner")
 
-    with django_assert_num_queries(2):  # event with venue + organisations
+    with django_assert_num_queries(2):  # event with venue and count, then its hosts
         response = client.get("/api/events/seminar")
 
-    assert len(response.json()["organizations"]) == organisations
+    assert len(response.json()["hosts"]) == organisations
+    assert response.json()["organization_count"] == 2 * organisations
 
 
 def test_get_event_returns_details(client, event):
@@ -119,15 +121,17 @@ def test_get_event_returns_details(client, event):
         event=event,
         organization__name="Makerere University",
         organization__country="UG",
-        role="partner",
+        role="co_host",
     )
+    EventOrganizationFactory(event=event, role="partner")
 
     body = client.get("/api/events/seminar").json()
 
     assert body["title"] == "Asia-Pacific Regional Seminar"
     assert body["venue"]["city"] == "Shenzhen"
-    assert body["organizations"][0]["organization"]["country"] == "UG"
-    assert body["organizations"][0]["organization"]["country_name"] == "Uganda"
+    assert [host["organization"]["country"] for host in body["hosts"]] == ["UG"]
+    assert body["hosts"][0]["organization"]["country_name"] == "Uganda"
+    assert body["organization_count"] == 2
     assert body["url"].endswith("/events/seminar/")
 
 
@@ -514,6 +518,21 @@ def test_create_organisation_needs_permission(client, organiser, bearer):
 
     assert response.status_code == 403
     assert "Organisers group" in response.json()["detail"]
+
+
+def test_event_organisations_are_paginated_and_filtered_by_role(client, event):
+    EventOrganizationFactory.create_batch(5, event=event, role="partner")
+    EventOrganizationFactory(event=event, role="sponsor")
+
+    page = client.get("/api/events/seminar/organizations?limit=2").json()
+    sponsors = client.get("/api/events/seminar/organizations?role=sponsor").json()
+    bad = client.get("/api/events/seminar/organizations?role=friend")
+
+    assert page["count"] == 6
+    assert len(page["items"]) == 2
+    assert [item["role"] for item in sponsors["items"]] == ["sponsor"]
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "role"
 
 
 def test_organisation_country_must_be_iso(client, organiser, bearer):

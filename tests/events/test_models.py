@@ -23,14 +23,6 @@ from tests.factories import (
     UserFactory,
 )
 
-# An in-range latitude without a longitude passes the constraint because `longitude >= -180`
-# is NULL and a CHECK constraint (and Django's Coalesce(…, True) in
-# Q.check) treats NULL as passing. See the report: events/models.py, Venue.Meta.constraints.
-VENUE_NULL_BUG = (
-    "Venue constraint venue_coordinates_valid evaluates to NULL (= pass) when only one "
-    "coordinate is set, so a latitude without a longitude is accepted"
-)
-
 
 def event_fields(**overrides):
     fields = {
@@ -87,32 +79,16 @@ def test_event_timezone_not_in_list_rejected_by_database(zone):
 
 
 @pytest.mark.django_db
-def test_event_timezone_unknown_rejected_by_full_clean():
+def test_event_timezone_unknown_rejected_by_full_clean_with_message():
     event = Event(**event_fields(timezone="Mars/Olympus"))
 
     with pytest.raises(ValidationError) as excinfo:
         event.full_clean()
 
     assert messages_for(excinfo.value, "timezone") == [
-        "Value 'Mars/Olympus' is not a valid choice."
+        "“Mars/Olympus” is not an IANA time zone. Use a name such as Asia/Shanghai, "
+        "Europe/Paris or America/New_York."
     ]
-
-
-@pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="events/models.py Event.timezone has choices=TIME_ZONE_CHOICES, and Field.validate "
-    "rejects a value outside the choices before run_validators, so validate_time_zone's "
-    "helpful message is never shown by full_clean",
-)
-def test_event_timezone_unknown_full_clean_message_names_iana_zones():
-    event = Event(**event_fields(timezone="Mars/Olympus"))
-
-    with pytest.raises(ValidationError) as excinfo:
-        event.full_clean()
-
-    messages = messages_for(excinfo.value, "timezone")
-    assert any("“Mars/Olympus” is not an IANA time zone" in m for m in messages)
 
 
 @pytest.mark.django_db
@@ -352,46 +328,41 @@ def test_room_same_name_twice_in_one_event_rejected_by_database():
 # --- Venues ---------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=VENUE_NULL_BUG)
-def test_venue_with_only_latitude_rejected_by_database():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Venue.objects.create(name="Hall", city="Nairobi", country="KE", latitude=Decimal("-1.28"))
+BAD_COORDINATES = pytest.mark.parametrize(
+    ("latitude", "longitude"),
+    [
+        (Decimal("-1.28"), None),
+        (None, Decimal("36.8")),
+        (Decimal("91"), None),
+        (Decimal("91"), Decimal("36.8")),
+        (Decimal("-90.5"), Decimal("36.8")),
+        (Decimal("-1.28"), Decimal("180.5")),
+    ],
+    ids=[
+        "only-latitude",
+        "only-longitude",
+        "latitude-91-alone",
+        "latitude-91",
+        "latitude-minus-90.5",
+        "longitude-180.5",
+    ],
+)
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason=VENUE_NULL_BUG)
-def test_venue_with_only_latitude_rejected_by_full_clean():
-    venue = Venue(name="Hall", city="Nairobi", country="KE", latitude=Decimal("-1.28"))
-
-    with pytest.raises(ValidationError):
-        venue.full_clean()
-
-
-@pytest.mark.django_db
-def test_venue_with_latitude_91_and_no_longitude_rejected_by_database():
-    # Unlike an in-range latitude, 91 makes `latitude <= 90` FALSE, so the check is FALSE.
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Venue.objects.create(name="Hall", city="Nairobi", country="KE", latitude=Decimal("91"))
-
-
-@pytest.mark.django_db
-def test_venue_with_latitude_91_rejected_by_database():
+@BAD_COORDINATES
+def test_venue_bad_coordinates_rejected_by_database(latitude, longitude):
+    # A lone coordinate matters: comparing NULL gives NULL, which a CHECK constraint passes.
     with pytest.raises(IntegrityError), transaction.atomic():
         Venue.objects.create(
-            name="Hall",
-            city="Nairobi",
-            country="KE",
-            latitude=Decimal("91"),
-            longitude=Decimal("36.8"),
+            name="Hall", city="Nairobi", country="KE", latitude=latitude, longitude=longitude
         )
 
 
 @pytest.mark.django_db
-def test_venue_with_latitude_91_rejected_by_full_clean_with_message():
-    venue = Venue(
-        name="Hall", city="Nairobi", country="KE", latitude=Decimal("91"), longitude=Decimal("36.8")
-    )
+@BAD_COORDINATES
+def test_venue_bad_coordinates_rejected_by_full_clean_with_message(latitude, longitude):
+    venue = Venue(name="Hall", city="Nairobi", country="KE", latitude=latitude, longitude=longitude)
 
     with pytest.raises(ValidationError) as excinfo:
         venue.full_clean()

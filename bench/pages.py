@@ -1,0 +1,79 @@
+"""Page and API weight and speed on the demo event and on scale-1 (2000 organisations).
+
+Run from the repository root: `.venv/bin/python bench/pages.py`. It builds a fresh SQLite
+database in a temporary directory (or uses DATABASE_URL), seeds both events and requests each
+address REPEAT times in-process through Django's full middleware stack, printing the median and
+95th-percentile time, the response size and the number of queries. The page budget is 100 KB
+without images."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEAT = 30
+PAGE_BUDGET = 100 * 1024
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
+    os.environ.setdefault("DEBUG", "true")
+    if not os.environ.get("DATABASE_URL"):
+        scratch = tempfile.TemporaryDirectory(prefix="confman-bench-")
+        os.environ["CONFMAN_VAR_DIR"] = scratch.name
+
+    import django
+
+    django.setup()
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from events.demo import seed_demo_event, seed_scale_event
+
+    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+    call_command("migrate", verbosity=0)
+    demo, _ = seed_demo_event()
+    scale, _, _ = seed_scale_event(1)
+    client = Client()
+
+    addresses = [
+        "/",
+        f"/events/{demo.slug}/",
+        f"/events/{scale.slug}/",
+        f"/events/{scale.slug}/organisations/",
+        "/api/events",
+        f"/api/events/{demo.slug}",
+        f"/api/events/{scale.slug}",
+        "/healthz",
+    ]
+    print(f"database: {connection.vendor}; {REPEAT} requests per address, in-process")
+    print(f"{'address':48} {'median':>8} {'p95':>8} {'size':>9} {'queries':>7}")
+    for address in addresses:
+        timings = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            response = client.get(address)
+            timings.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address)
+        size = len(response.content)
+        over = "  OVER BUDGET" if not address.startswith("/api") and size > PAGE_BUDGET else ""
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(
+            f"{address:48} {statistics.median(timings):6.1f}ms {p95:6.1f}ms "
+            f"{size / 1024:7.1f}KB {len(queries):7}{over}"
+        )
+        if response.status_code != 200:
+            raise SystemExit(f"{address} answered {response.status_code}")
+
+
+if __name__ == "__main__":
+    main()

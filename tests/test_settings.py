@@ -1,0 +1,181 @@
+"""Misconfiguration fails at start-up with a message naming the variable. Each case starts a
+fresh interpreter, because settings are read once per process."""
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+GOOD_SECRET_KEY = "tests-only-secret-key-never-used-in-production-0123456789"
+# Variables the settings read; cleared so the shell running the tests cannot change the outcome.
+CONFIG_VARIABLES = (
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "STRIPE_SECRET_KEY",
+    "STRIPE_PUBLISHABLE_KEY",
+    "STRIPE_WEBHOOK_SECRET",
+    "BEHIND_TLS_PROXY",
+)
+
+
+def start(tmp_path: Path, code: str = "", **variables: str | None) -> subprocess.CompletedProcess:
+    """Run `django.setup()` (then `code`) in a new interpreter with these variables; None
+    removes a variable."""
+    env = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    env.update(
+        DJANGO_SETTINGS_MODULE="confman.settings",
+        CONFMAN_VAR_DIR=str(tmp_path),
+        SECRET_KEY=GOOD_SECRET_KEY,
+    )
+    for name, value in variables.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "-c", f"import django; django.setup()\n{code}"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_settings_start_with_valid_configuration(tmp_path):
+    result = start(tmp_path, "from django.conf import settings; print(settings.DEBUG)")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("name", "variables"),
+    [
+        ("SECRET_KEY", {"DEBUG": "false", "SECRET_KEY": None}),
+        ("SECRET_KEY", {"SECRET_KEY": "too-short-0123456789"}),
+        ("DEBUG", {"DEBUG": "maybe"}),
+        ("DATABASE_URL", {"DATABASE_URL": "mysql://x/y"}),
+        ("REDIS_URL", {"REDIS_URL": "http://localhost"}),
+        ("STRIPE_SECRET_KEY", {"STRIPE_SECRET_KEY": "abc"}),
+        ("STRIPE_PUBLISHABLE_KEY", {"STRIPE_PUBLISHABLE_KEY": "sk_live_wrong_key"}),
+        ("STRIPE_WEBHOOK_SECRET", {"STRIPE_WEBHOOK_SECRET": "abc"}),
+        ("EMAIL_URL", {"EMAIL_URL": "ftp://x"}),
+        ("EMAIL_URL", {"EMAIL_URL": "smtp://"}),
+        ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "-1"}),
+        ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "ten"}),
+        ("BEHIND_TLS_PROXY", {"BEHIND_TLS_PROXY": "sometimes"}),
+    ],
+    ids=[
+        "secret-key-unset-in-production",
+        "secret-key-too-short",
+        "debug-not-boolean",
+        "database-url-mysql",
+        "redis-url-http",
+        "stripe-secret-key",
+        "stripe-publishable-key",
+        "stripe-webhook-secret",
+        "email-url-ftp",
+        "email-url-no-host",
+        "conn-max-age-negative",
+        "conn-max-age-not-number",
+        "behind-tls-proxy-not-boolean",
+    ],
+)
+def test_settings_misconfiguration_fails_naming_variable(tmp_path, name, variables):
+    result = start(tmp_path, **variables)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert name in result.stderr.strip().splitlines()[-1]
+
+
+def test_settings_debug_without_secret_key_generates_private_key_file_and_reuses_it(tmp_path):
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+
+    first = start(tmp_path, code, DEBUG="true", SECRET_KEY=None)
+    second = start(tmp_path, code, DEBUG="true", SECRET_KEY=None)
+
+    key_file = tmp_path / "secret_key"
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(first.stdout.strip()) >= 50
+    assert first.stdout == second.stdout
+    assert first.stdout.strip() == key_file.read_text().strip()
+
+
+def test_settings_secret_key_from_environment_wins_over_file(tmp_path):
+    (tmp_path / "secret_key").write_text("generated-earlier-" * 4)
+
+    result = start(
+        tmp_path, "from django.conf import settings; print(settings.SECRET_KEY)", DEBUG="true"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == GOOD_SECRET_KEY
+
+
+def test_settings_redis_url_selects_redis_channel_layer_and_cache(tmp_path):
+    code = (
+        "from django.conf import settings\n"
+        "print(settings.CHANNEL_LAYERS['default']['BACKEND'])\n"
+        "print(settings.CHANNEL_LAYERS['default']['CONFIG']['hosts'])\n"
+        "print(settings.CACHES['default']['BACKEND'])\n"
+        "print(settings.CACHES['default']['LOCATION'])\n"
+    )
+
+    result = start(tmp_path, code, REDIS_URL="redis://127.0.0.1:6379/0")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "channels_redis.core.RedisChannelLayer",
+        "['redis://127.0.0.1:6379/0']",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/0",
+    ]
+
+
+def test_settings_without_redis_url_use_in_memory_layer_and_local_cache(tmp_path):
+    code = (
+        "from django.conf import settings\n"
+        "print(settings.CHANNEL_LAYERS['default']['BACKEND'])\n"
+        "print(settings.CACHES['default']['BACKEND'])\n"
+    )
+
+    result = start(tmp_path, code)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "channels.layers.InMemoryChannelLayer",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+
+
+def test_settings_email_url_configures_smtp(tmp_path):
+    code = (
+        "from django.conf import settings\n"
+        "print(settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT,"
+        " settings.EMAIL_HOST_USER, settings.EMAIL_USE_SSL, settings.EMAIL_USE_TLS)\n"
+    )
+
+    result = start(tmp_path, code, EMAIL_URL="smtps://mailer:pw@mail.example.org")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        "465",
+        "mailer",
+        "True",
+        "False",
+    ]
