@@ -2,6 +2,8 @@
 the variable and says what a valid value looks like."""
 
 import os
+import secrets
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -48,3 +50,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def secret_file(path: Path, *, length: int = 50, minimum: int = 32) -> str:
+    """The secret kept in `path`, created on first use readable by the owner only. Creation is
+    exclusive, so two processes starting together end up with the same secret."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(length))
+    value = path.read_text().strip()
+    if len(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{path} holds no usable secret (fewer than {minimum} characters). Delete the file "
+            "and start again to have a new one generated."
+        )
+    return value

@@ -2,7 +2,6 @@
 environment (see README.md, "Configuration"); the defaults run the embedded mode: SQLite under
 var/, the in-memory channel layer and a local-memory cache."""
 
-import secrets
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,7 +10,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from confman.env import env_bool, env_int, env_list, env_str
+from confman.env import env_bool, env_int, env_list, env_str, secret_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CONFMAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -35,11 +34,7 @@ def _secret_key() -> str:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; "
             "for development set DEBUG=true and one is generated in var/secret_key."
         )
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_file(VAR_DIR / "secret_key")
 
 
 SECRET_KEY = _secret_key()

@@ -50,8 +50,8 @@ network and its national centres.
 
 VENUE = {
     "name": "SUSTech Conference Centre",
-    "address": "Southern University of Science and Technology\n1088 Xueyuan Avenue, Nanshan "
-    "District\nShenzhen, Guangdong 518055",
+    "address": "Southern University of Science and Technology\n"
+    "1088 Xueyuan Avenue, Nanshan District, Guangdong 518055",
     "city": "Shenzhen",
     "country": "CN",
     "latitude": "22.596000",

@@ -8,7 +8,6 @@ from confman.exceptions import NotFound
 from events.models import Event, EventOrganization, Organization
 from events.permissions import Action, events_for, require_event_permission
 
-
 HOST_ROLES = (EventOrganization.Role.ORGANISER, EventOrganization.Role.CO_HOST)
 
 

@@ -1,8 +1,6 @@
 """What `make run` does before serving: migrate, load the demo conference into an empty
 database, make sure the demo logins exist, and print where to go."""
 
-import secrets
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -10,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from confman.env import secret_file
 from events.demo import seed_demo_event
 from events.demo_data import DEMO_SLUG
 from events.models import Event, TeamMember
@@ -47,11 +46,7 @@ def organisers_group() -> Group:
 
 
 def demo_password() -> str:
-    path = settings.VAR_DIR / "demo-password"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(9))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return secret_file(settings.VAR_DIR / "demo-password", length=9, minimum=12)
 
 
 class Command(BaseCommand):
