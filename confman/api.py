@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
 
-from confman.exceptions import DomainError
+from confman.exceptions import DomainError, InvalidInput
 from events.api import router as events_router
 
 api = NinjaAPI(
@@ -49,16 +49,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
         }
         for error in exc.errors
     ]
-    summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
-    return api.create_response(
-        request,
-        {
-            "detail": f"The request is not valid. {summary}",
-            "code": "validation_error",
-            "errors": errors,
-        },
-        status=422,
-    )
+    return on_domain_error(request, InvalidInput.from_errors(errors))
 
 
 @api.exception_handler(AuthenticationError)

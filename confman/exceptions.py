@@ -15,6 +15,7 @@ class DomainError(Exception):
         code: str | None = None,
         status: int | None = None,
         details: dict[str, Any] | None = None,
+        errors: list[dict[str, str]] | None = None,
     ):
         super().__init__(message)
         self.message = str(message)
@@ -23,12 +24,37 @@ class DomainError(Exception):
         if status is not None:
             self.status = status
         self.details = details or {}
+        # Per-field problems, in the shape the API uses for invalid input:
+        # [{"field": "end_date", "message": "...", "type": "..."}]
+        self.errors = errors or []
 
     def as_dict(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"detail": self.message, "code": self.code}
+        if self.errors:
+            payload["errors"] = self.errors
         if self.details:
             payload["details"] = self.details
         return payload
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "validation_error"
+
+    @classmethod
+    def from_errors(cls, errors: list[dict[str, str]]) -> "InvalidInput":
+        summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
+        return cls(f"The request is not valid. {summary}", errors=errors)
+
+    @classmethod
+    def for_fields(cls, problems: dict[str, list[str]]) -> "InvalidInput":
+        return cls.from_errors(
+            [
+                {"field": field, "message": message, "type": "invalid"}
+                for field, messages in problems.items()
+                for message in messages
+            ]
+        )
 
 
 class NotAuthenticated(DomainError):

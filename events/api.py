@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from confman.auth import ORGANISER_AUTH, request_user
-from confman.exceptions import DomainError, NotFound
+from confman.exceptions import InvalidInput, NotFound
 from events import selectors, services
 from events.models import EventOrganization, Organization, Room, TeamMember, Track, Venue
 from events.permissions import Action, can_create_events
@@ -30,10 +30,17 @@ from events.schemas import (
 router = Router(tags=["events"])
 
 
+NULLABLE_EVENT_FIELDS = {"venue_id"}
+
+
 def _event_fields(payload: Schema, *, partial: bool) -> dict[str, Any]:
     data = payload.model_dump(exclude_unset=partial)
-    if partial:
-        data = {key: value for key, value in data.items() if value is not None or key == "venue_id"}
+    nulls = sorted(key for key, value in data.items() if value is None)
+    nulls = [key for key in nulls if key not in NULLABLE_EVENT_FIELDS]
+    if nulls:
+        raise InvalidInput.for_fields(
+            {key: ["cannot be null; leave the field out to keep its value"] for key in nulls}
+        )
     if "website" in data:
         data["website"] = str(data["website"] or "")
     if "venue_id" in data:
@@ -43,12 +50,8 @@ def _event_fields(payload: Schema, *, partial: bool) -> dict[str, Any]:
         else:
             venue = Venue.objects.filter(pk=venue_id).first()
             if venue is None:
-                raise DomainError(
-                    f"There is no venue with id {venue_id}. Create the venue in the back office "
-                    "first, or leave venue_id out.",
-                    code="unknown_venue",
-                    status=422,
-                    details={"field": "venue_id"},
+                raise InvalidInput.for_fields(
+                    {"venue_id": [f"there is no venue {venue_id}; add it in the back office"]}
                 )
             data["venue"] = venue
     return data
@@ -207,12 +210,13 @@ def add_event_organization(request: HttpRequest, slug: str, payload: EventOrgani
     event = selectors.event_get(slug, request.user, Action.CHANGE)
     organization = Organization.objects.filter(pk=payload.organization_id).first()
     if organization is None:
-        raise DomainError(
-            f"There is no organisation with id {payload.organization_id}. Find it with "
-            "GET /api/organizations?q=… or create it with POST /api/organizations.",
-            code="unknown_organization",
-            status=422,
-            details={"field": "organization_id"},
+        raise InvalidInput.for_fields(
+            {
+                "organization_id": [
+                    f"there is no organisation with id {payload.organization_id}; find it with "
+                    "GET /api/organizations?q=… or create it with POST /api/organizations"
+                ]
+            }
         )
     link = services.event_organization_add(
         event=event,

@@ -65,7 +65,10 @@ def seed_demo_event(stdout: TextIO | None = None) -> tuple[Event, bool]:
     demo slug already existed, in which case nothing is changed. Organisations already in the
     registry under the same name (any case) and country are re-used, not duplicated. Progress
     lines go to `stdout` when it is given."""
-    return _create_once(demo_data.DEMO_SLUG, lambda: _build_demo_event(stdout))
+    result = _create_once(demo_data.DEMO_SLUG, lambda: _build_demo_event(stdout))
+    for companion in demo_data.COMPANIONS:
+        _create_once(companion["event"]["slug"], lambda c=companion: _build_companion(c, stdout))
+    return result
 
 
 def seed_scale_event(n: int, stdout: TextIO | None = None) -> tuple[Event, bool, float]:
@@ -191,6 +194,26 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
         f"{len(rows)} organisations ({new} new in the registry, "
         f"{len(rows) - new} re-used).",
     )
+    return event
+
+
+def _build_companion(companion: dict, stdout: TextIO | None) -> Event:
+    start = local_today(companion["event"]["timezone"]) + timedelta(
+        days=companion["starts_in_days"]
+    )
+    event = Event.objects.create(
+        **companion["event"],
+        description=companion["description"],
+        start_date=start,
+        end_date=start + timedelta(days=companion["days"] - 1),
+        venue=_venue(**demo_data.VENUE) if companion["venue"] else None,
+    )
+    roles = [role for role, _row in companion["organisations"]]
+    organisations, _new = _registry_organisations(
+        [row for _role, row in companion["organisations"]]
+    )
+    _link(event, organisations, roles)
+    _say(stdout, f"{event.slug}: {len(organisations)} organisations.")
     return event
 
 

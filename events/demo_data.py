@@ -150,3 +150,120 @@ ORGANISATIONS = (
     ]),
 )
 # fmt: on
+
+# Two companion events, so the list of events shows one past and one upcoming beside the live
+# one. Dates are relative to the day of seeding; organisations refer to the rows above by name
+# and country, or are added to the registry.
+COMPANIONS = (
+    {
+        "event": {
+            "slug": "iioe-annual-meeting",
+            "title": "Annual Partnership and IIOE Meeting: Digital Transformation of Higher "
+            "Education in Asia-Pacific and Europe",
+            "acronym": "IIOE Annual Meeting",
+            "timezone": DEMO_TIME_ZONE,
+            "format": "hybrid",
+            "status": "archived",
+            "languages": ["en", "zh-hans", "ru"],
+            "contact_email": "iioe@example.org",
+        },
+        "description": """\
+Experts and stakeholders convened online and offline for the annual partnership meeting of \
+UNESCO-ICHEI and the International Institute of Online Education (IIOE), with the UNESCO \
+Institute for Information Technologies in Education and the IIOE rotating presidency.
+
+Policymakers, university leaders, teachers and researchers from Asia-Pacific, Europe, Latin \
+America and the Caribbean launched the IIOE national centres and its Russian-language platform, \
+and heard the results of the IIOE course development contest.""",
+        "starts_in_days": -314,
+        "days": 1,
+        "venue": True,
+        "organisations": (
+            (
+                "organiser",
+                (
+                    "International Centre for Higher Education Innovation under the "
+                    "auspices of UNESCO",
+                    "UNESCO-ICHEI",
+                    "CN",
+                    "un_agency",
+                    "https://www.ichei.org",
+                ),
+            ),
+            (
+                "co_host",
+                (
+                    "UNESCO Institute for Information Technologies in Education",
+                    "UNESCO IITE",
+                    "RU",
+                    "un_agency",
+                    "https://iite.unesco.org",
+                ),
+            ),
+            (
+                "co_host",
+                (
+                    "University of Engineering and Technology, Lahore",
+                    "UET Lahore",
+                    "PK",
+                    "university",
+                    "https://www.uet.edu.pk",
+                ),
+            ),
+            (
+                "partner",
+                ("Universiti Putra Malaysia", "UPM", "MY", "university", "https://upm.edu.my"),
+            ),
+            (
+                "partner",
+                (
+                    "Mongolian University of Science and Technology",
+                    "MUST",
+                    "MN",
+                    "university",
+                    "https://www.must.edu.mn",
+                ),
+            ),
+        ),
+    },
+    {
+        "event": {
+            "slug": "global-mooc-conference",
+            "title": "Global MOOC Conference: Learning Revolution and Higher Education "
+            "Transformation",
+            "acronym": "GMC",
+            "timezone": DEMO_TIME_ZONE,
+            "format": "online",
+            "status": "published",
+            "languages": ["en", "zh-hans", "ru", "fr", "es", "ar"],
+            "contact_email": "gmc@example.org",
+        },
+        "description": """\
+World-leading universities and online education platforms from every region meet online for \
+three days to promote good practice in MOOCs and online education, explore the role of \
+technology in the future of higher education and encourage international cooperation, with \
+representatives of over 2000 education organisations taking part.
+
+Expected outcomes: the launch of a global MOOC alliance and an outcome declaration on MOOC \
+development.""",
+        "starts_in_days": 75,
+        "days": 3,
+        "venue": False,
+        "organisations": (
+            (
+                "organiser",
+                ("Tsinghua University", "", "CN", "university", "https://www.tsinghua.edu.cn"),
+            ),
+            (
+                "co_host",
+                (
+                    "UNESCO Institute for Information Technologies in Education",
+                    "UNESCO IITE",
+                    "RU",
+                    "un_agency",
+                    "https://iite.unesco.org",
+                ),
+            ),
+        ),
+    },
+)

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from confman.exceptions import Conflict, DomainError, PermissionDenied
+from confman.exceptions import Conflict, DomainError, InvalidInput, PermissionDenied
 from events.models import (
     ApiToken,
     Event,
@@ -26,27 +26,24 @@ from events.permissions import Action, can_create_events, require_event_permissi
 from events.signals import event_changed
 
 
-def _validation_details(error: ValidationError) -> dict[str, list[str]]:
+def _validation_problems(error: ValidationError) -> dict[str, list[str]]:
     if hasattr(error, "error_dict"):
         return {
-            field: [message for e in errors for message in e.messages]
+            ("request" if field == NON_FIELD_ERRORS else field): [
+                message for e in errors for message in e.messages
+            ]
             for field, errors in error.error_dict.items()
         }
-    return {"__all__": list(error.messages)}
+    return {"request": list(error.messages)}
 
 
 def validated_save(instance: models.Model, **save_kwargs: Any) -> models.Model:
     """Run the model's validation (fields, choices, constraints) and save, turning what is wrong
-    into one DomainError that names each field."""
+    into one 422 that names each field."""
     try:
         instance.full_clean()
     except ValidationError as exc:
-        details = _validation_details(exc)
-        summary = "; ".join(
-            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-            for field, messages in details.items()
-        )
-        raise DomainError(summary, code="invalid", status=422, details=details) from None
+        raise InvalidInput.for_fields(_validation_problems(exc)) from None
     try:
         with transaction.atomic():
             instance.save(**save_kwargs)

@@ -306,6 +306,19 @@ def test_malformed_input_is_422_naming_the_field(client, event, organiser, beare
     assert field in body["detail"]
 
 
+@pytest.mark.parametrize("field", ["title", "timezone", "start_date", "status"])
+def test_null_for_a_required_field_is_422_naming_it(client, event, organiser, bearer, field):
+    response = client.patch(
+        "/api/events/seminar",
+        {field: None},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
 def test_end_before_start_is_422_naming_end_date(client, bearer):
     creator = UserFactory(is_superuser=True)
 
@@ -352,7 +365,7 @@ def test_unknown_venue_is_422(client, event, organiser, bearer):
     )
 
     assert response.status_code == 422
-    assert response.json()["code"] == "unknown_venue"
+    assert response.json()["errors"][0]["field"] == "venue_id"
 
 
 # --- creating events ----------------------------------------------------------------------
@@ -393,7 +406,7 @@ def test_create_event_with_taken_slug_is_4xx_naming_slug(client, event, bearer):
     )
 
     assert response.status_code == 422
-    assert "slug" in response.json()["details"]
+    assert [error["field"] for error in response.json()["errors"]] == ["slug"]
 
 
 # --- rooms, tracks, organisations -----------------------------------------------------------

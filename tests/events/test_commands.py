@@ -52,7 +52,7 @@ def test_prepare_demo_seeds_and_creates_logins_once(settings):
     assert TeamMember.objects.get(event=event, user=organiser).role == "owner"
     assert TeamMember.objects.get(event=event, user__username="checkin").role == "checkin"
     assert get_user_model().objects.get(username="admin").is_superuser
-    assert Event.objects.count() == 1
+    assert Event.objects.count() == 3  # the demo conference and its two companions
     text = out.getvalue()
     assert "http://127.0.0.1:8001/api/docs" in text
     assert f"organiser / {password}" in text
