@@ -1,10 +1,16 @@
 """The REST API: one NinjaAPI at /api/, a Router per app, one way to report errors."""
 
-from django.http import HttpRequest
+import json
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError, ValidationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from confman.exceptions import DomainError, InvalidInput
+from confman.parser import JsonParser
 from events.api import router as events_router
 
 api = NinjaAPI(
@@ -12,44 +18,91 @@ api = NinjaAPI(
     version="1",
     description=(
         "Events, agenda, registrations and check-in of confman. Read operations are public for "
-        "published events. Operations that change things need an organiser API token "
+        "published events; a bearer token or session also shows the caller's drafts. "
+        "Operations that change things need an organiser API token "
         "(`Authorization: Bearer cm_…`, created in the back office or with "
-        "`python manage.py create_api_token USERNAME`) or a signed-in browser session. "
-        'Errors are JSON: `{"detail": message, "code": machine-readable code}`.'
+        "`python manage.py create_api_token USERNAME`) or a signed-in browser session with its "
+        'CSRF token. Errors are JSON: `{"detail": message, "code": machine-readable code}`, '
+        'and invalid input (422) adds `errors`: `[{"field", "message", "type"}]`.'
     ),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JsonParser(),
 )
 api.add_router("/", events_router)
 
 
-@api.exception_handler(DomainError)
-def on_domain_error(request: HttpRequest, exc: DomainError):
+def error_response(request: HttpRequest, exc: DomainError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError):
+    return error_response(request, exc)
+
+
 def _field(loc: list) -> str:
-    # Drop the parameter source ("body", "query", "path") and ninja's argument name.
+    # Drop the parameter source ("body", "query", "path"), ninja's argument name and pydantic's
+    # union branch labels ("function-wrap[…]", "literal['']").
     parts = [str(part) for part in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         parts = parts[1:]
         if len(parts) > 1 and parts[0] in {"payload", "filters"}:
             parts = parts[1:]
+    parts = [part for part in parts if "[" not in part]
     return ".".join(parts) or "request"
 
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
-    errors = [
-        {
-            "field": _field(error.get("loc", [])),
-            "message": str(error.get("msg", "")).removeprefix("Value error, "),
-            "type": error.get("type", ""),
-        }
-        for error in exc.errors
-    ]
-    return on_domain_error(request, InvalidInput.from_errors(errors))
+    errors, seen = [], set()
+    for error in exc.errors:
+        field = _field(error.get("loc", []))
+        if field in seen:  # one message per field: a union reports each branch
+            continue
+        seen.add(field)
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        errors.append({"field": field, "message": message, "type": error.get("type", "")})
+    return error_response(request, InvalidInput.from_errors(errors))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    cause = exc.__cause__
+    if isinstance(cause, DomainError):  # raised by our parser
+        return error_response(request, cause)
+    if isinstance(cause, json.JSONDecodeError | UnicodeDecodeError | ValueError):
+        return error_response(
+            request,
+            DomainError(
+                _(
+                    "The body is not valid JSON (%(error)s). Send a JSON object with "
+                    "“Content-Type: application/json”."
+                )
+                % {"error": cause},
+                code="invalid_json",
+            ),
+        )
+    if exc.status_code == 405:
+        code = "method_not_allowed"
+    else:
+        code = "bad_request" if exc.status_code == 400 else "error"
+    return error_response(request, DomainError(str(exc), code=code, status=exc.status_code))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return error_response(
+        request,
+        DomainError(
+            _("The request body is larger than %(limit)d KB; send less at a time.")
+            % {"limit": limit},
+            code="too_large",
+            status=413,
+        ),
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -57,8 +110,10 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(
         request,
         {
-            "detail": "This operation needs an organiser: send “Authorization: Bearer <token>” "
-            "(create a token with `python manage.py create_api_token USERNAME`) or sign in.",
+            "detail": _(
+                "This operation needs an organiser: send “Authorization: Bearer <token>” "
+                "(create a token with `python manage.py create_api_token USERNAME`) or sign in."
+            ),
             "code": "not_authenticated",
         },
         status=401,
@@ -69,6 +124,18 @@ def on_authentication_error(request: HttpRequest, exc: AuthenticationError):
 def on_authorization_error(request: HttpRequest, exc: AuthorizationError):
     return api.create_response(
         request,
-        {"detail": str(exc) or "You may not do this.", "code": "permission_denied"},
+        {"detail": str(exc) or _("You may not do this."), "code": "permission_denied"},
         status=403,
+    )
+
+
+def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Unknown addresses under /api/ answer in JSON like the rest of the API."""
+    return JsonResponse(
+        {
+            "detail": _("There is no API operation at %(path)s. The list is at /api/docs.")
+            % {"path": request.path},
+            "code": "not_found",
+        },
+        status=404,
     )

@@ -3,6 +3,8 @@ helper both turn it into a 4xx whose message says what was wrong and how to fix 
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     status = 400
@@ -44,7 +46,9 @@ class InvalidInput(DomainError):
     @classmethod
     def from_errors(cls, errors: list[dict[str, str]]) -> "InvalidInput":
         summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
-        return cls(f"The request is not valid. {summary}", errors=errors)
+        return cls(
+            _("The request is not valid. %(problems)s") % {"problems": summary}, errors=errors
+        )
 
     @classmethod
     def for_fields(cls, problems: dict[str, list[str]]) -> "InvalidInput":

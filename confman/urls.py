@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from confman.api import api
+from confman.api import api, api_not_found
 from confman.health import healthz
 
 admin.site.site_header = _("confman back office")
@@ -13,6 +13,7 @@ admin.site.index_title = _("Your events")
 urlpatterns = [
     path("", include("events.urls")),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(

@@ -3,8 +3,13 @@ on; what they may do there is decided by events.permissions, like everywhere els
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from confman.exceptions import DomainError
@@ -26,11 +31,15 @@ from events.timezones import TIME_ZONE_CHOICES
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+def _announce_after_commit(event_id: int) -> None:
+    transaction.on_commit(lambda: event_changed.send(sender=Event, event_id=event_id))
+
+
 class EventScopedInline(admin.TabularInline):
     extra = 0
     action = Action.CHANGE
 
-    def _allowed(self, request: HttpRequest, obj: Event | None) -> bool:
+    def _allowed(self, request, obj: Event | None) -> bool:
         return obj is None or has_event_permission(request.user, obj, self.action)
 
     def has_add_permission(self, request, obj=None):
@@ -43,12 +52,6 @@ class EventScopedInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and self._allowed(request, obj)
 
 
-class EventOrganizationInline(EventScopedInline):
-    model = EventOrganization
-    autocomplete_fields = ["organization"]
-    fields = ["organization", "role", "order"]
-
-
 class RoomInline(EventScopedInline):
     model = Room
     fields = ["name", "kind", "capacity", "floor", "description", "order"]
@@ -59,11 +62,74 @@ class TrackInline(EventScopedInline):
     fields = ["name", "colour", "description", "order"]
 
 
+class TeamMemberForm(forms.ModelForm):
+    """People are named by user name or e-mail address: organisers need not be able to browse
+    every account on the installation to add a colleague."""
+
+    user = forms.CharField(
+        label=_("user name or e-mail"),
+        max_length=254,
+        help_text=_("The person must already have an account."),
+    )
+
+    class Meta:
+        model = TeamMember
+        fields = ["user", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["user"] = self.instance.user.get_username()
+
+    def clean_user(self):
+        value = self.cleaned_data["user"].strip()
+        users = get_user_model().objects.filter(Q(username=value) | Q(email__iexact=value))
+        found = list(users[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(
+                _("No single account has the user name or e-mail “%(value)s”."),
+                params={"value": value},
+            )
+        return found[0]
+
+
+class TeamFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        roles = [
+            form.cleaned_data.get("role")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if TeamMember.Role.OWNER not in roles:
+            raise forms.ValidationError(
+                _("The event needs at least one owner: make someone else owner first.")
+            )
+        users = [
+            form.cleaned_data["user"].pk
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if len(users) != len(set(users)):
+            raise forms.ValidationError(_("A person can be on the team only once."))
+
+
 class TeamMemberInline(EventScopedInline):
     model = TeamMember
+    form = TeamMemberForm
+    formset = TeamFormSet
     action = Action.MANAGE_TEAM
-    autocomplete_fields = ["user"]
     fields = ["user", "role"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            obj is None or has_event_permission(request.user, obj, Action.VIEW_DRAFT)
+        )
 
 
 @admin.register(Event)
@@ -75,7 +141,7 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "start_date"
     autocomplete_fields = ["venue"]
     formfield_overrides = HTTPS_URLS
-    inlines = [RoomInline, TrackInline, EventOrganizationInline, TeamMemberInline]
+    readonly_fields = ["organisations"]
     fieldsets = [
         (None, {"fields": ["title", "acronym", "slug", "status", "description"]}),
         (
@@ -83,7 +149,30 @@ class EventAdmin(admin.ModelAdmin):
             {"fields": ["timezone", "start_date", "end_date", "format", "venue", "languages"]},
         ),
         (_("Contact"), {"fields": ["website", "contact_email"]}),
+        (_("Organisations"), {"fields": ["organisations"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        # A new event's team is its creator, made owner by the service; the team is edited
+        # once the event exists.
+        return (
+            [RoomInline, TrackInline]
+            if obj is None
+            else [RoomInline, TrackInline, TeamMemberInline]
+        )
+
+    @admin.display(description=_("organisers, partners and sponsors"))
+    def organisations(self, obj: Event) -> str:
+        if obj.pk is None:
+            return gettext("Add them once the event is saved.")
+        url = reverse("admin:events_eventorganization_changelist")
+        return format_html(
+            '<a href="{}?event__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            gettext("%(count)d organisations take part: manage them")
+            % {"count": obj.event_organizations.count()},
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "timezone":
@@ -123,29 +212,102 @@ class EventAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        event_id = form.instance.pk
-        transaction.on_commit(lambda: event_changed.send(sender=Event, event_id=event_id))
+        _announce_after_commit(form.instance.pk)
+
+
+@admin.register(EventOrganization)
+class EventOrganizationAdmin(admin.ModelAdmin):
+    """An event's organisations, on their own page: a global conference has thousands."""
+
+    list_display = ["organization", "role", "country", "event", "order"]
+    list_filter = ["role", "event"]
+    list_select_related = ["organization", "event"]
+    search_fields = ["organization__name", "organization__acronym"]
+    autocomplete_fields = ["organization"]
+    list_per_page = 100
+
+    @admin.display(description=_("country"))
+    def country(self, obj: EventOrganization) -> str:
+        return obj.organization.country.name
+
+    def get_queryset(self, request):
+        events = events_for(request.user, Action.VIEW_DRAFT)
+        return super().get_queryset(request).filter(event__in=events)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "event":
+            kwargs["queryset"] = events_for(request.user, Action.CHANGE)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not has_event_permission(request.user, obj.event, Action.CHANGE):
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _announce_after_commit(obj.event_id)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _announce_after_commit(obj.event_id)
+
+
+class SharedRegistryAdmin(admin.ModelAdmin):
+    """Organisations and venues are shared between events: an organiser may add them, and may
+    change or delete only those no event outside their own uses."""
+
+    formfield_overrides = HTTPS_URLS
+
+    def _used_elsewhere(self, request, obj) -> bool:
+        mine = events_for(request.user, Action.CHANGE)
+        return obj.events.exclude(pk__in=mine.values("pk")).exists()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and self._used_elsewhere(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and self._used_elsewhere(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SharedRegistryAdmin):
     list_display = ["name", "acronym", "country", "kind"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym"]
-    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(SharedRegistryAdmin):
     list_display = ["name", "city", "country"]
     list_filter = ["country"]
     search_fields = ["name", "city", "address"]
 
 
+class ApiTokenForm(forms.ModelForm):
+    class Meta:
+        model = ApiToken
+        fields = ["name", "expires_at"]
+
+    def clean_expires_at(self):
+        expires_at = self.cleaned_data["expires_at"]
+        if expires_at is not None and expires_at <= timezone.now():
+            raise forms.ValidationError(_("Give a date in the future, or none."))
+        return expires_at
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    """Organisers manage their own tokens; the token is shown once, right after it is made."""
+    """Organisers manage their own tokens; the token is shown once, right after it is made,
+    and a revoked token stays revoked."""
 
+    form = ApiTokenForm
     list_display = [
         "name",
         "prefix",
@@ -157,7 +319,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
-    fields = ["name", "expires_at", "revoked_at"]
     actions = ["revoke"]
 
     def get_queryset(self, request):
@@ -165,15 +326,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return tokens if request.user.is_superuser else tokens.filter(user=request.user)
 
     def get_fields(self, request, obj=None):
-        return ["name", "expires_at"] if obj is None else self.fields
+        if obj is None:
+            return ["name", "expires_at"]
+        return ["name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
 
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["name", "expires_at"]
+        return [] if obj is None else self.get_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
-            return
+            return  # every field is read-only once the token exists
         token, plaintext = services.api_token_create(
             user=request.user, name=obj.name, expires_at=obj.expires_at
         )

@@ -1,11 +1,13 @@
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from confman.auth import ORGANISER_AUTH, request_user
 from confman.exceptions import InvalidInput, NotFound
+from confman.pagination import Pages
 from events import selectors, services
 from events.models import EventOrganization, Organization, Room, TeamMember, Track, Venue
 from events.permissions import Action, can_create_events
@@ -30,31 +32,34 @@ from events.schemas import (
 router = Router(tags=["events"])
 
 
-NULLABLE_EVENT_FIELDS = {"venue_id"}
-
-
-def _event_fields(payload: Schema, *, partial: bool) -> dict[str, Any]:
-    data = payload.model_dump(exclude_unset=partial)
-    nulls = sorted(key for key, value in data.items() if value is None)
-    nulls = [key for key in nulls if key not in NULLABLE_EVENT_FIELDS]
+def _changes(payload: Schema, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields a PATCH sends. An explicit null is refused for fields that cannot be empty;
+    leaving a field out keeps its value."""
+    data = payload.model_dump(exclude_unset=True)
+    nulls = sorted(key for key, value in data.items() if value is None and key not in nullable)
     if nulls:
         raise InvalidInput.for_fields(
-            {key: ["cannot be null; leave the field out to keep its value"] for key in nulls}
+            {key: [_("cannot be null; leave the field out to keep its value")] for key in nulls}
         )
-    if "website" in data:
-        data["website"] = str(data["website"] or "")
-    if "venue_id" in data:
-        venue_id = data.pop("venue_id")
-        if venue_id is None:
-            data["venue"] = None
-        else:
-            venue = Venue.objects.filter(pk=venue_id).first()
-            if venue is None:
-                raise InvalidInput.for_fields(
-                    {"venue_id": [f"there is no venue {venue_id}; add it in the back office"]}
-                )
-            data["venue"] = venue
     return data
+
+
+def _with_venue(data: dict[str, Any]) -> dict[str, Any]:
+    if "venue_id" not in data:
+        return data
+    venue_id = data.pop("venue_id")
+    if venue_id is None:
+        return {**data, "venue": None}
+    venue = Venue.objects.filter(pk=venue_id).first()
+    if venue is None:
+        raise InvalidInput.for_fields(
+            {
+                "venue_id": [
+                    _("there is no venue %(id)s; add it in the back office") % {"id": venue_id}
+                ]
+            }
+        )
+    return {**data, "venue": venue}
 
 
 class EventFilter(Schema):
@@ -63,7 +68,7 @@ class EventFilter(Schema):
 
 
 @router.get("/events", response=list[EventSummaryOut], summary="List events")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_events(request: HttpRequest, filters: Query[EventFilter]):
     """Published and archived events, upcoming and ongoing first; with a token or a session, also
     the drafts of the caller's events."""
@@ -77,109 +82,101 @@ def get_event(request: HttpRequest, slug: str):
 
 @router.post("/events", response={201: EventOut}, auth=ORGANISER_AUTH, summary="Create an event")
 def create_event(request: HttpRequest, payload: EventIn):
-    event = services.event_create(by=request.user, **_event_fields(payload, partial=False))
+    event = services.event_create(by=request.user, **_with_venue(payload.model_dump()))
     return Status(201, selectors.event_get(event.slug, request.user))
 
 
 @router.patch("/events/{slug}", response=EventOut, auth=ORGANISER_AUTH, summary="Change an event")
 def update_event(request: HttpRequest, slug: str, payload: EventPatch):
     event = selectors.event_get(slug, request.user, Action.CHANGE)
-    event = services.event_update(
-        event=event, by=request.user, **_event_fields(payload, partial=True)
-    )
+    changes = _with_venue(_changes(payload, nullable=frozenset({"venue_id"})))
+    event = services.event_update(event=event, by=request.user, **changes)
     return selectors.event_get(event.slug, request.user)
 
 
-# --- rooms --------------------------------------------------------------------------------
-@router.get("/events/{slug}/rooms", response=list[RoomOut], summary="The event's rooms")
-def list_rooms(request: HttpRequest, slug: str):
-    return selectors.event_get(slug, request_user(request)).rooms.all()
+# --- rooms and tracks: the same five operations on each ---------------------------------
+def _event_parts(
+    *,
+    model: type[Room | Track],
+    path: str,
+    out: type,
+    create: type,
+    patch: type,
+    noun: str,
+    nullable: frozenset[str] = frozenset(),
+) -> None:
+    def find(request: HttpRequest, slug: str, part_id: int):
+        event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=False)
+        part = model.objects.filter(event=event, pk=part_id).select_related("event").first()
+        if part is None:
+            raise NotFound(
+                _("The event “%(slug)s” has no %(noun)s with id %(id)s.")
+                % {"slug": slug, "noun": noun, "id": part_id}
+            )
+        return part
 
-
-@router.post(
-    "/events/{slug}/rooms", response={201: RoomOut}, auth=ORGANISER_AUTH, summary="Add a room"
-)
-def create_room(request: HttpRequest, slug: str, payload: RoomIn):
-    event = selectors.event_get(slug, request.user, Action.CHANGE)
-    return Status(201, services.room_create(event=event, by=request.user, **payload.model_dump()))
-
-
-def _room(request: HttpRequest, slug: str, room_id: int) -> Room:
-    event = selectors.event_get(slug, request.user, Action.CHANGE)
-    room = Room.objects.filter(event=event, pk=room_id).select_related("event").first()
-    if room is None:
-        raise NotFound(f"The event “{slug}” has no room with id {room_id}.")
-    return room
-
-
-@router.patch(
-    "/events/{slug}/rooms/{room_id}",
-    response=RoomOut,
-    auth=ORGANISER_AUTH,
-    summary="Change a room",
-)
-def update_room(request: HttpRequest, slug: str, room_id: int, payload: RoomPatch):
-    room = _room(request, slug, room_id)
-    return services.room_update(
-        room=room, by=request.user, **payload.model_dump(exclude_unset=True)
+    @router.get(
+        f"/events/{{slug}}/{path}",
+        response=list[out],
+        summary=f"The event's {path}",
+        operation_id=f"list_{path}",
     )
+    def list_parts(request: HttpRequest, slug: str):
+        event = selectors.event_get(slug, request_user(request), organizations=False)
+        return model.objects.filter(event=event)
 
-
-@router.delete(
-    "/events/{slug}/rooms/{room_id}",
-    response={204: None},
-    auth=ORGANISER_AUTH,
-    summary="Remove a room",
-)
-def delete_room(request: HttpRequest, slug: str, room_id: int):
-    services.room_delete(room=_room(request, slug, room_id), by=request.user)
-    return Status(204, None)
-
-
-# --- tracks -------------------------------------------------------------------------------
-@router.get("/events/{slug}/tracks", response=list[TrackOut], summary="The event's tracks")
-def list_tracks(request: HttpRequest, slug: str):
-    return selectors.event_get(slug, request_user(request)).tracks.all()
-
-
-@router.post(
-    "/events/{slug}/tracks", response={201: TrackOut}, auth=ORGANISER_AUTH, summary="Add a track"
-)
-def create_track(request: HttpRequest, slug: str, payload: TrackIn):
-    event = selectors.event_get(slug, request.user, Action.CHANGE)
-    return Status(201, services.track_create(event=event, by=request.user, **payload.model_dump()))
-
-
-def _track(request: HttpRequest, slug: str, track_id: int) -> Track:
-    event = selectors.event_get(slug, request.user, Action.CHANGE)
-    track = Track.objects.filter(event=event, pk=track_id).select_related("event").first()
-    if track is None:
-        raise NotFound(f"The event “{slug}” has no track with id {track_id}.")
-    return track
-
-
-@router.patch(
-    "/events/{slug}/tracks/{track_id}",
-    response=TrackOut,
-    auth=ORGANISER_AUTH,
-    summary="Change a track",
-)
-def update_track(request: HttpRequest, slug: str, track_id: int, payload: TrackPatch):
-    track = _track(request, slug, track_id)
-    return services.track_update(
-        track=track, by=request.user, **payload.model_dump(exclude_unset=True)
+    @router.post(
+        f"/events/{{slug}}/{path}",
+        response={201: out},
+        auth=ORGANISER_AUTH,
+        summary=f"Add a {noun}",
+        operation_id=f"create_{noun}",
     )
+    def create_part(request: HttpRequest, slug: str, payload: create):
+        event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=False)
+        part = services.event_part_create(
+            model=model, event=event, by=request.user, **payload.model_dump()
+        )
+        return Status(201, part)
+
+    @router.patch(
+        f"/events/{{slug}}/{path}/{{part_id}}",
+        response=out,
+        auth=ORGANISER_AUTH,
+        summary=f"Change a {noun}",
+        operation_id=f"update_{noun}",
+    )
+    def update_part(request: HttpRequest, slug: str, part_id: int, payload: patch):
+        return services.event_part_update(
+            part=find(request, slug, part_id),
+            by=request.user,
+            **_changes(payload, nullable=nullable),
+        )
+
+    @router.delete(
+        f"/events/{{slug}}/{path}/{{part_id}}",
+        response={204: None},
+        auth=ORGANISER_AUTH,
+        summary=f"Remove a {noun}",
+        operation_id=f"delete_{noun}",
+    )
+    def delete_part(request: HttpRequest, slug: str, part_id: int):
+        services.event_part_delete(part=find(request, slug, part_id), by=request.user)
+        return Status(204, None)
 
 
-@router.delete(
-    "/events/{slug}/tracks/{track_id}",
-    response={204: None},
-    auth=ORGANISER_AUTH,
-    summary="Remove a track",
+_event_parts(
+    model=Room,
+    path="rooms",
+    out=RoomOut,
+    create=RoomIn,
+    patch=RoomPatch,
+    noun="room",
+    nullable=frozenset({"capacity"}),
 )
-def delete_track(request: HttpRequest, slug: str, track_id: int):
-    services.track_delete(track=_track(request, slug, track_id), by=request.user)
-    return Status(204, None)
+_event_parts(
+    model=Track, path="tracks", out=TrackOut, create=TrackIn, patch=TrackPatch, noun="track"
+)
 
 
 # --- organisations ------------------------------------------------------------------------
@@ -192,7 +189,7 @@ class EventOrganizationFilter(Schema):
     response=list[EventOrganizationOut],
     summary="The event's organisers, co-hosts, partners and sponsors",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_event_organizations(
     request: HttpRequest, slug: str, filters: Query[EventOrganizationFilter]
 ):
@@ -213,8 +210,11 @@ def add_event_organization(request: HttpRequest, slug: str, payload: EventOrgani
         raise InvalidInput.for_fields(
             {
                 "organization_id": [
-                    f"there is no organisation with id {payload.organization_id}; find it with "
-                    "GET /api/organizations?q=… or create it with POST /api/organizations"
+                    _(
+                        "there is no organisation with id %(id)s; find it with "
+                        "GET /api/organizations?q=… or create it with POST /api/organizations"
+                    )
+                    % {"id": payload.organization_id}
                 ]
             }
         )
@@ -238,7 +238,10 @@ def remove_event_organization(request: HttpRequest, slug: str, link_id: int):
     event = selectors.event_get(slug, request.user, Action.CHANGE)
     link = EventOrganization.objects.filter(event=event, pk=link_id).select_related("event").first()
     if link is None:
-        raise NotFound(f"The event “{slug}” has no organisation role with id {link_id}.")
+        raise NotFound(
+            _("The event “%(slug)s” has no organisation role with id %(id)s.")
+            % {"slug": slug, "id": link_id}
+        )
     services.event_organization_remove(link=link, by=request.user)
     return Status(204, None)
 
@@ -249,7 +252,7 @@ class OrganizationFilter(Schema):
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="Search organisations")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_organizations(request: HttpRequest, filters: Query[OrganizationFilter]):
     return selectors.organization_search(search=filters.q, country=filters.country)
 

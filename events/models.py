@@ -29,6 +29,21 @@ colour_validator = RegexValidator(
 )
 
 
+# Where each constraint's error belongs in a form or an API answer ("request" when nowhere).
+CONSTRAINT_FIELDS = {
+    "organization_taken": "name",
+    "coordinates_invalid": "latitude",
+    "end_before_start": "end_date",
+    "invalid_time_zone": "timezone",
+    "role_taken": "role",
+    "room_name_taken": "name",
+    "virtual_room_layout": "kind",
+    "capacity_invalid": "capacity",
+    "track_name_taken": "name",
+    "already_on_team": "user",
+}
+
+
 def validate_language_codes(value) -> None:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise ValidationError(_('Give the languages as a list of codes, e.g. ["en", "zh-hans"].'))
@@ -101,6 +116,7 @@ class Organization(models.Model):
                 Lower("name"),
                 "country",
                 name="organization_unique_name_per_country",
+                violation_error_code="organization_taken",
                 violation_error_message=_(
                     "An organisation with this name already exists in this country."
                 ),
@@ -144,6 +160,7 @@ class Venue(models.Model):
                     longitude__lte=180,
                 ),
                 name="venue_coordinates_valid",
+                violation_error_code="coordinates_invalid",
                 violation_error_message=_(
                     "Give both latitude (−90 to 90) and longitude (−180 to 180), or neither."
                 ),
@@ -223,11 +240,13 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="event_end_not_before_start",
+                violation_error_code="end_before_start",
                 violation_error_message=_("The last day cannot be before the first day."),
             ),
             models.CheckConstraint(
                 condition=models.Q(timezone__in=TIME_ZONES),
                 name="event_timezone_valid",
+                violation_error_code="invalid_time_zone",
                 violation_error_message=_("Choose an IANA time zone such as Asia/Shanghai."),
             ),
             models.CheckConstraint(
@@ -304,6 +323,7 @@ class EventOrganization(models.Model):
             models.UniqueConstraint(
                 fields=["event", "organization", "role"],
                 name="event_organization_unique_role",
+                violation_error_code="role_taken",
                 violation_error_message=_("This organisation already has this role."),
             ),
             models.CheckConstraint(
@@ -335,12 +355,14 @@ class Room(models.Model):
             models.UniqueConstraint(
                 fields=["event", "name"],
                 name="room_unique_name_per_event",
+                violation_error_code="room_name_taken",
                 violation_error_message=_("This event already has a room with this name."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind="physical")
                 | models.Q(kind="virtual", capacity__isnull=True, floor=""),
                 name="room_virtual_has_no_seats_or_floor",
+                violation_error_code="virtual_room_layout",
                 violation_error_message=_(
                     "A virtual room has no seats and no floor; "
                     "make it a physical room or clear both."
@@ -349,6 +371,7 @@ class Room(models.Model):
             models.CheckConstraint(
                 condition=models.Q(capacity__isnull=True) | models.Q(capacity__gt=0),
                 name="room_capacity_positive",
+                violation_error_code="capacity_invalid",
                 violation_error_message=_("Seats must be at least 1, or left empty."),
             ),
         ]
@@ -378,6 +401,7 @@ class Track(models.Model):
             models.UniqueConstraint(
                 fields=["event", "name"],
                 name="track_unique_name_per_event",
+                violation_error_code="track_name_taken",
                 violation_error_message=_("This event already has a track with this name."),
             ),
         ]
@@ -411,6 +435,7 @@ class TeamMember(models.Model):
             models.UniqueConstraint(
                 fields=["event", "user"],
                 name="team_member_unique_per_event",
+                violation_error_code="already_on_team",
                 violation_error_message=_("This person is already on the event's team."),
             ),
             models.CheckConstraint(

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from confman.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from events.models import Event, TeamMember
@@ -79,18 +80,21 @@ def require_event_permission(
         return
     if not has_event_permission(user, event, Action.VIEW):
         if user is None or not user.is_authenticated:
-            raise NotFound(f"There is no event “{event.slug}”.")
-        raise NotFound(f"There is no event “{event.slug}” that you can see.")
+            raise NotFound(_("There is no event “%(slug)s”.") % {"slug": event.slug})
+        raise NotFound(_("There is no event “%(slug)s” that you can see.") % {"slug": event.slug})
     if user is None or not user.is_authenticated:
         raise NotAuthenticated(
-            "Sign in, or send an organiser API token as “Authorization: Bearer <token>”."
+            _("Sign in, or send an organiser API token as “Authorization: Bearer <token>”.")
         )
     needed = sorted(
         str(Role(role).label) for role, actions in ROLE_ACTIONS.items() if action in actions
     )
     raise PermissionDenied(
-        f"You may not do this on “{event.slug}”: it needs one of these roles on the event's "
-        f"team: {', '.join(needed)}. Ask the event's owner to add you.",
+        _(
+            "You may not do this on “%(slug)s”: it needs one of these roles on the event's "
+            "team: %(roles)s. Ask the event's owner to add you."
+        )
+        % {"slug": event.slug, "roles": ", ".join(needed)},
         details={"action": str(action), "your_role": event_role(user, event)},
     )
 

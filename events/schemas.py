@@ -7,10 +7,11 @@ from typing import Literal
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import Field, Schema
-from pydantic import HttpUrl, field_validator, model_validator
+from pydantic import ConfigDict, field_validator, model_validator
 
 from events.models import Event, Organization, TeamMember
 from events.timezones import TIME_ZONES
@@ -28,8 +29,11 @@ COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 def _check_time_zone(value: str | None) -> str | None:
     if value is not None and value not in TIME_ZONES:
         raise ValueError(
-            f"“{value}” is not an IANA time zone; use a name such as Asia/Shanghai, "
-            "Europe/Paris or America/New_York"
+            _(
+                "“%(value)s” is not an IANA time zone; use a name such as Asia/Shanghai, "
+                "Europe/Paris or America/New_York"
+            )
+            % {"value": value}
         )
     return value
 
@@ -40,8 +44,30 @@ def _check_languages(value: list[str] | None) -> list[str] | None:
     unknown = [code for code in value if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
     if unknown:
         raise ValueError(
-            f"unknown language code(s) {', '.join(unknown)}; use codes such as en, zh-hans, ru"
+            _("unknown language code(s) %(codes)s; use codes such as en, zh-hans, ru")
+            % {"codes": ", ".join(unknown)}
         )
+    return value
+
+
+class InSchema(Schema):
+    """Input: surrounding spaces are trimmed (so "   " is empty) and unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _check_website(value: str | None) -> str | None:
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            raise ValueError(
+                _(
+                    "“%(value)s” is not a web address; give a full address such as "
+                    "https://example.org, or an empty string"
+                )
+                % {"value": value}
+            ) from None
     return value
 
 
@@ -50,7 +76,7 @@ def _check_email(value: str | None) -> str | None:
         try:
             validate_email(value)
         except ValidationError:
-            raise ValueError(f"“{value}” is not an e-mail address") from None
+            raise ValueError(_("“%(value)s” is not an e-mail address") % {"value": value}) from None
     return value
 
 
@@ -58,7 +84,9 @@ def _check_country(value: str | None) -> str | None:
     if value is None:
         return value
     if value.upper() not in dict(countries):
-        raise ValueError(f"“{value}” is not an ISO 3166 country code; use e.g. CN, KE, RS")
+        raise ValueError(
+            _("“%(value)s” is not an ISO 3166 country code; use e.g. CN, KE, RS") % {"value": value}
+        )
     return value.upper()
 
 
@@ -80,14 +108,15 @@ class OrganizationOut(Schema):
         return str(obj.country.name)
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(InSchema):
     name: str = Field(min_length=2, max_length=200)
     acronym: str = Field("", max_length=40)
     country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. CN")
     kind: OrganizationKind = "other"
-    website: HttpUrl | Literal[""] = ""
+    website: str = Field("", max_length=200)
 
     _country = field_validator("country")(_check_country)
+    _website = field_validator("website")(_check_website)
 
 
 class EventOrganizationOut(Schema):
@@ -97,7 +126,7 @@ class EventOrganizationOut(Schema):
     organization: OrganizationOut
 
 
-class EventOrganizationIn(Schema):
+class EventOrganizationIn(InSchema):
     organization_id: int
     role: OrganizationRole
     order: int = Field(0, ge=0)
@@ -131,7 +160,7 @@ class RoomOut(Schema):
     order: int
 
 
-class RoomIn(Schema):
+class RoomIn(InSchema):
     name: str = Field(min_length=1, max_length=120)
     kind: RoomKind = "physical"
     capacity: int | None = Field(None, ge=1)
@@ -140,7 +169,7 @@ class RoomIn(Schema):
     order: int = Field(0, ge=0)
 
 
-class RoomPatch(Schema):
+class RoomPatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     kind: RoomKind | None = None
     capacity: int | None = Field(None, ge=1)
@@ -157,14 +186,14 @@ class TrackOut(Schema):
     order: int
 
 
-class TrackIn(Schema):
+class TrackIn(InSchema):
     name: str = Field(min_length=1, max_length=120)
     colour: str = Field("#1f6feb", pattern=COLOUR_PATTERN)
     description: str = ""
     order: int = Field(0, ge=0)
 
 
-class TrackPatch(Schema):
+class TrackPatch(InSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     colour: str | None = Field(None, pattern=COLOUR_PATTERN)
     description: str | None = None
@@ -211,7 +240,7 @@ class EventOut(EventSummaryOut):
     organization_count: int = Field(description="Organisations taking part, in every role")
 
 
-class EventIn(Schema):
+class EventIn(InSchema):
     slug: str = Field(min_length=2, max_length=60, pattern=SLUG_PATTERN)
     title: str = Field(min_length=2, max_length=300)
     acronym: str = Field("", max_length=40)
@@ -223,23 +252,27 @@ class EventIn(Schema):
     status: EventStatus = "draft"
     venue_id: int | None = None
     languages: list[str] = []
-    website: HttpUrl | Literal[""] = ""
+    website: str = Field("", max_length=200)
     contact_email: str = Field("", max_length=254)
 
     _timezone = field_validator("timezone")(_check_time_zone)
     _languages = field_validator("languages")(_check_languages)
     _contact_email = field_validator("contact_email")(_check_email)
+    _website = field_validator("website")(_check_website)
 
     @field_validator("end_date")
     @classmethod
     def _end_not_before_start(cls, value: date, info) -> date:
         start = info.data.get("start_date")
         if start is not None and value < start:
-            raise ValueError(f"the last day ({value}) is before the first day ({start})")
+            raise ValueError(
+                _("the last day (%(end)s) is before the first day (%(start)s)")
+                % {"end": value, "start": start}
+            )
         return value
 
 
-class EventPatch(Schema):
+class EventPatch(InSchema):
     slug: str | None = Field(None, min_length=2, max_length=60, pattern=SLUG_PATTERN)
     title: str | None = Field(None, min_length=2, max_length=300)
     acronym: str | None = Field(None, max_length=40)
@@ -251,17 +284,18 @@ class EventPatch(Schema):
     status: EventStatus | None = None
     venue_id: int | None = None
     languages: list[str] | None = None
-    website: HttpUrl | Literal[""] | None = None
+    website: str | None = Field(None, max_length=200)
     contact_email: str | None = Field(None, max_length=254)
 
     _timezone = field_validator("timezone")(_check_time_zone)
     _languages = field_validator("languages")(_check_languages)
     _contact_email = field_validator("contact_email")(_check_email)
+    _website = field_validator("website")(_check_website)
 
     @model_validator(mode="after")
     def _dates_in_order(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date: the last day is before the first day")
+            raise ValueError(_("end_date: the last day is before the first day"))
         return self
 
 

@@ -65,7 +65,8 @@ def event_get(
     event = _with_details(Event.objects.filter(slug=slug), organizations=organizations).first()
     if event is None:
         raise NotFound(
-            f"There is no event “{slug}”. Check the address; the list of events is at /."
+            _("There is no event “%(slug)s”. Check the address; the list of events is at /.")
+            % {"slug": slug}
         )
     require_event_permission(user, event, action)
     return event

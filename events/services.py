@@ -1,6 +1,7 @@
 """Every write to events, rooms, tracks, organisations, teams and API tokens goes through here,
 whether it comes from the API, a page or the admin."""
 
+import logging
 import secrets
 from datetime import datetime
 from typing import Any
@@ -10,9 +11,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from confman.exceptions import Conflict, DomainError, InvalidInput, PermissionDenied
 from events.models import (
+    CONSTRAINT_FIELDS,
     ApiToken,
     Event,
     EventOrganization,
@@ -25,16 +28,18 @@ from events.models import (
 from events.permissions import Action, can_create_events, require_event_permission
 from events.signals import event_changed
 
+logger = logging.getLogger(__name__)
+
 
 def _validation_problems(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            ("request" if field == NON_FIELD_ERRORS else field): [
-                message for e in errors for message in e.messages
-            ]
-            for field, errors in error.error_dict.items()
-        }
-    return {"request": list(error.messages)}
+    """Messages per field; a broken constraint is put on the field it is about."""
+    problems: dict[str, list[str]] = {}
+    by_field = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: [error]}
+    for field, errors in by_field.items():
+        for e in errors:
+            where = CONSTRAINT_FIELDS.get(e.code, "request") if field == NON_FIELD_ERRORS else field
+            problems.setdefault(where, []).extend(e.messages)
+    return problems
 
 
 def validated_save(instance: models.Model, **save_kwargs: Any) -> models.Model:
@@ -47,12 +52,12 @@ def validated_save(instance: models.Model, **save_kwargs: Any) -> models.Model:
     try:
         with transaction.atomic():
             instance.save(**save_kwargs)
-    except IntegrityError as exc:
-        # A concurrent write slipped past full_clean's uniqueness check.
+    except IntegrityError:
+        # A concurrent write slipped past full_clean's checks: a clash, not a server fault.
+        logger.info("IntegrityError saving %r", instance, exc_info=True)
         raise Conflict(
-            f"This {instance._meta.verbose_name} clashes with one saved a moment ago; "
-            "reload and try again.",
-            details={"database": str(exc).splitlines()[0]},
+            _("This %(thing)s clashes with one saved a moment ago; reload and try again.")
+            % {"thing": instance._meta.verbose_name}
         ) from None
     return instance
 
@@ -74,7 +79,7 @@ def event_save(*, event: Event, by: User) -> Event:
     creating = event._state.adding
     if creating and not can_create_events(by):
         raise PermissionDenied(
-            "You may not create events. Ask an administrator to add you to the Organisers group."
+            _("You may not create events. Ask an administrator to add you to the Organisers group.")
         )
     if not creating:
         require_event_permission(by, event, Action.CHANGE)
@@ -99,44 +104,31 @@ def event_update(*, event: Event, by: User, **changes: Any) -> Event:
     return event_save(event=event, by=by)
 
 
+EventPart = Room | Track
+
+
 @transaction.atomic
-def room_create(*, event: Event, by: User, **fields: Any) -> Room:
+def event_part_create(
+    *, model: type[EventPart], event: Event, by: User, **fields: Any
+) -> EventPart:
+    """Add a room or a track to the event."""
     require_event_permission(by, event, Action.CHANGE)
-    return validated_save(Room(event=event, **fields))
+    return validated_save(model(event=event, **fields))
 
 
 @transaction.atomic
-def room_update(*, room: Room, by: User, **changes: Any) -> Room:
-    require_event_permission(by, room.event, Action.CHANGE)
-    if _apply(room, changes):
-        validated_save(room)
-    return room
+def event_part_update(*, part: EventPart, by: User, **changes: Any) -> EventPart:
+    """Change a room or a track; nothing is written when nothing changes."""
+    require_event_permission(by, part.event, Action.CHANGE)
+    if _apply(part, changes):
+        validated_save(part)
+    return part
 
 
 @transaction.atomic
-def room_delete(*, room: Room, by: User) -> None:
-    require_event_permission(by, room.event, Action.CHANGE)
-    room.delete()
-
-
-@transaction.atomic
-def track_create(*, event: Event, by: User, **fields: Any) -> Track:
-    require_event_permission(by, event, Action.CHANGE)
-    return validated_save(Track(event=event, **fields))
-
-
-@transaction.atomic
-def track_update(*, track: Track, by: User, **changes: Any) -> Track:
-    require_event_permission(by, track.event, Action.CHANGE)
-    if _apply(track, changes):
-        validated_save(track)
-    return track
-
-
-@transaction.atomic
-def track_delete(*, track: Track, by: User) -> None:
-    require_event_permission(by, track.event, Action.CHANGE)
-    track.delete()
+def event_part_delete(*, part: EventPart, by: User) -> None:
+    require_event_permission(by, part.event, Action.CHANGE)
+    part.delete()
 
 
 @transaction.atomic
@@ -144,8 +136,10 @@ def organization_create(*, by: User, **fields: Any) -> Organization:
     """Add an organisation to the shared registry (names are unique per country)."""
     if not (by.is_superuser or by.has_perm("events.add_organization")):
         raise PermissionDenied(
-            "You may not add organisations. Ask an administrator to add you to the Organisers "
-            "group."
+            _(
+                "You may not add organisations. Ask an administrator to add you to the "
+                "Organisers group."
+            )
         )
     return validated_save(Organization(**fields))
 
@@ -188,7 +182,7 @@ def team_member_set(*, event: Event, by: User | None, user: User, role: str) -> 
     if member.role != role:
         if member.role == TeamMember.Role.OWNER and not _has_other_owner(event, user):
             raise DomainError(
-                "The event needs at least one owner: make someone else owner first.",
+                _("The event needs at least one owner: make someone else owner first."),
                 code="last_owner",
             )
         member.role = role
@@ -210,9 +204,11 @@ def api_token_create(
     """Create an API token for `user`. Returns the stored token and the plaintext, which is not
     kept anywhere and cannot be shown again."""
     if not user.is_active:
-        raise DomainError(f"{user.get_username()} is not active; activate the account first.")
+        raise DomainError(
+            _("%(user)s is not active; activate the account first.") % {"user": user.get_username()}
+        )
     if expires_at is not None and expires_at <= timezone.now():
-        raise DomainError("The expiry date is in the past; give a future date or none.")
+        raise DomainError(_("The expiry date is in the past; give a future date or none."))
     plaintext = settings.CONFMAN_API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LivestreamConfig(AppConfig):
     name = "livestream"
-    verbose_name = "Live"
+    verbose_name = _("Live")
 
     def ready(self):
         from events.signals import event_changed

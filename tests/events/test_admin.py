@@ -89,3 +89,148 @@ def test_admin_api_token_is_shown_once_and_stored_hashed(client, staff_organiser
     assert token.user == staff_organiser
     assert "Your new API token is cm_" in html
     assert token.token_hash not in html
+
+
+def _team_post(event, rows):
+    data = {
+        "title": event.title,
+        "acronym": event.acronym,
+        "slug": event.slug,
+        "status": event.status,
+        "description": event.description,
+        "timezone": event.timezone,
+        "start_date": str(event.start_date),
+        "end_date": str(event.end_date),
+        "format": event.format,
+        "languages": "[]",
+        "website": "",
+        "contact_email": "",
+        "rooms-TOTAL_FORMS": "0",
+        "rooms-INITIAL_FORMS": "0",
+        "tracks-TOTAL_FORMS": "0",
+        "tracks-INITIAL_FORMS": "0",
+        "team-TOTAL_FORMS": str(len(rows)),
+        "team-INITIAL_FORMS": str(sum(1 for row in rows if row.get("id"))),
+    }
+    if event.venue_id:
+        data["venue"] = str(event.venue_id)
+    for index, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"team-{index}-{key}"] = value
+        data[f"team-{index}-event"] = str(event.pk)
+    return data
+
+
+@pytest.fixture
+def staff_owner(event, staff_organiser):
+    TeamMember.objects.filter(user=staff_organiser).update(role=TeamMember.Role.OWNER)
+    return staff_organiser
+
+
+def test_owner_adds_a_colleague_by_email(client, event, staff_owner):
+    colleague = UserFactory(username="li.ming", email="li.ming@example.org")
+    owner_row = TeamMember.objects.get(user=staff_owner)
+    client.force_login(staff_owner)
+
+    response = client.post(
+        f"/admin/events/event/{event.pk}/change/",
+        _team_post(
+            event,
+            [
+                {"id": str(owner_row.pk), "user": "staff-organiser", "role": "owner"},
+                {"user": "LI.MING@example.org", "role": "checkin"},
+            ],
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert TeamMember.objects.get(event=event, user=colleague).role == "checkin"
+
+
+def test_last_owner_cannot_step_down(client, event, staff_owner):
+    owner_row = TeamMember.objects.get(user=staff_owner)
+    client.force_login(staff_owner)
+
+    response = client.post(
+        f"/admin/events/event/{event.pk}/change/",
+        _team_post(
+            event, [{"id": str(owner_row.pk), "user": "staff-organiser", "role": "organiser"}]
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "at least one owner" in response.content.decode()
+    assert TeamMember.objects.get(user=staff_owner).role == "owner"
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_event_change_page_query_count_does_not_grow(
+    client, event, staff_owner, django_assert_max_num_queries, size
+):
+    from tests.factories import EventOrganizationFactory, RoomFactory, TrackFactory
+
+    RoomFactory.create_batch(size, event=event)
+    TrackFactory.create_batch(size, event=event)
+    EventOrganizationFactory.create_batch(size * 10, event=event)
+    for _ in range(size):
+        TeamMember.objects.create(event=event, user=UserFactory(), role="checkin")
+    client.force_login(staff_owner)
+
+    with django_assert_max_num_queries(25):
+        response = client.get(f"/admin/events/event/{event.pk}/change/")
+
+    assert response.status_code == 200
+
+
+def test_revoked_token_cannot_be_switched_back_on(client, staff_organiser):
+    from events.services import api_token_create, api_token_revoke
+
+    token, _plaintext = api_token_create(user=staff_organiser, name="scanner")
+    api_token_revoke(token=token)
+    client.force_login(staff_organiser)
+
+    page = client.get(f"/admin/events/apitoken/{token.pk}/change/").content.decode()
+    client.post(f"/admin/events/apitoken/{token.pk}/change/", {"revoked_at": ""})
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert 'name="revoked_at"' not in page
+
+
+def test_token_with_past_expiry_is_a_form_error(client, staff_organiser):
+    client.force_login(staff_organiser)
+
+    response = client.post(
+        "/admin/events/apitoken/add/",
+        {"name": "old", "expires_at_0": "2001-01-01", "expires_at_1": "10:00:00"},
+    )
+
+    assert response.status_code == 200
+    assert "in the future" in response.content.decode()
+    assert not ApiToken.objects.exists()
+
+
+def test_organiser_cannot_change_a_venue_another_event_uses(client, event, staff_organiser):
+    foreign = EventFactory(slug="elsewhere")
+    client.force_login(staff_organiser)
+
+    shared = client.get(f"/admin/events/venue/{foreign.venue_id}/change/")
+    own = client.get(f"/admin/events/venue/{event.venue_id}/change/")
+
+    assert 'name="name"' not in shared.content.decode()
+    assert 'name="name"' in own.content.decode()
+
+
+def test_event_organisations_admin_is_scoped(client, event, staff_organiser):
+    from tests.factories import EventOrganizationFactory
+
+    EventOrganizationFactory(event=event, organization__name="Makerere University")
+    EventOrganizationFactory(
+        event=EventFactory(slug="elsewhere"), organization__name="Hidden University"
+    )
+    client.force_login(staff_organiser)
+
+    html = client.get("/admin/events/eventorganization/").content.decode()
+
+    assert "Makerere University" in html
+    assert "Hidden University" not in html

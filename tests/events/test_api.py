@@ -29,10 +29,12 @@ def test_openapi_schema_is_valid_openapi_3(client):
     validate(schema)
     assert schema["openapi"].startswith("3.")
     assert "/api/events" in schema["paths"]
-    assert (
-        "BearerAuth" in str(schema["components"]["securitySchemes"])
-        or schema["components"]["securitySchemes"]
-    )
+    assert schema["components"]["securitySchemes"]["ApiTokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    assert {"ApiTokenAuth": []} in schema["paths"]["/api/events/{slug}"]["patch"]["security"]
+    assert "security" not in schema["paths"]["/api/events/{slug}"]["get"]
 
 
 def test_api_docs_page_renders(client):
@@ -263,6 +265,7 @@ def test_session_auth_needs_csrf_for_writes(event, organiser):
     )
 
     assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
 
 
 def test_session_auth_works_for_writes(client, event, organiser):
@@ -565,3 +568,183 @@ def test_me_lists_roles(client, event, organiser, bearer):
 
     assert body["username"] == "organiser"
     assert body["events"] == [{"event": "seminar", "role": "organiser"}]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/events/seminar/rooms", {"name": "Room A"}, "name"),
+        ("/api/events/seminar/rooms", {"name": "Online", "kind": "virtual", "floor": "2"}, "kind"),
+        ("/api/events/seminar/tracks", {"name": "Policy"}, "name"),
+    ],
+)
+def test_broken_constraints_name_their_field(client, event, organiser, bearer, path, body, field):
+    RoomFactory(event=event, name="Room A")
+    client.post(
+        "/api/events/seminar/tracks",
+        {"name": "Policy"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    response = client.post(path, body, content_type="application/json", headers=bearer(organiser))
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_patch_start_after_end_names_end_date(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        {"start_date": "2099-01-01"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "end_date"
+
+
+@pytest.mark.parametrize("body", [{"floor": None}, {"description": None}, {"name": None}])
+def test_room_patch_null_is_422_not_a_database_error(client, event, organiser, bearer, body):
+    room = RoomFactory(event=event)
+
+    response = client.patch(
+        f"/api/events/seminar/rooms/{room.pk}",
+        body,
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == list(body)
+    assert "constraint" not in response.content.decode().lower()
+
+
+def test_room_capacity_can_be_cleared_with_null(client, event, organiser, bearer):
+    room = RoomFactory(event=event, capacity=40)
+
+    response = client.patch(
+        f"/api/events/seminar/rooms/{room.pk}",
+        {"capacity": None},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.json()["capacity"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "   "}, "title"),
+        ({"titel": "typo"}, "titel"),
+        ({"website": "javascript:alert(1)"}, "website"),
+    ],
+)
+def test_blank_unknown_and_unsafe_values_are_422(client, event, organiser, bearer, body, field):
+    response = client.patch(
+        "/api/events/seminar", body, content_type="application/json", headers=bearer(organiser)
+    )
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+def test_whitespace_is_trimmed(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        {"acronym": "  APRS  "},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.json()["acronym"] == "APRS"
+
+
+def test_nul_character_in_body_is_422(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar",
+        '{"acronym": "a\\u0000b"}',
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "acronym"
+
+
+def test_nul_character_in_query_is_400(client, event):
+    response = client.get("/api/organizations?q=%00")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "nul_character"
+
+
+def test_not_json_is_400_with_code(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar", "{oops", content_type="application/json", headers=bearer(organiser)
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_json"
+
+
+def test_non_object_body_is_4xx(client, event, organiser, bearer):
+    response = client.patch(
+        "/api/events/seminar", "[1, 2]", content_type="application/json", headers=bearer(organiser)
+    )
+
+    assert 400 <= response.status_code < 500
+    event.refresh_from_db()
+    assert event.title == "Asia-Pacific Regional Seminar"
+
+
+def test_too_large_body_is_413(client, event, organiser, bearer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+
+    response = client.patch(
+        "/api/events/seminar",
+        {"description": "x" * 5000},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=100000000000000000000000",
+        "offset=99999999999999999",
+        "limit=201",
+        "limit=0",
+        "offset=-1",
+    ],
+)
+def test_pagination_bounds_are_422(client, db, query):
+    response = client.get(f"/api/organizations?{query}")
+
+    assert response.status_code == 422
+
+
+def test_unknown_api_path_is_json_404(client, db):
+    response = client.get("/api/nothing/here")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_anonymous_write_through_real_csrf_checks_is_401(event):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.patch(
+        "/api/events/seminar", {"title": "x" * 5}, content_type="application/json"
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"

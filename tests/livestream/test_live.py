@@ -73,19 +73,24 @@ async def test_draft_event_refuses_anonymous_socket():
     await database_sync_to_async(EventFactory)(slug="draft", status="draft")
     socket = communicator("draft")
 
-    connected, code = await socket.connect()
+    await socket.connect()
+    refusal = await socket.receive_json_from(timeout=5)
+    closed = await socket.receive_output(timeout=5)
 
-    assert not connected
-    assert code == 4404
+    assert refusal["code"] == "not_found"
+    assert closed == {"type": "websocket.close", "code": 4404}
 
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_unknown_event_refuses_socket():
-    connected, code = await communicator("nothing-here").connect()
+    socket = communicator("nothing-here")
+    await socket.connect()
+    refusal = await socket.receive_json_from(timeout=5)
+    closed = await socket.receive_output(timeout=5)
 
-    assert not connected
-    assert code == 4404
+    assert refusal["type"] == "error"
+    assert closed["code"] == 4404
 
 
 @pytest.mark.asyncio
@@ -98,3 +103,46 @@ async def test_foreign_origin_is_refused():
     ).connect()
 
     assert not connected
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_event_turned_draft_is_not_sent_to_public_viewers():
+    event = await database_sync_to_async(EventFactory)(slug="seminar")
+    owner = await database_sync_to_async(UserFactory)(username="owner")
+    await database_sync_to_async(TeamMember.objects.create)(
+        event=event, user=owner, role=TeamMember.Role.OWNER
+    )
+    socket = communicator("seminar")
+    await socket.connect()
+    await socket.receive_json_from(timeout=5)
+
+    await database_sync_to_async(event_update)(
+        event=event, by=owner, status="draft", title="Unannounced"
+    )
+    message = await socket.receive_json_from(timeout=5)
+    closed = await socket.receive_output(timeout=5)
+
+    assert message["type"] == "error"
+    assert "Unannounced" not in str(message)
+    assert closed["code"] == 4404
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_malformed_frames_get_an_error_not_a_crash():
+    await database_sync_to_async(EventFactory)(slug="seminar")
+    socket = communicator("seminar")
+    await socket.connect()
+    await socket.receive_json_from(timeout=5)
+
+    await socket.send_to(text_data="{not json")
+    first = await socket.receive_json_from(timeout=5)
+    await socket.send_to(bytes_data=b"\x00\x01")
+    second = await socket.receive_json_from(timeout=5)
+    await socket.send_json_to({"type": "ping"})
+    third = await socket.receive_json_from(timeout=5)
+
+    assert first["code"] == second["code"] == "unknown_message"
+    assert third["type"] == "pong"
+    await socket.disconnect()
