@@ -13,15 +13,16 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 install: $(STAMP)
 
-$(STAMP): requirements/dev.txt
+$(STAMP): requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-input \
-		--require-hashes -r requirements/dev.txt
+		--require-hashes -r requirements-dev.txt
 	@touch $(STAMP)
 
 run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py prepare_demo --url http://$(HOST):$(PORT)
-	DEBUG=$${DEBUG:-true} $(BIN)/uvicorn confman.asgi:application --host $(HOST) --port $(PORT) \
+	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+		$(BIN)/uvicorn confman.asgi:application --host $(HOST) --port $(PORT) \
 		--no-access-log --lifespan off
 
 test: $(STAMP)
@@ -37,10 +38,10 @@ bench: $(STAMP)
 
 # Re-pin every dependency from pyproject.toml (needs the registry).
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe \
-		-o requirements/main.txt pyproject.toml
-	$(BIN)/pip-compile --quiet --strip-extras --generate-hashes --allow-unsafe --extra dev \
-		-o requirements/dev.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras --generate-hashes --allow-unsafe \
+		-o requirements.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras --generate-hashes --allow-unsafe --extra dev \
+		-o requirements-dev.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache

@@ -1,7 +1,7 @@
 """Page and API weight and speed on the demo event and on scale-1 (2000 organisations).
 
 Run from the repository root: `.venv/bin/python bench/pages.py`. It builds a fresh SQLite
-database in a temporary directory (or uses DATABASE_URL), seeds both events and requests each
+database in a temporary directory (or BENCH_DATABASE_URL), seeds both events and requests each
 address REPEAT times in-process through Django's full middleware stack, printing the median and
 95th-percentile time, the response size and the number of queries. The page budget is 100 KB
 without images."""
@@ -22,6 +22,11 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
     os.environ.setdefault("DEBUG", "true")
+    # A benchmark writes thousands of rows: it never touches DATABASE_URL's database unless
+    # BENCH_DATABASE_URL names one explicitly.
+    os.environ.pop("DATABASE_URL", None)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     if not os.environ.get("DATABASE_URL"):
         scratch = tempfile.TemporaryDirectory(prefix="confman-bench-")
         os.environ["CONFMAN_VAR_DIR"] = scratch.name

@@ -1,8 +1,8 @@
 """How long seeding takes: the demo event, then scale-1 (2000 organisations, 20 rooms).
 
-Run from the repository root: `.venv/bin/python bench/seed_scale.py`. Without DATABASE_URL it
+Run from the repository root: `.venv/bin/python bench/seed_scale.py`. Without BENCH_DATABASE_URL it
 migrates a fresh SQLite database in a temporary directory, so var/ is left alone; with
-DATABASE_URL it seeds that database (events already there are reported, not re-created)."""
+BENCH_DATABASE_URL it seeds that database (events already there are reported, not re-created)."""
 
 import os
 import resource
@@ -24,6 +24,11 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
     os.environ.setdefault("DEBUG", "true")
     scratch = None
+    # A benchmark writes thousands of rows: it never touches DATABASE_URL's database unless
+    # BENCH_DATABASE_URL names one explicitly.
+    os.environ.pop("DATABASE_URL", None)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     if not os.environ.get("DATABASE_URL"):
         scratch = tempfile.TemporaryDirectory(prefix="confman-bench-")
         os.environ["CONFMAN_VAR_DIR"] = scratch.name

@@ -14,7 +14,14 @@ from confman.env import env_bool, env_int, env_list, env_str, secret_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CONFMAN_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+try:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    (VAR_DIR / "static").mkdir(exist_ok=True)
+except OSError as exc:
+    raise ImproperlyConfigured(
+        f"CONFMAN_VAR_DIR={str(VAR_DIR)!r} cannot be created or written ({exc.strerror}); "
+        "point it at a directory this user may write."
+    ) from None
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -40,6 +47,11 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is empty; list the host names the site answers to, e.g. "
+        "conf.example.org,www.conf.example.org."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 if env_bool("BEHIND_TLS_PROXY", False):
@@ -128,7 +140,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis: channel layer and cache -------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    if urlsplit(REDIS_URL).scheme not in {"redis", "rediss", "unix"}:
+    _redis = urlsplit(REDIS_URL)
+    try:
+        _redis_port_ok = _redis.port is None or _redis.port > 0
+    except ValueError:
+        _redis_port_ok = False
+    if _redis.scheme not in {"redis", "rediss", "unix"} or not _redis_port_ok:
         raise ImproperlyConfigured(
             f"REDIS_URL={REDIS_URL!r} is not a Redis address; use redis://HOST:PORT/DB."
         )
@@ -179,8 +196,6 @@ USE_TZ = True
 # --- Static files: whitenoise serves them, so no proxy is needed to run -------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -239,12 +254,22 @@ else:
 
 # --- Site -----------------------------------------------------------------------------------
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} is not a web address; give the public address of the site, "
+        "e.g. https://conf.example.org."
+    )
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={LOG_LEVEL!r} is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 CONFMAN_API_TOKEN_PREFIX = "cm_"  # noqa: S105 (a marker, not a secret)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -47,6 +47,8 @@ CONSTRAINT_FIELDS = {
 def validate_language_codes(value) -> None:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise ValidationError(_('Give the languages as a list of codes, e.g. ["en", "zh-hans"].'))
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Each language can be listed once."), code="duplicate_language")
     unknown = [code for code in value if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
     if unknown:
         raise ValidationError(

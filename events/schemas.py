@@ -41,6 +41,8 @@ def _check_time_zone(value: str | None) -> str | None:
 def _check_languages(value: list[str] | None) -> list[str] | None:
     if value is None:
         return value
+    if len(set(value)) != len(value):
+        raise ValueError(_("each language can be listed once"))
     unknown = [code for code in value if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
     if unknown:
         raise ValueError(

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -227,3 +227,28 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+ORGANISERS_GROUP = "Organisers"
+ORGANISER_PERMISSIONS = {
+    "event": ["view", "add", "change", "delete"],
+    "room": ["view", "add", "change", "delete"],
+    "track": ["view", "add", "change", "delete"],
+    "eventorganization": ["view", "add", "change", "delete"],
+    "teammember": ["view", "add", "change", "delete"],
+    "organization": ["view", "add", "change"],
+    "venue": ["view", "add", "change"],
+    "apitoken": ["view", "add", "change"],
+}
+
+
+def organisers_group_ensure() -> Group:
+    """The "Organisers" group, whose members may use the back office and create events (what
+    they may do on each event is still decided by their role on its team). Idempotent; run
+    after every migrate."""
+    group, _created = Group.objects.get_or_create(name=ORGANISERS_GROUP)
+    wanted = [f"{verb}_{model}" for model, verbs in ORGANISER_PERMISSIONS.items() for verb in verbs]
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="events", codename__in=wanted)
+    )
+    return group

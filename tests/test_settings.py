@@ -179,3 +179,21 @@ def test_settings_email_url_configures_smtp(tmp_path):
         "True",
         "False",
     ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("LOG_LEVEL", "LOUD"),
+        ("SITE_URL", "example.org"),
+        ("REDIS_URL", "redis://:notaport"),
+        ("ALLOWED_HOSTS", ","),
+        ("CONFMAN_VAR_DIR", "/proc/confman-cannot-write-here"),
+    ],
+)
+def test_more_misconfiguration_names_the_variable(tmp_path, variable, value):
+    result = start(tmp_path, **{variable: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert variable in result.stderr.strip().splitlines()[-1]

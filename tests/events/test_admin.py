@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from events.models import ApiToken, TeamMember
 from tests.factories import EventFactory, UserFactory
@@ -9,8 +9,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_organiser(event):
-    group = Group.objects.create(name="Organisers")
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="events"))
+    group = Group.objects.get(name="Organisers")  # made by migrate
     user = UserFactory(username="staff-organiser", is_staff=True)
     user.groups.add(group)
     TeamMember.objects.create(event=event, user=user, role=TeamMember.Role.ORGANISER)
@@ -234,3 +233,11 @@ def test_event_organisations_admin_is_scoped(client, event, staff_organiser):
 
     assert "Makerere University" in html
     assert "Hidden University" not in html
+
+
+def test_migrate_creates_the_organisers_group():
+    group = Group.objects.get(name="Organisers")
+
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    assert {"add_event", "change_event", "add_organization", "add_apitoken"} <= codenames
+    assert "delete_organization" not in codenames

@@ -240,3 +240,12 @@ def test_production_static_files_are_hashed_and_served(client, event, settings, 
 
     assert response.status_code == 200
     assert "max-age=315360000" in response["Cache-Control"]
+
+
+def test_login_errors_are_tied_to_their_field(client, db):
+    response = client.post("/accounts/login/", {"username": "", "password": ""})
+
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_username_error"' in html
+    assert 'id="id_username_error"' in html

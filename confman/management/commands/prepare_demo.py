@@ -3,7 +3,6 @@ database, make sure the demo logins exist, and print where to go."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -12,37 +11,14 @@ from confman.env import secret_file
 from events.demo import seed_demo_event
 from events.demo_data import DEMO_SLUG
 from events.models import Event, TeamMember
-from events.services import team_member_set
+from events.services import organisers_group_ensure, team_member_set
 
-ORGANISER_PERMISSIONS = {
-    "event": ["view", "add", "change", "delete"],
-    "room": ["view", "add", "change", "delete"],
-    "track": ["view", "add", "change", "delete"],
-    "eventorganization": ["view", "add", "change", "delete"],
-    "teammember": ["view", "add", "change", "delete"],
-    "organization": ["view", "add", "change"],
-    "venue": ["view", "add", "change"],
-    "apitoken": ["view", "add", "change"],
-}
 DEMO_USERS = [
     # username, full name, superuser, role on the demo event
     ("organiser", "Demo Organiser", False, TeamMember.Role.OWNER),
     ("checkin", "Demo Check-in Desk", False, TeamMember.Role.CHECKIN),
     ("admin", "Demo Administrator", True, None),
 ]
-
-
-def organisers_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="Organisers")
-    wanted = [
-        f"{action}_{model}"
-        for model, actions in ORGANISER_PERMISSIONS.items()
-        for action in actions
-    ]
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="events", codename__in=wanted)
-    )
-    return group
 
 
 def demo_password() -> str:
@@ -61,7 +37,7 @@ class Command(BaseCommand):
             seed_demo_event()
         password = demo_password()
         with transaction.atomic():
-            group = organisers_group()
+            group = organisers_group_ensure()
             event = Event.objects.filter(slug=DEMO_SLUG).first()
             for username, full_name, superuser, role in DEMO_USERS:
                 user, created = get_user_model().objects.get_or_create(
@@ -96,7 +72,7 @@ class Command(BaseCommand):
         out(f"  API docs        {url}/api/docs")
         out(f"  OpenAPI schema  {url}/api/openapi.json")
         out(f"  Health          {url}/healthz")
-        out("Demo logins (password kept in var/demo-password):")
+        out(f"Demo logins (password kept in {settings.VAR_DIR / 'demo-password'}):")
         out(f"  organiser / {password}   owner of the demo event, back office and API")
         out(f"  checkin   / {password}   check-in staff of the demo event")
         out(f"  admin     / {password}   superuser")

@@ -25,8 +25,8 @@ class Command(BaseCommand):
                 f"There is no user {username!r}. Create one with `manage.py createsuperuser` or "
                 "in the back office."
             )
-        if days is not None and days < 1:
-            raise CommandError("--days must be at least 1.")
+        if days is not None and not 1 <= days <= 3660:
+            raise CommandError("--days must be between 1 and 3660 (ten years).")
         expires_at = timezone.now() + timedelta(days=days) if days else None
         try:
             _token, plaintext = api_token_create(user=user, name=name, expires_at=expires_at)
