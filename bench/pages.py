@@ -6,34 +6,17 @@ address REPEAT times in-process through Django's full middleware stack, printing
 95th-percentile time, the response size and the number of queries. The page budget is 100 KB
 without images."""
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import setup_django
+
 REPEAT = 30
 PAGE_BUDGET = 100 * 1024
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
-    os.environ.setdefault("DEBUG", "true")
-    # A benchmark writes thousands of rows: it never touches DATABASE_URL's database unless
-    # BENCH_DATABASE_URL names one explicitly.
-    os.environ.pop("DATABASE_URL", None)
-    if os.environ.get("BENCH_DATABASE_URL"):
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        scratch = tempfile.TemporaryDirectory(prefix="confman-bench-")
-        os.environ["CONFMAN_VAR_DIR"] = scratch.name
-
-    import django
-
-    django.setup()
+    scratch = setup_django()  # noqa: F841 (kept alive for the run)
 
     from django.conf import settings
     from django.core.management import call_command

@@ -4,14 +4,11 @@ Run from the repository root: `.venv/bin/python bench/seed_scale.py`. Without BE
 migrates a fresh SQLite database in a temporary directory, so var/ is left alone; with
 BENCH_DATABASE_URL it seeds that database (events already there are reported, not re-created)."""
 
-import os
 import resource
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import setup_django
 
 
 def peak_rss_mib() -> float:
@@ -20,22 +17,7 @@ def peak_rss_mib() -> float:
 
 
 def main() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
-    os.environ.setdefault("DEBUG", "true")
-    scratch = None
-    # A benchmark writes thousands of rows: it never touches DATABASE_URL's database unless
-    # BENCH_DATABASE_URL names one explicitly.
-    os.environ.pop("DATABASE_URL", None)
-    if os.environ.get("BENCH_DATABASE_URL"):
-        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        scratch = tempfile.TemporaryDirectory(prefix="confman-bench-")
-        os.environ["CONFMAN_VAR_DIR"] = scratch.name
-
-    import django
-
-    django.setup()
+    scratch = setup_django()  # noqa: F841 (kept alive for the run)
 
     from django.apps import apps
     from django.core.management import call_command

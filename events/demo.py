@@ -210,7 +210,7 @@ def _build_companion(companion: dict, stdout: TextIO | None) -> Event:
     )
     roles = [role for role, _row in companion["organisations"]]
     organisations, _new = _registry_organisations(
-        [row for _role, row in companion["organisations"]]
+        [demo_data.organisation_row(key) for _role, key in companion["organisations"]]
     )
     _link(event, organisations, roles)
     _say(stdout, f"{event.slug}: {len(organisations)} organisations.")

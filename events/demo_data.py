@@ -154,6 +154,21 @@ ORGANISATIONS = (
 # Two companion events, so the list of events shows one past and one upcoming beside the live
 # one. Dates are relative to the day of seeding; organisations refer to the rows above by name
 # and country, or are added to the registry.
+
+# Organisations of the companion events that the demo conference does not have.
+EXTRA_ORGANISATIONS = (
+    ("Tsinghua University", "", "CN", "university", "https://www.tsinghua.edu.cn"),
+)
+
+
+def organisation_row(key: str) -> tuple[str, str, str, str, str]:
+    """A registry row by acronym, or by name when it has none."""
+    rows = [row for _role, group in ORGANISATIONS for row in group] + list(EXTRA_ORGANISATIONS)
+    return next(row for row in rows if key in (row[1], row[0]))
+
+
+# Two companion events, so the list of events shows one past and one upcoming beside the live
+# one. Dates are relative to the day of seeding; organisations are named by acronym or name.
 COMPANIONS = (
     {
         "event": {
@@ -179,51 +194,11 @@ and heard the results of the IIOE course development contest.""",
         "days": 1,
         "venue": True,
         "organisations": (
-            (
-                "organiser",
-                (
-                    "International Centre for Higher Education Innovation under the "
-                    "auspices of UNESCO",
-                    "UNESCO-ICHEI",
-                    "CN",
-                    "un_agency",
-                    "https://www.ichei.org",
-                ),
-            ),
-            (
-                "co_host",
-                (
-                    "UNESCO Institute for Information Technologies in Education",
-                    "UNESCO IITE",
-                    "RU",
-                    "un_agency",
-                    "https://iite.unesco.org",
-                ),
-            ),
-            (
-                "co_host",
-                (
-                    "University of Engineering and Technology, Lahore",
-                    "UET Lahore",
-                    "PK",
-                    "university",
-                    "https://www.uet.edu.pk",
-                ),
-            ),
-            (
-                "partner",
-                ("Universiti Putra Malaysia", "UPM", "MY", "university", "https://upm.edu.my"),
-            ),
-            (
-                "partner",
-                (
-                    "Mongolian University of Science and Technology",
-                    "MUST",
-                    "MN",
-                    "university",
-                    "https://www.must.edu.mn",
-                ),
-            ),
+            ("organiser", "UNESCO-ICHEI"),
+            ("co_host", "UNESCO IITE"),
+            ("co_host", "UET Lahore"),
+            ("partner", "UPM"),
+            ("partner", "MUST"),
         ),
     },
     {
@@ -250,20 +225,8 @@ development.""",
         "days": 3,
         "venue": False,
         "organisations": (
-            (
-                "organiser",
-                ("Tsinghua University", "", "CN", "university", "https://www.tsinghua.edu.cn"),
-            ),
-            (
-                "co_host",
-                (
-                    "UNESCO Institute for Information Technologies in Education",
-                    "UNESCO IITE",
-                    "RU",
-                    "un_agency",
-                    "https://iite.unesco.org",
-                ),
-            ),
+            ("organiser", "Tsinghua University"),
+            ("co_host", "UNESCO IITE"),
         ),
     },
 )
