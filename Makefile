@@ -38,9 +38,9 @@ bench: $(STAMP)
 
 # Re-pin every dependency from pyproject.toml (needs the registry).
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras --generate-hashes --allow-unsafe \
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras --generate-hashes --allow-unsafe \
 		-o requirements.txt pyproject.toml
-	$(BIN)/pip-compile --quiet --no-emit-index-url --strip-extras --generate-hashes --allow-unsafe --extra dev \
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras --generate-hashes --allow-unsafe --extra dev \
 		-o requirements-dev.txt pyproject.toml
 
 clean:

@@ -1,0 +1,55 @@
+"""Playwright driving Debian's chromium (.ci/run installs it). Without a browser the tests are
+skipped, unless CONFMAN_REQUIRE_BROWSER=1 (as in CI), where a missing browser is a failure."""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str | None:
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+
+
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, which the asyncio and ORM tests of other modules must not inherit.
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    if executable is None:
+        if os.environ.get("CONFMAN_REQUIRE_BROWSER") == "1":
+            pytest.fail("CONFMAN_REQUIRE_BROWSER=1 but no chromium is installed")
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # While Playwright's loop runs in this thread, the tests' own ORM calls (factories,
+    # assertions, the database flush after each test) are still plain synchronous code.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+            context = playwright.chromium.launch_persistent_context(
+                profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield context
+            context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    page.close()
