@@ -8,10 +8,17 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from confman.exceptions import DomainError, InvalidInput
 from confman.parser import JsonParser
 from events.api import router as events_router
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    # Names in Chinese, Russian or Arabic stay readable (and shorter) instead of \uXXXX escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="confman API",
@@ -29,6 +36,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     parser=JsonParser(),
+    renderer=Utf8JSONRenderer(),
 )
 api.add_router("/", events_router)
 

@@ -748,3 +748,12 @@ def test_anonymous_write_through_real_csrf_checks_is_401(event):
 
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
+
+
+def test_api_answers_utf8_without_escapes(client, db):
+    EventFactory(slug="shenzhen", title="深圳高等教育数字化转型研讨会")
+
+    response = client.get("/api/events/shenzhen")
+
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert "深圳高等教育".encode() in response.content
