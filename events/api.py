@@ -2,7 +2,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from confman.auth import ORGANISER_AUTH, request_user
@@ -64,7 +64,7 @@ def _with_venue(data: dict[str, Any]) -> dict[str, Any]:
 
 class EventFilter(Schema):
     when: Literal["all", "upcoming", "past"] = "all"
-    q: str = ""
+    q: str = Field("", max_length=200, description="Words in the title, acronym or slug")
 
 
 @router.get("/events", response=list[EventSummaryOut], summary="List events")
@@ -247,8 +247,8 @@ def remove_event_organization(request: HttpRequest, slug: str, link_id: int):
 
 
 class OrganizationFilter(Schema):
-    q: str = ""
-    country: str = ""
+    q: str = Field("", max_length=200, description="Words in the name or acronym")
+    country: str = Field("", max_length=2, description="ISO 3166 code, e.g. KE")
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="Search organisations")

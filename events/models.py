@@ -292,10 +292,6 @@ class Event(models.Model):
         return self.start_date <= local_today(self.timezone) <= self.end_date
 
     @property
-    def day_count(self) -> int:
-        return (self.end_date - self.start_date).days + 1
-
-    @property
     def has_venue(self) -> bool:
         return self.format != self.Format.ONLINE
 

@@ -68,7 +68,8 @@ def test_event_end_before_start_rejected_by_full_clean_with_message():
 def test_event_one_day_long_accepted():
     event = Event.objects.create(**event_fields(end_date=dt.date(2026, 5, 10)))
 
-    assert event.day_count == 1
+    event.refresh_from_db()
+    assert event.start_date == event.end_date == dt.date(2026, 5, 10)
 
 
 @pytest.mark.django_db
