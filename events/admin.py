@@ -4,7 +4,7 @@ on; what they may do there is decided by events.permissions, like everywhere els
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -25,14 +25,9 @@ from events.models import (
     Venue,
 )
 from events.permissions import Action, events_for, has_event_permission
-from events.signals import event_changed
 from events.timezones import TIME_ZONE_CHOICES
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-def _announce_after_commit(event_id: int) -> None:
-    transaction.on_commit(lambda: event_changed.send(sender=Event, event_id=event_id))
 
 
 class EventScopedInline(admin.TabularInline):
@@ -210,10 +205,6 @@ class EventAdmin(admin.ModelAdmin):
             messages.error(request, exc.message)
             raise
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _announce_after_commit(form.instance.pk)
-
 
 @admin.register(EventOrganization)
 class EventOrganizationAdmin(admin.ModelAdmin):
@@ -245,14 +236,6 @@ class EventOrganizationAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     has_delete_permission = has_change_permission
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _announce_after_commit(obj.event_id)
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        _announce_after_commit(obj.event_id)
 
 
 class SharedRegistryAdmin(admin.ModelAdmin):

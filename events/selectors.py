@@ -29,23 +29,27 @@ def _with_details(events: QuerySet[Event], *, organizations: bool = True) -> Que
     )
 
 
-def event_list(
-    user: User | AnonymousUser | None, *, when: str = "all", search: str = ""
-) -> list[Event]:
-    """The events this user may see: upcoming and ongoing first (soonest first), then past ones
-    (most recent first). 'Past' is judged in each event's own time zone."""
+def events_upcoming_and_past(
+    user: User | AnonymousUser | None, *, search: str = ""
+) -> tuple[list[Event], list[Event]]:
+    """The events this user may see, split in two: upcoming and ongoing (soonest first) and past
+    (most recent first). 'Past' is judged in each event's own time zone, hence in Python."""
     events = events_for(user, Action.VIEW).select_related("venue")
     if search:
         events = events.filter(
             Q(title__icontains=search) | Q(acronym__icontains=search) | Q(slug__icontains=search)
         )
-    events = list(events.order_by("start_date", "title"))
-    upcoming = [event for event in events if not event.is_over]
-    past = sorted(
-        (event for event in events if event.is_over),
-        key=lambda event: event.start_date,
-        reverse=True,
-    )
+    upcoming, past = [], []
+    for event in events.order_by("start_date", "title"):
+        (past if event.is_over else upcoming).append(event)
+    return upcoming, past[::-1]
+
+
+def event_list(
+    user: User | AnonymousUser | None, *, when: str = "all", search: str = ""
+) -> list[Event]:
+    """Upcoming and ongoing events first, then past ones (see events_upcoming_and_past)."""
+    upcoming, past = events_upcoming_and_past(user, search=search)
     if when == "upcoming":
         return upcoming
     if when == "past":

@@ -155,19 +155,15 @@ def event_organization_add(
     ).first()
     if existing:
         return existing
-    link = validated_save(
+    return validated_save(
         EventOrganization(event=event, organization=organization, role=role, order=order)
     )
-    transaction.on_commit(lambda: event_changed.send(sender=Event, event_id=event.pk))
-    return link
 
 
 @transaction.atomic
 def event_organization_remove(*, link: EventOrganization, by: User) -> None:
     require_event_permission(by, link.event, Action.CHANGE)
-    event_id = link.event_id
     link.delete()
-    transaction.on_commit(lambda: event_changed.send(sender=Event, event_id=event_id))
 
 
 @transaction.atomic

@@ -10,15 +10,8 @@ from events.permissions import Action, has_event_permission
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
-    events = selectors.event_list(request.user)
-    return render(
-        request,
-        "events/event_list.html",
-        {
-            "upcoming": [event for event in events if not event.is_over],
-            "past": [event for event in events if event.is_over],
-        },
-    )
+    upcoming, past = selectors.events_upcoming_and_past(request.user)
+    return render(request, "events/event_list.html", {"upcoming": upcoming, "past": past})
 
 
 ORGANISATIONS_PREVIEW = 24

@@ -15,6 +15,23 @@ def communicator(slug: str, origin=ORIGIN) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, f"/ws/events/{slug}/live/", headers=headers)
 
 
+@database_sync_to_async
+def _owned_event():
+    event = EventFactory(slug="seminar", title="Regional Seminar")
+    owner = UserFactory(username="owner")
+    TeamMember.objects.create(event=event, user=owner, role=TeamMember.Role.OWNER)
+    return event, owner
+
+
+async def owned_event_and_listener():
+    """A published event with an owner, and an anonymous socket past its hello."""
+    event, owner = await _owned_event()
+    socket = communicator("seminar")
+    await socket.connect()
+    await socket.receive_json_from(timeout=5)
+    return event, owner, socket
+
+
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_live_socket_greets_with_event_snapshot():
@@ -34,14 +51,7 @@ async def test_live_socket_greets_with_event_snapshot():
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_event_update_service_reaches_the_socket_after_commit():
-    event = await database_sync_to_async(EventFactory)(slug="seminar", title="Regional Seminar")
-    owner = await database_sync_to_async(UserFactory)(username="owner")
-    await database_sync_to_async(TeamMember.objects.create)(
-        event=event, user=owner, role=TeamMember.Role.OWNER
-    )
-    socket = communicator("seminar")
-    await socket.connect()
-    await socket.receive_json_from(timeout=5)
+    event, owner, socket = await owned_event_and_listener()
 
     await database_sync_to_async(event_update)(event=event, by=owner, title="Consultation")
     message = await socket.receive_json_from(timeout=5)
@@ -108,14 +118,7 @@ async def test_foreign_origin_is_refused():
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 async def test_event_turned_draft_is_not_sent_to_public_viewers():
-    event = await database_sync_to_async(EventFactory)(slug="seminar")
-    owner = await database_sync_to_async(UserFactory)(username="owner")
-    await database_sync_to_async(TeamMember.objects.create)(
-        event=event, user=owner, role=TeamMember.Role.OWNER
-    )
-    socket = communicator("seminar")
-    await socket.connect()
-    await socket.receive_json_from(timeout=5)
+    event, owner, socket = await owned_event_and_listener()
 
     await database_sync_to_async(event_update)(
         event=event, by=owner, status="draft", title="Unannounced"
