@@ -35,6 +35,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/seed_scale.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/agenda.py
 
 # Re-pin every dependency from pyproject.toml (needs the registry).
 lock: $(STAMP)

@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 from confman.exceptions import DomainError, InvalidInput
 from confman.parser import JsonParser
 from events.api import router as events_router
+from sessions.api import router as sessions_router
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -39,6 +40,7 @@ api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
 )
 api.add_router("/", events_router)
+api.add_router("/", sessions_router)
 
 
 def error_response(request: HttpRequest, exc: DomainError):
@@ -56,10 +58,18 @@ def _field(loc: list) -> str:
     parts = [str(part) for part in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         parts = parts[1:]
-        if len(parts) > 1 and parts[0] in {"payload", "filters"}:
+        if parts and parts[0] in {"payload", "filters", "query"}:
             parts = parts[1:]
     parts = [part for part in parts if "[" not in part]
     return ".".join(parts) or "request"
+
+
+def _whole_body_field(message: str) -> tuple[str, str]:
+    """A check on the whole body (a model validator) names its field as "field: message"."""
+    name, sep, rest = message.partition(": ")
+    if sep and name.isidentifier():
+        return name, rest
+    return "request", message
 
 
 @api.exception_handler(ValidationError)
@@ -67,10 +77,12 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     errors, seen = [], set()
     for error in exc.errors:
         field = _field(error.get("loc", []))
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        if field == "request":
+            field, message = _whole_body_field(message)
         if field in seen:  # one message per field: a union reports each branch
             continue
         seen.add(field)
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
         errors.append({"field": field, "message": message, "type": error.get("type", "")})
     return error_response(request, InvalidInput.from_errors(errors))
 

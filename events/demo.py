@@ -188,11 +188,14 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
     roles = [role for role, group in demo_data.ORGANISATIONS for _row in group]
     organisations, new = _registry_organisations(rows)
     _link(event, organisations, roles)
+    from sessions.demo import seed_demo_programme
+
+    sessions = seed_demo_programme(event)
     _say(
         stdout,
         f"{event.slug}: {len(demo_data.ROOMS)} rooms, {len(demo_data.TRACKS)} tracks, "
         f"{len(rows)} organisations ({new} new in the registry, "
-        f"{len(rows) - new} re-used).",
+        f"{len(rows) - new} re-used), {sessions} sessions.",
     )
     return event
 
@@ -276,10 +279,10 @@ def _build_scale_event(n: int, stdout: TextIO | None) -> Event:
         ),
     )
     room_count = SCALE_ROOMS_PER_N * n
-    Room.objects.bulk_create(
+    rooms = Room.objects.bulk_create(
         (_scale_room(event, i, room_count) for i in range(room_count)), batch_size=BATCH_SIZE
     )
-    Track.objects.bulk_create(
+    tracks = Track.objects.bulk_create(
         Track(event=event, name=name, colour=colour, order=i)
         for i, (name, colour) in enumerate(SCALE_TRACKS)
     )
@@ -294,9 +297,13 @@ def _build_scale_event(n: int, stdout: TextIO | None) -> Event:
         )
         _link(event, organisations, [_scale_role(i) for i in indexes], first_order=first)
         new += chunk_new
+    from sessions.demo import seed_scale_programme
+
+    sessions = seed_scale_programme(event, rooms, tracks)
     _say(
         stdout,
         f"{event.slug}: {room_count} rooms, {len(SCALE_TRACKS)} tracks, {total} "
-        f"organisations ({new} new in the registry, {total - new} re-used).",
+        f"organisations ({new} new in the registry, {total - new} re-used), "
+        f"{sessions} sessions.",
     )
     return event

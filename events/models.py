@@ -1,4 +1,6 @@
 import hashlib
+import zoneinfo
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.conf.locale import LANG_INFO
@@ -274,6 +276,16 @@ class Event(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[date]:
+        """The event's days, in its own time zone."""
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=i) for i in range(count)]
 
     @property
     def utc_offset(self) -> str:

@@ -128,7 +128,18 @@ def event_part_update(*, part: EventPart, by: User, **changes: Any) -> EventPart
 @transaction.atomic
 def event_part_delete(*, part: EventPart, by: User) -> None:
     require_event_permission(by, part.event, Action.CHANGE)
-    part.delete()
+    try:
+        part.delete()
+    except (models.ProtectedError, models.RestrictedError) as exc:
+        blocking = getattr(exc, "protected_objects", None) or exc.restricted_objects
+        raise Conflict(
+            _(
+                "“%(name)s” still has %(count)s session(s); move them to another room first "
+                "(cancelled sessions too: they stay on the programme)."
+            )
+            % {"name": part, "count": len(blocking)},
+            code="room_in_use",
+        ) from None
 
 
 @transaction.atomic

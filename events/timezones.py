@@ -28,7 +28,11 @@ def validate_time_zone(value: str) -> None:
 def utc_offset_label(zone: str, day: date) -> str:
     """The zone's offset at noon on `day`, as "UTC+08:00" (noon keeps clear of DST switches,
     which happen at night)."""
-    moment = datetime.combine(day, time(12), tzinfo=zoneinfo.ZoneInfo(zone))
+    return offset_label(datetime.combine(day, time(12), tzinfo=zoneinfo.ZoneInfo(zone)))
+
+
+def offset_label(moment: datetime) -> str:
+    """The UTC offset of an aware datetime as "UTC+08:00" or "UTC−03:30" (with a true minus)."""
     offset = moment.utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"

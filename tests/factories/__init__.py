@@ -8,14 +8,19 @@ from tests.factories.events import (
     UserFactory,
     VenueFactory,
 )
+from tests.factories.sessions import PersonFactory, SessionFactory, SessionRoleFactory, at
 
 __all__ = [
     "EventFactory",
     "EventOrganizationFactory",
     "OrganizationFactory",
+    "PersonFactory",
     "RoomFactory",
+    "SessionFactory",
+    "SessionRoleFactory",
     "TeamMemberFactory",
     "TrackFactory",
     "UserFactory",
     "VenueFactory",
+    "at",
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 
 from confman.env import secret_file
 from events.demo import seed_demo_event
@@ -18,6 +19,10 @@ DEMO_USERS = [
     ("organiser", "Demo Organiser", False, TeamMember.Role.OWNER),
     ("checkin", "Demo Check-in Desk", False, TeamMember.Role.CHECKIN),
     ("admin", "Demo Administrator", True, None),
+    # People on the demo programme, linked to their Person by the seed.
+    ("chair", "Demo Session Chair", False, None),
+    ("chair2", "Demo Second Chair", False, None),
+    ("speaker", "Demo Keynote Speaker", False, None),
 ]
 
 
@@ -50,7 +55,7 @@ class Command(BaseCommand):
                 )
                 if created or not user.check_password(password):
                     user.set_password(password)
-                user.is_staff = role != TeamMember.Role.CHECKIN
+                user.is_staff = superuser or role == TeamMember.Role.OWNER
                 user.is_superuser = superuser
                 user.is_active = True
                 user.save()
@@ -68,6 +73,9 @@ class Command(BaseCommand):
         out(f"  Events          {url}/")
         if event:
             out(f"  Demo event      {url}{event.get_absolute_url()}")
+            out(f"  Agenda          {url}{reverse('agenda:agenda', args=[event.slug])}")
+            out(f"  Chair console   {url}{reverse('agenda:chair', args=[event.slug])}")
+            out(f"  Agenda builder  {url}{reverse('agenda:builder', args=[event.slug])}")
         out(f"  Back office     {url}/admin/")
         out(f"  API docs        {url}/api/docs")
         out(f"  OpenAPI schema  {url}/api/openapi.json")
@@ -76,5 +84,7 @@ class Command(BaseCommand):
         out(f"  organiser / {password}   owner of the demo event, back office and API")
         out(f"  checkin   / {password}   check-in staff of the demo event")
         out(f"  admin     / {password}   superuser")
+        out(f"  chair     / {password}   moderates the opening, chairs 4 more sessions")
+        out(f"  chair2    / {password}   chairs the keynotes and the report-back")
         out("API token for the organiser: .venv/bin/python manage.py create_api_token organiser")
         out(line)

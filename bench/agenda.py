@@ -1,0 +1,83 @@
+"""The programme at scale: the public agenda page and the sessions endpoint on scale-1
+(600 sessions in 20 rooms over 3 days, each with a chair and two speakers).
+
+Run from the repository root: `.venv/bin/python bench/agenda.py`. On a fresh SQLite database in
+a temporary directory (or BENCH_DATABASE_URL) it seeds scale-1, then requests each address
+REPEAT times in-process through Django's full middleware stack and prints the server time
+(median and 95th percentile), the response size and the SQL queries per request.
+Targets on the 2-core reference machine: agenda page median under 150 ms, sessions endpoint
+under 100 ms, queries constant and under 15."""
+
+import statistics
+import time
+
+from harness import setup_django
+
+REPEAT = 50
+TARGETS_MS = {"page": 150, "api": 100}
+MAX_QUERIES = 15
+
+
+def main() -> None:
+    scratch = setup_django()  # noqa: F841 (kept alive for the run)
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from events.demo import seed_scale_event
+    from sessions.models import Session
+
+    settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    event, _, _ = seed_scale_event(1)
+    seeded = time.perf_counter() - started
+    count = Session.objects.filter(event=event).count()
+    first_day = event.start_date.isoformat()
+    client = Client()
+
+    addresses = [
+        ("page", f"/events/{event.slug}/agenda/?day={first_day}"),
+        ("page", f"/events/{event.slug}/agenda/?day={first_day}&q=Speaker+0042"),
+        ("page", f"/events/{event.slug}/agenda/?day=all"),
+        (
+            "page",
+            f"/events/{event.slug}/sessions/{Session.objects.filter(event=event).first().pk}/",
+        ),
+        ("api", f"/api/events/{event.slug}/sessions?limit=200"),
+        ("api", f"/api/events/{event.slug}/sessions?day={first_day}&limit=200"),
+        ("api", f"/api/events/{event.slug}/updates?since=0"),
+    ]
+    print(
+        f"database: {connection.vendor}; {event.slug}: {count} sessions, "
+        f"{event.rooms.count()} rooms, seeded in {seeded:.1f} s; {REPEAT} requests per address"
+    )
+    print(f"{'address':72} {'median':>8} {'p95':>8} {'size':>9} {'queries':>7}")
+    for kind, address in addresses:
+        timings = []
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            response = client.get(address)
+            timings.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"{address} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(address)
+        median = statistics.median(timings)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        notes = []
+        if median > TARGETS_MS[kind]:
+            notes.append(f"over the {TARGETS_MS[kind]} ms target")
+        if len(queries) >= MAX_QUERIES:
+            notes.append(f"{MAX_QUERIES}+ queries")
+        print(
+            f"{address:72} {median:6.1f}ms {p95:6.1f}ms {len(response.content) / 1024:7.1f}KB "
+            f"{len(queries):7}{'  ' + '; '.join(notes) if notes else ''}"
+        )
+
+
+if __name__ == "__main__":
+    main()

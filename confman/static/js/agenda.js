@@ -1,0 +1,74 @@
+/* confman agenda: one switch between the event's time zone and the viewer's own.
+   The server renders every time in the event's zone as <time datetime="…" data-moment="time|date|datetime">;
+   this rewrites their text in the zone the browser reports, and back. The choice is remembered. */
+(function () {
+  "use strict";
+  var bar = document.querySelector("[data-tz-bar]");
+  if (!bar || !window.Intl || !Intl.DateTimeFormat) return;
+  var eventZone = bar.getAttribute("data-event-zone");
+  var viewerZone;
+  try { viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+  if (!viewerZone || viewerZone === eventZone) return;
+
+  var button = bar.querySelector("[data-tz-switch]");
+  var label = bar.querySelector("[data-tz-label]");
+  var eventLabel = label.textContent;
+  var lang = document.documentElement.lang || undefined;
+  var KEY = "confman.agenda.viewerZone";
+  var times = Array.prototype.slice.call(document.querySelectorAll("time[data-moment]"));
+  times.forEach(function (t) { t.setAttribute("data-event-text", t.textContent); });
+
+  var STYLES = {
+    time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    date: { weekday: "long", day: "numeric", month: "long" },
+    datetime: { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
+  };
+  function fmt(date, style, zone) {
+    var options = Object.assign({ timeZone: zone }, STYLES[style] || STYLES.time);
+    return new Intl.DateTimeFormat(lang, options).format(date);
+  }
+  function dayOf(date, zone) {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
+  }
+  function offsetOf(zone, date) {
+    try {
+      var part = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+        .formatToParts(date).filter(function (p) { return p.type === "timeZoneName"; })[0];
+      var value = part ? part.value : "GMT";
+      return value === "GMT" ? "UTC+00:00" : value.replace("GMT", "UTC").replace("-", "\u2212");
+    } catch (e) { return ""; }
+  }
+  function show(viewer) {
+    times.forEach(function (t) {
+      if (!viewer) {
+        t.textContent = t.getAttribute("data-event-text");
+        t.removeAttribute("title");
+        return;
+      }
+      var date = new Date(t.getAttribute("datetime"));
+      var style = t.getAttribute("data-moment");
+      var text = fmt(date, style, viewerZone);
+      if (style === "time" && dayOf(date, viewerZone) !== dayOf(date, eventZone)) {
+        text += " (" + fmt(date, "date", viewerZone).split(" ")[0].replace(",", "") + ")";
+      }
+      t.textContent = text;
+      t.title = t.getAttribute("data-event-text") + " " + eventZone;
+    });
+    var now = new Date();
+    label.textContent = viewer
+      ? bar.getAttribute("data-viewer-label").replace("{zone}", viewerZone).replace("{offset}", offsetOf(viewerZone, now))
+      : eventLabel;
+    button.setAttribute("aria-pressed", viewer ? "true" : "false");
+    button.textContent = viewer
+      ? bar.getAttribute("data-back-label")
+      : bar.getAttribute("data-show-label").replace("{zone}", viewerZone);
+    try { window.localStorage.setItem(KEY, viewer ? "1" : "0"); } catch (e) { /* private mode */ }
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    show(button.getAttribute("aria-pressed") !== "true");
+  });
+  var remembered = null;
+  try { remembered = window.localStorage.getItem(KEY); } catch (e) { /* private mode */ }
+  show(remembered === "1");
+})();

@@ -1,0 +1,240 @@
+/* confman agenda builder: move sessions by drag and drop or by keyboard (Alt + arrows, Enter to
+   save, Escape to cancel), with conflicts checked as you move (a dry run of the move API) and
+   the move saved through the same API and services as every other change. Without JavaScript,
+   each session links to its edit page, which does the same with a form. */
+(function () {
+  "use strict";
+  var grid = document.querySelector("[data-builder]");
+  if (!grid || !window.fetch) return;
+  var status = document.querySelector("[data-builder-status]");
+  var slug = grid.getAttribute("data-event");
+  var dayStart = new Date(grid.getAttribute("data-day-start"));
+  var STEP = parseInt(grid.getAttribute("data-step"), 10) || 5;
+  var HEADER_ROWS = 1;
+  var csrf = (document.querySelector("[data-builder-csrf] input[name=csrfmiddlewaretoken]") || {}).value || "";
+  var strings = JSON.parse(document.getElementById("builder-strings").textContent);
+
+  var columns = Array.prototype.slice.call(grid.querySelectorAll("[data-room-column]")).map(function (el) {
+    return { column: parseInt(el.getAttribute("data-room-column"), 10), room: el.getAttribute("data-room"), name: el.textContent.trim(), el: el };
+  });
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = "builder-status" + (kind ? " is-" + kind : "");
+  }
+  function minutesBetween(a, b) { return Math.round((b - a) / 60000); }
+  function rowOf(date) { return HEADER_ROWS + 1 + Math.floor(minutesBetween(dayStart, date) / STEP); }
+  function columnOfRoom(room) {
+    for (var i = 0; i < columns.length; i++) if (columns[i].room === room) return columns[i];
+    return columns[0];
+  }
+  function clock(date) {
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: grid.getAttribute("data-zone") || undefined
+    }).format(date);
+  }
+
+  function state(item) {
+    var start = new Date(item.getAttribute("data-start"));
+    var end = new Date(item.getAttribute("data-end"));
+    return { item: item, id: item.getAttribute("data-session"), title: item.getAttribute("data-title"),
+      start: start, end: end, room: item.getAttribute("data-room"), origStyle: item.getAttribute("style") };
+  }
+  function place(move) {
+    var length = move.end - move.start;
+    var newEnd = new Date(move.newStart.getTime() + length);
+    var col = columnOfRoom(move.newRoom);
+    move.item.style.gridColumn = String(col.column);
+    move.item.style.gridRow = rowOf(move.newStart) + " / " + Math.max(rowOf(newEnd), rowOf(move.newStart) + 1);
+    return { end: newEnd, roomName: col.name };
+  }
+  function describe(move) {
+    var placed = place(move);
+    return strings.position.replace("{title}", move.title).replace("{start}", clock(move.newStart))
+      .replace("{end}", clock(placed.end)).replace("{room}", placed.roomName);
+  }
+  function body(move, extra) {
+    var data = { start: move.newStart.toISOString() };
+    if (move.newRoom) data.room_id = parseInt(move.newRoom, 10);
+    for (var key in extra) data[key] = extra[key];
+    return JSON.stringify(data);
+  }
+  function post(move, extra) {
+    return fetch("/api/events/" + encodeURIComponent(slug) + "/sessions/" + move.id + "/move", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: body(move, extra)
+    }).then(function (response) {
+      return response.json().then(function (json) { return { status: response.status, json: json }; });
+    });
+  }
+  function conflictText(conflicts) {
+    return conflicts.map(function (c) { return c.message; }).join(" ");
+  }
+
+  var checkTimer = null;
+  function check(move) {
+    clearTimeout(checkTimer);
+    var position = describe(move);
+    say(position + " " + strings.checking, "");
+    checkTimer = setTimeout(function () {
+      var asked = move.newStart.getTime() + "|" + move.newRoom;
+      post(move, { dry_run: true }).then(function (result) {
+        if (move.newStart.getTime() + "|" + move.newRoom !== asked || !current) return;
+        var open = (result.json.conflicts || []).filter(function (c) { return !c.accepted; });
+        if (result.status >= 400) {
+          move.item.classList.add("is-blocked");
+          say(position + " " + (result.json.detail || strings.failed), "bad");
+        } else if (open.length) {
+          move.item.classList.add("is-blocked");
+          say(position + " " + strings.conflicts + " " + conflictText(open), "bad");
+        } else {
+          move.item.classList.remove("is-blocked");
+          say(position + " " + strings.free, "good");
+        }
+      }).catch(function () { say(position + " " + strings.offline, "bad"); });
+    }, 150);
+  }
+  function finish(move) {
+    move.item.classList.remove("is-moving", "is-blocked");
+    current = null;
+  }
+  function restore(move) {
+    move.item.setAttribute("style", move.origStyle);
+    finish(move);
+  }
+  function commit(move, override) {
+    clearTimeout(checkTimer);
+    if (move.newStart.getTime() === move.start.getTime() && move.newRoom === move.room) {
+      restore(move);
+      say(strings.unchanged, "");
+      return;
+    }
+    var position = describe(move);
+    say(position + " " + strings.saving, "");
+    post(move, override ? { override: true } : {}).then(function (result) {
+      if (result.status === 200 && result.json.saved) {
+        var session = result.json.session;
+        move.item.setAttribute("data-start", session.start);
+        move.item.setAttribute("data-end", session.end);
+        move.item.setAttribute("data-room", session.room ? String(session.room.id) : "");
+        var when = move.item.querySelector(".agenda-item__when");
+        if (when) when.textContent = clock(new Date(session.start)) + "\u2013" + clock(new Date(session.end));
+        finish(move);
+        say(strings.saved.replace("{position}", position), "good");
+        return;
+      }
+      var details = result.json.details || {};
+      if (result.status === 409 && details.can_override && !override &&
+          window.confirm(conflictText(details.conflicts || []) + "\n\n" + strings.acceptQuestion)) {
+        commit(move, true);
+        return;
+      }
+      restore(move);
+      say(strings.notSaved + " " + (result.json.detail || strings.failed), "bad");
+    }).catch(function () {
+      restore(move);
+      say(strings.offline, "bad");
+    });
+  }
+
+  var current = null;
+  function begin(item) {
+    if (current && current.item !== item) restore(current);
+    if (!current) {
+      current = state(item);
+      current.newStart = new Date(current.start.getTime());
+      current.newRoom = current.room;
+      item.classList.add("is-moving");
+    }
+    return current;
+  }
+
+  // Keyboard: Alt + arrows move, Enter saves, Escape cancels.
+  grid.addEventListener("keydown", function (event) {
+    var link = event.target.closest(".builder-item__link");
+    if (!link) return;
+    var item = link.closest("[data-session]");
+    if (event.altKey && ["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight"].indexOf(event.key) >= 0) {
+      event.preventDefault();
+      var move = begin(item);
+      var rtl = document.documentElement.dir === "rtl";
+      if (event.key === "ArrowUp") move.newStart = new Date(move.newStart.getTime() - STEP * 60000);
+      if (event.key === "ArrowDown") move.newStart = new Date(move.newStart.getTime() + STEP * 60000);
+      if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+        var forward = (event.key === "ArrowRight") !== rtl;
+        var index = columns.indexOf(columnOfRoom(move.newRoom)) + (forward ? 1 : -1);
+        if (index >= 0 && index < columns.length && columns[index].room) move.newRoom = columns[index].room;
+      }
+      check(move);
+      link.focus();
+    } else if (event.key === "Enter" && current && current.item === item) {
+      event.preventDefault();
+      commit(current, false);
+    } else if (event.key === "Escape" && current && current.item === item) {
+      event.preventDefault();
+      restore(current);
+      say(strings.cancelled, "");
+    }
+  });
+  grid.addEventListener("focusout", function (event) {
+    if (current && !current.item.contains(event.relatedTarget) && !dragging) {
+      restore(current);
+      say(strings.cancelled, "");
+    }
+  });
+
+  // Drag and drop.
+  var dragging = false;
+  function target(event) {
+    var rows = getComputedStyle(grid).gridTemplateRows.split(" ");
+    var header = parseFloat(rows[0]);
+    var rowHeight = parseFloat(rows[1]);
+    var rect = grid.getBoundingClientRect();
+    var y = event.clientY - rect.top - header - (current.grabOffset || 0);
+    var steps = Math.max(0, Math.round(y / rowHeight));
+    var room = null;
+    columns.forEach(function (col) {
+      var r = col.el.getBoundingClientRect();
+      if (event.clientX >= r.left && event.clientX <= r.right) room = col.room;
+    });
+    return { start: new Date(dayStart.getTime() + steps * STEP * 60000), room: room };
+  }
+  grid.addEventListener("dragstart", function (event) {
+    var link = event.target.closest && event.target.closest(".builder-item__link");
+    if (!link) return;
+    var item = link.closest("[data-session]");
+    var move = begin(item);
+    move.grabOffset = event.clientY - item.getBoundingClientRect().top;
+    dragging = true;
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", move.title);
+    grid.classList.add("is-dropping");
+  });
+  grid.addEventListener("dragover", function (event) {
+    if (!dragging || !current) return;
+    event.preventDefault();
+    var spot = target(event);
+    if (!spot.room) return;
+    if (spot.start.getTime() !== current.newStart.getTime() || spot.room !== current.newRoom) {
+      current.newStart = spot.start;
+      current.newRoom = spot.room;
+      check(current);
+    }
+  });
+  grid.addEventListener("drop", function (event) {
+    if (!dragging || !current) return;
+    event.preventDefault();
+    dragging = false;
+    grid.classList.remove("is-dropping");
+    commit(current, false);
+  });
+  grid.addEventListener("dragend", function () {
+    grid.classList.remove("is-dropping");
+    if (dragging && current) {
+      dragging = false;
+      restore(current);
+      say(strings.cancelled, "");
+    }
+  });
+})();

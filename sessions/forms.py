@@ -1,0 +1,225 @@
+"""Forms of the programme pages. Times are typed in the event's own zone (a day and a wall-clock
+time) and turned into aware datetimes here, refusing the times a DST change skips or repeats."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf.locale import LANG_INFO
+from django.db.models import Q
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Organization
+from sessions.models import ANNOUNCEMENT_MAX, Attendance, Person, RoleKind, SessionKind
+
+
+def local_datetime(day: date, wall: time, zone: str) -> datetime:
+    """The aware datetime of a wall-clock time in a zone; ValueError names a time that does not
+    exist (skipped when clocks go forward) or happens twice (when they go back)."""
+    tz = ZoneInfo(zone)
+    first = datetime.combine(day, wall, tzinfo=tz)
+    second = first.replace(fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # fold changes the offset only for times in a DST gap or overlap.
+        as_utc = first.astimezone(ZoneInfo("UTC")).astimezone(tz)
+        if as_utc.replace(tzinfo=None) != first.replace(tzinfo=None):
+            raise ValueError(
+                _("%(time)s does not exist on %(day)s in %(zone)s: the clocks skip it.")
+                % {"time": wall.strftime("%H:%M"), "day": day.isoformat(), "zone": zone}
+            )
+        raise ValueError(
+            _(
+                "%(time)s happens twice on %(day)s in %(zone)s (the clocks go back); choose a "
+                "time outside that hour, or set it through the API with its UTC offset."
+            )
+            % {"time": wall.strftime("%H:%M"), "day": day.isoformat(), "zone": zone}
+        )
+    return first
+
+
+def _day_choices(event: Event) -> list[tuple[str, str]]:
+    return [(d.isoformat(), dateformat.format(d, "l j F Y")) for d in event.days]
+
+
+LANGUAGE_CHOICES = [("", _("The event's main language"))] + sorted(
+    ((code, info["name_local"]) for code, info in LANG_INFO.items() if "fallback" not in info),
+    key=lambda pair: pair[1].lower(),
+)
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    day = forms.ChoiceField(label=_("Day"), required=False)
+    start_time = forms.TimeField(
+        label=_("Starts"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("Ends"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    room = forms.ModelChoiceField(label=_("Room"), queryset=None, required=False)
+    track = forms.ModelChoiceField(label=_("Track"), queryset=None, required=False)
+    attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
+    abstract = forms.CharField(
+        label=_("Abstract"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    override = forms.BooleanField(
+        label=_(
+            "Accept the conflicts listed above (people in two sessions at once, dates, room "
+            "kind); this is recorded"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        days = _day_choices(event)
+        self.fields["day"].choices = [("", _("Not scheduled yet"))] + days
+        self.fields["room"].queryset = event.rooms.all()
+        self.fields["room"].empty_label = _("No room yet")
+        self.fields["track"].queryset = event.tracks.all()
+        self.fields["track"].empty_label = _("No track")
+        zone = event.timezone
+        self.fields["start_time"].help_text = _("%(zone)s time") % {"zone": zone}
+        self.fields["end_time"].help_text = _(
+            "%(zone)s time; after midnight means the next day"
+        ) % {"zone": zone}
+
+    @classmethod
+    def initial_for(cls, session) -> dict:
+        event = session.event
+        initial = {
+            "title": session.title,
+            "kind": session.kind,
+            "room": session.room_id,
+            "track": session.track_id,
+            "attendance": session.attendance,
+            "language": session.language,
+            "abstract": session.abstract,
+        }
+        if session.start is not None:
+            start = session.start.astimezone(event.tzinfo)
+            end = session.end.astimezone(event.tzinfo)
+            initial |= {
+                "day": start.date().isoformat(),
+                "start_time": start.time().strftime("%H:%M"),
+                "end_time": end.time().strftime("%H:%M"),
+            }
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("day"), data.get("start_time"), data.get("end_time")
+        if not day and not start and not end:
+            data["start"] = data["end"] = None
+            return data
+        missing = {
+            name: _("Give the day, the start and the end together, or none of them.")
+            for name, value in (("day", day), ("start_time", start), ("end_time", end))
+            if not value
+        }
+        if missing:
+            for name, message in missing.items():
+                self.add_error(name, message)
+            return data
+        the_day = date.fromisoformat(day)
+        try:
+            data["start"] = local_datetime(the_day, start, self.event.timezone)
+        except ValueError as exc:
+            self.add_error("start_time", str(exc))
+            return data
+        end_day = the_day if end > start else the_day + timedelta(days=1)
+        try:
+            data["end"] = local_datetime(end_day, end, self.event.timezone)
+        except ValueError as exc:
+            self.add_error("end_time", str(exc))
+            return data
+        if data["end"] - data["start"] > timedelta(hours=24):
+            self.add_error("end_time", _("A session lasts at most 24 hours."))
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "kind": data["kind"],
+            "start": data["start"],
+            "end": data["end"],
+            "room": data["room"],
+            "track": data["track"],
+            "attendance": data["attendance"],
+            "language": data["language"] or "",
+            "abstract": data["abstract"],
+        }
+
+
+class PersonForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = ["honorific", "name", "position", "organization", "country", "email", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.event = event
+        # The event's own organisations first: most people come from them.
+        self.fields["organization"].queryset = (
+            Organization.objects.filter(
+                Q(event_roles__event=event) | Q(pk=self.instance.organization_id or 0)
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def validate_unique(self):
+        """The service validates; the form only checks fields."""
+
+
+class AssignForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+    override = forms.BooleanField(
+        label=_("Add even if they are in another session at the same time (recorded)"),
+        required=False,
+    )
+
+
+class AgendaFilterForm(forms.Form):
+    """The public agenda's filters; unknown values are ignored rather than refused."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    track = forms.ModelChoiceField(label=_("Track"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    attendance = forms.ChoiceField(label=_("Attendance"), required=False)
+    room = forms.ModelChoiceField(label=_("Room"), queryset=None, required=False)
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["track"].queryset = event.tracks.all()
+        self.fields["track"].empty_label = _("All tracks")
+        self.fields["room"].queryset = event.rooms.all()
+        self.fields["room"].empty_label = _("All rooms")
+        self.fields["kind"].choices = [("", _("All kinds"))] + SessionKind.choices
+        self.fields["attendance"].choices = [
+            ("", _("In person and online")),
+            (Attendance.IN_PERSON, _("In person")),
+            (Attendance.ONLINE, _("Online")),
+        ]
+
+
+class AnnouncementForm(forms.Form):
+    message = forms.CharField(
+        label=_("Announcement"),
+        max_length=ANNOUNCEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

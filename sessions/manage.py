@@ -1,0 +1,347 @@
+"""The organiser's agenda builder: the days as a grid of rooms x time, the sessions without a
+time, every unresolved conflict, publishing; and a page per session to edit it and its people.
+Every change goes through sessions.services; the builder's drag and drop and keyboard moves use
+the same services through the API (static/js/builder.js)."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from confman.exceptions import DomainError, InvalidInput, NotFound
+from events import selectors as event_selectors
+from events.models import Event
+from events.permissions import Action
+from events.timezones import local_today
+from sessions import selectors, services
+from sessions.conflicts import Placement, conflicts_by_session, conflicts_for, event_conflicts
+from sessions.forms import AssignForm, PersonForm, SessionForm
+from sessions.grid import build_day
+from sessions.models import Person, Session, SessionRole, SessionStatus
+from sessions.services import ScheduleConflictError
+
+PEOPLE_RESULTS = 20
+
+# What static/js/builder.js says, translated here ({…} are filled in by the script).
+BUILDER_STRINGS = {
+    "position": gettext_lazy("“{title}” at {start}–{end} in {room}."),
+    "checking": gettext_lazy("Checking…"),
+    "free": gettext_lazy("No conflict: press Enter or drop to save."),
+    "conflicts": gettext_lazy("Conflicts:"),
+    "failed": gettext_lazy("The move could not be checked."),
+    "offline": gettext_lazy("No connection to the server: nothing was saved."),
+    "saving": gettext_lazy("Saving…"),
+    "saved": gettext_lazy("Saved. {position}"),
+    "notSaved": gettext_lazy("Not saved:"),
+    "unchanged": gettext_lazy("Nothing moved."),
+    "cancelled": gettext_lazy("Move cancelled; nothing was saved."),
+    "acceptQuestion": gettext_lazy(
+        "Accept these conflicts and save anyway? Your decision is recorded."
+    ),
+}
+
+
+def _event(request: HttpRequest, slug: str) -> Event | HttpResponse:
+    return event_selectors.event_get(slug, request.user, Action.MANAGE_AGENDA, organizations=False)
+
+
+def _signed_in(view):
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _builder_url(event: Event, day: date | None = None) -> str:
+    url = reverse("agenda:builder", kwargs={"slug": event.slug})
+    return f"{url}?day={day.isoformat()}" if day else url
+
+
+@_signed_in
+def builder(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    days = event.days
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = None
+    if day not in days:
+        today = local_today(event.timezone)
+        day = today if today in days else days[0]
+    all_sessions = list(
+        Session.objects.filter(event=event)
+        .select_related("room", "track")
+        .prefetch_related(selectors.roles_prefetch())
+        .order_by("start", "pk")
+    )
+    conflicts = event_conflicts(event)
+    by_session = conflicts_by_session(conflicts)
+    start, end = selectors.day_bounds(event, day)
+    of_day = [s for s in all_sessions if s.start is not None and start <= s.start < end]
+    rooms = list(event.rooms.all())
+    grid = build_day(event, day, of_day, rooms=rooms, conflicts=by_session)
+    outside = [
+        s
+        for s in all_sessions
+        if s.start is not None and s.start.astimezone(event.tzinfo).date() not in days
+    ]
+    programme = selectors.programme_of(event)
+    counts = {
+        status: sum(1 for s in all_sessions if s.status == status)
+        for status in SessionStatus.values
+    }
+    return render(
+        request,
+        "sessions/builder.html",
+        {
+            "event": event,
+            "days": days,
+            "day": day,
+            "grid": grid,
+            "rooms": rooms,
+            "unplaced": [s for s in all_sessions if s.start is None],
+            "outside": outside,
+            "unresolved": [c for c in conflicts if not c.accepted],
+            "accepted": [c for c in conflicts if c.accepted],
+            "programme": programme,
+            "counts": counts,
+            "publishable": sum(
+                1
+                for s in all_sessions
+                if s.status == SessionStatus.DRAFT and s.start is not None and s.room_id
+            ),
+            "total": len(all_sessions),
+            "builder_strings": BUILDER_STRINGS,
+        },
+    )
+
+
+@_signed_in
+@require_POST
+def publish(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    count = services.programme_publish(event=event, by=request.user)
+    messages.success(
+        request,
+        _("The programme is public, with %(count)s newly published session(s).") % {"count": count},
+    )
+    return HttpResponseRedirect(_builder_url(event))
+
+
+def _session_of(request: HttpRequest, event: Event, pk: int) -> Session:
+    session = (
+        Session.objects.filter(event=event, pk=pk)
+        .select_related("room", "track", "event")
+        .prefetch_related(selectors.roles_prefetch())
+        .first()
+    )
+    if session is None:
+        raise NotFound(_("The programme has no session %(id)s.") % {"id": pk})
+    return session
+
+
+def _render_edit(request, event, session, form, *, conflicts=None, status=200, people=None):
+    if session is not None and session.pk and conflicts is None:
+        conflicts = [c for c in conflicts_for(session, Placement.of(session)) if not c.accepted]
+    return render(
+        request,
+        "sessions/session_edit.html",
+        {
+            "event": event,
+            "session": session,
+            "form": form,
+            "conflicts": conflicts or [],
+            "can_override": bool(conflicts) and all(c.overridable for c in conflicts),
+            "people": people,
+            "q": request.GET.get("q", "").strip(),
+            "assign_form": AssignForm(),
+            "person_form": PersonForm(event=event),
+            "role_choices": SessionRole.Kind.choices,
+        },
+        status=status,
+    )
+
+
+@_signed_in
+def session_new(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    initial = {"attendance": Session.Attendance.HYBRID}
+    if request.GET.get("day"):
+        initial["day"] = request.GET["day"]
+    if request.GET.get("start"):
+        initial["start_time"] = request.GET["start"]
+    if request.GET.get("room"):
+        initial["room"] = request.GET["room"]
+    form = SessionForm(request.POST or None, event=event, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                event=event,
+                by=request.user,
+                override=form.cleaned_data["override"],
+                **form.service_fields(),
+            )
+        except ScheduleConflictError as exc:
+            return _render_edit(request, event, None, form, conflicts=exc.conflicts, status=409)
+        except InvalidInput as exc:
+            _form_errors(form, exc)
+            return _render_edit(request, event, None, form, status=422)
+        messages.success(request, _("“%(title)s” is added as a draft.") % {"title": session.title})
+        return HttpResponseRedirect(
+            reverse("agenda:session-edit", kwargs={"slug": slug, "pk": session.pk})
+        )
+    return _render_edit(request, event, None, form, status=422 if form.is_bound else 200)
+
+
+def _form_errors(form, exc: InvalidInput) -> None:
+    for error in exc.errors:
+        field = {"start": "start_time", "end": "end_time"}.get(error["field"], error["field"])
+        form.add_error(field if field in form.fields else None, error["message"])
+
+
+@_signed_in
+def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _event(request, slug)
+    session = _session_of(request, event, pk)
+    people = None
+    q = request.GET.get("q", "").strip()[:200]
+    if q:
+        people = list(
+            Person.objects.filter(event=event)
+            .filter(
+                Q(name__icontains=q)
+                | Q(organization__name__icontains=q)
+                | Q(organization__acronym__iexact=q)
+            )
+            .select_related("organization")
+            .annotate(session_count=Count("roles__session", distinct=True))
+            .order_by("name")[:PEOPLE_RESULTS]
+        )
+    if request.method != "POST":
+        form = SessionForm(event=event, initial=SessionForm.initial_for(session))
+        return _render_edit(request, event, session, form, people=people)
+    form = SessionForm(request.POST, event=event)
+    if not form.is_valid():
+        return _render_edit(request, event, session, form, status=422)
+    try:
+        services.session_update(
+            session=session,
+            by=request.user,
+            override=form.cleaned_data["override"],
+            **form.service_fields(),
+        )
+    except ScheduleConflictError as exc:
+        return _render_edit(request, event, session, form, conflicts=exc.conflicts, status=409)
+    except InvalidInput as exc:
+        _form_errors(form, exc)
+        return _render_edit(request, event, session, form, status=422)
+    messages.success(request, _("“%(title)s” is saved.") % {"title": form.cleaned_data["title"]})
+    return HttpResponseRedirect(
+        reverse("agenda:session-edit", kwargs={"slug": slug, "pk": session.pk})
+    )
+
+
+@_signed_in
+@require_POST
+def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """publish, cancel, reinstate, delete, assign, unassign, new person (then assign)."""
+    event = _event(request, slug)
+    session = _session_of(request, event, pk)
+    edit_url = reverse("agenda:session-edit", kwargs={"slug": slug, "pk": pk})
+    action = request.POST.get("action", "")
+    try:
+        if action == "publish":
+            services.session_publish(session=session, by=request.user)
+            text = _("“%(title)s” is on the programme.")
+        elif action == "cancel":
+            services.session_cancel(
+                session=session, by=request.user, reason=request.POST.get("reason", "")
+            )
+            text = _("“%(title)s” is cancelled; it stays on the programme, marked.")
+        elif action == "reinstate":
+            services.session_set_status(
+                session=session, by=request.user, status=SessionStatus.SCHEDULED
+            )
+            text = _("“%(title)s” is back on the programme.")
+        elif action == "delete":
+            services.session_delete(session=session, by=request.user)
+            messages.success(request, _("“%(title)s” is deleted.") % {"title": session.title})
+            return HttpResponseRedirect(_builder_url(event))
+        elif action == "assign":
+            form = AssignForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Choose a person and a role."), status=422)
+            person = Person.objects.filter(event=event, pk=form.cleaned_data["person"]).first()
+            if person is None:
+                raise NotFound(_("That person is not on this event's list."))
+            services.role_assign(
+                session=session,
+                by=request.user,
+                person=person,
+                role=form.cleaned_data["role"],
+                override=form.cleaned_data["override"],
+            )
+            text = _("%(person)s is added to “%(title)s”.") % {
+                "person": person.display_name,
+                "title": "%(title)s",
+            }
+        elif action == "unassign":
+            link = SessionRole.objects.filter(
+                session=session, pk=_int(request.POST.get("role_id"))
+            ).first()
+            if link is None:
+                raise NotFound(_("That role is no longer in this session."))
+            services.role_remove(link=link, by=request.user)
+            text = _("%(person)s is removed from “%(title)s”.") % {
+                "person": link.person.display_name,
+                "title": "%(title)s",
+            }
+        elif action == "new_person":
+            form = PersonForm(request.POST, event=event)
+            if not form.is_valid():
+                errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+                raise DomainError(
+                    _("The person was not added: %(errors)s") % {"errors": errors}, status=422
+                )
+            person = services.person_create(
+                event=event,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+            role = request.POST.get("role", SessionRole.Kind.SPEAKER)
+            services.role_assign(
+                session=session,
+                by=request.user,
+                person=person,
+                role=role,
+                override=request.POST.get("override") == "1",
+            )
+            text = _("%(person)s is added to the event and to “%(title)s”.") % {
+                "person": person.display_name,
+                "title": "%(title)s",
+            }
+        else:
+            raise DomainError(_("Unknown action; use the page's buttons."), status=400)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(edit_url)
+    messages.success(request, text % {"title": session.title})
+    return HttpResponseRedirect(edit_url)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

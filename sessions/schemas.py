@@ -1,0 +1,320 @@
+"""The programme's API shapes. Exports and the live channel send these same Out schemas."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import AwareDatetime, field_validator, model_validator
+
+from events.schemas import InSchema, _check_country, _check_email
+from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, Person, Session, validate_language
+
+SessionKindName = Literal[
+    "opening",
+    "keynote",
+    "plenary",
+    "panel",
+    "roundtable",
+    "workshop",
+    "launch",
+    "closing",
+    "break",
+    "networking",
+]
+AttendanceName = Literal["in_person", "online", "hybrid"]
+StatusName = Literal["draft", "scheduled", "live", "ended", "cancelled"]
+RoleName = Literal[
+    "chair", "moderator", "facilitator", "host", "speaker", "panellist", "rapporteur"
+]
+
+
+def _check_language(value: str | None) -> str | None:
+    if value:
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_language(value)
+        except ValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
+    return value
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+    acronym: str
+    country: str
+
+    @staticmethod
+    def resolve_country(obj) -> str:
+        return obj.country.code
+
+
+class PersonOut(Schema):
+    id: int
+    honorific: str
+    name: str
+    display_name: str
+    position: str
+    organization: OrganizationRef | None
+    country: str
+    country_name: str
+    bio: str
+
+    @staticmethod
+    def resolve_country(obj: Person) -> str:
+        return obj.country.code or ""
+
+    @staticmethod
+    def resolve_country_name(obj: Person) -> str:
+        return str(obj.country.name) if obj.country else ""
+
+
+class PersonPrivateOut(PersonOut):
+    """What the event's team sees of a person."""
+
+    email: str
+    user_id: int | None
+
+
+class PersonIn(InSchema):
+    honorific: str = Field("", max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    position: str = Field("", max_length=200)
+    organization_id: int | None = None
+    country: str = Field("", description="ISO 3166-1 alpha-2 code, e.g. KE, or empty")
+    bio: str = Field("", max_length=3000)
+    email: str = Field("", max_length=254)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return _check_country(value) if value else value
+
+    _email = field_validator("email")(_check_email)
+
+
+class PersonPatch(InSchema):
+    honorific: str | None = Field(None, max_length=40)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    position: str | None = Field(None, max_length=200)
+    organization_id: int | None = None
+    country: str | None = None
+    bio: str | None = Field(None, max_length=3000)
+    email: str | None = Field(None, max_length=254)
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return _check_country(value) if value else value
+
+    _email = field_validator("email")(_check_email)
+
+
+class SessionPersonOut(Schema):
+    role: RoleName
+    order: int
+    person: PersonOut
+
+
+class RoomRef(Schema):
+    id: int
+    name: str
+    kind: Literal["physical", "virtual"]
+
+
+class TrackRef(Schema):
+    id: int
+    name: str
+    colour: str
+
+
+class SessionOut(Schema):
+    id: int
+    title: str
+    kind: SessionKindName
+    abstract: str
+    status: StatusName
+    track: TrackRef | None
+    room: RoomRef | None
+    start: datetime | None = Field(description="Planned start, UTC")
+    end: datetime | None = Field(description="Planned end, UTC")
+    delay_minutes: int = Field(description="How late it runs, as its chair reported")
+    actual_start: datetime | None = Field(description="Start counting the delay, UTC")
+    actual_end: datetime | None
+    language: str
+    attendance: AttendanceName
+    people: list[SessionPersonOut]
+    next_speaker_id: int | None
+    updated_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_people(obj: Session) -> list:
+        return obj.ordered_roles
+
+    @staticmethod
+    def resolve_url(obj: Session) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
+
+
+class RoleIn(InSchema):
+    person_id: int
+    role: RoleName
+
+
+class SessionIn(InSchema):
+    title: str = Field(min_length=1, max_length=300)
+    kind: SessionKindName
+    abstract: str = Field("", max_length=5000)
+    track_id: int | None = None
+    room_id: int | None = None
+    start: AwareDatetime | None = Field(None, description="ISO 8601 with its UTC offset")
+    end: AwareDatetime | None = None
+    language: str = Field("", max_length=15)
+    attendance: AttendanceName = "hybrid"
+    status: Literal["draft", "scheduled"] = "draft"
+    people: list[RoleIn] = Field([], max_length=100)
+    override: bool = Field(
+        False, description="Accept overridable conflicts (people, dates, room kind); recorded"
+    )
+
+    _language = field_validator("language")(_check_language)
+
+
+class SessionPatch(InSchema):
+    title: str | None = Field(None, min_length=1, max_length=300)
+    kind: SessionKindName | None = None
+    abstract: str | None = Field(None, max_length=5000)
+    track_id: int | None = None
+    room_id: int | None = None
+    start: AwareDatetime | None = None
+    end: AwareDatetime | None = None
+    language: str | None = Field(None, max_length=15)
+    attendance: AttendanceName | None = None
+    override: bool = False
+
+    _language = field_validator("language")(_check_language)
+
+
+class MoveIn(InSchema):
+    start: AwareDatetime | None = Field(None, description="New start; the length is kept")
+    end: AwareDatetime | None = Field(None, description="New end, to change the length too")
+    room_id: int | None = None
+    override: bool = False
+    dry_run: bool = Field(False, description="Only report the conflicts; save nothing")
+
+    @model_validator(mode="after")
+    def _something(self):
+        if self.start is None and self.end is None and self.room_id is None:
+            raise ValueError(_("give a new start, end or room_id"))
+        return self
+
+
+class ConflictSessionRef(Schema):
+    id: int
+    title: str
+    start: datetime | None
+    end: datetime | None
+    room: str | None
+
+
+class ConflictOut(Schema):
+    code: Literal[
+        "room_overlap",
+        "person_overlap",
+        "outside_event_dates",
+        "in_person_in_virtual_room",
+        "online_in_physical_room",
+    ]
+    message: str
+    overridable: bool
+    accepted: bool
+    session: ConflictSessionRef
+    other_session: ConflictSessionRef | None
+    person: dict[str, Any] | None
+
+
+class MoveOut(Schema):
+    saved: bool
+    conflicts: list[ConflictOut]
+    session: SessionOut
+
+
+class CancelIn(InSchema):
+    reason: str = Field("", max_length=1000)
+
+
+class AssignIn(RoleIn):
+    override: bool = False
+
+
+class StatusIn(InSchema):
+    action: Literal["live", "ended", "scheduled", "delay", "announcement", "next_speaker"]
+    minutes: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_DELAY_MINUTES,
+        description="For delay: the session's total delay (0 = back on time)",
+    )
+    shift_following: bool = Field(
+        False, description="For delay: push later sessions in the room that day as needed"
+    )
+    message: str | None = Field(None, max_length=ANNOUNCEMENT_MAX)
+    person_id: int | None = Field(None, description="For next_speaker; null clears it")
+
+    @model_validator(mode="after")
+    def _needs(self):
+        if self.action == "delay" and self.minutes is None:
+            raise ValueError(_("minutes: give the total delay in minutes for action “delay”"))
+        if self.action == "announcement" and not self.message:
+            raise ValueError(_("message: write the announcement for action “announcement”"))
+        return self
+
+
+class ShiftOut(Schema):
+    session_id: int
+    title: str
+    delay_before: int
+    delay_after: int
+    new_start: datetime
+    new_end: datetime
+
+    @staticmethod
+    def resolve_session_id(obj) -> int:
+        return obj.session.pk
+
+    @staticmethod
+    def resolve_title(obj) -> str:
+        return obj.session.title
+
+
+class StatusOut(Schema):
+    session: SessionOut
+    shifted: list[ShiftOut] = []
+    update_sequence: int = Field(description="The event's last update number after this")
+
+
+class UpdateOut(Schema):
+    sequence: int
+    kind: str
+    session_id: int | None
+    changes: dict[str, Any]
+    message: str
+    created_at: datetime
+
+
+class UpdatesOut(Schema):
+    last_sequence: int
+    updates: list[UpdateOut]
+    more: bool = Field(description="True when more updates follow; ask again with since=")
+
+
+class ProgrammeOut(Schema):
+    published: bool
+    published_at: datetime | None
+    last_sequence: int
+    session_count: int
+    public_session_count: int

@@ -1,0 +1,39 @@
+"""Times on programme pages: shown in the event's zone, marked up so that the browser can offer
+the viewer's own zone (static/js/agenda.js rewrites the text of every <time data-moment>)."""
+
+from datetime import datetime
+
+from django import template
+from django.utils import dateformat
+from django.utils.html import format_html
+
+from events.timezones import offset_label
+
+register = template.Library()
+
+FORMATS = {"time": "H:i", "date": "l j F", "datetime": "D j M, H:i"}
+
+
+@register.simple_tag
+def moment(value: datetime | None, event, style: str = "time") -> str:
+    """<time datetime="2026-11-22T01:00:00Z" data-moment="time">09:00</time>, the text in the
+    event's zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(event.tzinfo)
+    return format_html(
+        '<time datetime="{}" data-moment="{}">{}</time>',
+        value.astimezone(event.tzinfo).isoformat(),
+        style,
+        dateformat.format(local, FORMATS[style]),
+    )
+
+
+@register.filter
+def in_zone(value: datetime | None, event):
+    return None if value is None else value.astimezone(event.tzinfo)
+
+
+@register.filter
+def utc_offset(value: datetime | None, event) -> str:
+    return "" if value is None else offset_label(value.astimezone(event.tzinfo))

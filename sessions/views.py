@@ -1,0 +1,330 @@
+"""The programme's public pages (agenda, session, personal agenda) and the chair console."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from confman.exceptions import DomainError, PermissionDenied
+from events import selectors as event_selectors
+from events.models import Event
+from events.permissions import Action, has_event_permission
+from events.timezones import local_today
+from sessions import selectors, services
+from sessions.forms import AgendaFilterForm, AnnouncementForm
+from sessions.grid import build_day, flag_overlaps
+from sessions.models import Bookmark, Person, Session, SessionStatus
+from sessions.permissions import chaired_sessions, require_chair
+
+DELAY_STEPS = (5, 10, 15, 30)
+
+
+def _event(request: HttpRequest, slug: str) -> Event:
+    event = event_selectors.event_get(slug, request.user, organizations=False)
+    selectors.require_programme(request.user, event)
+    return event
+
+
+def _nav(request: HttpRequest, event: Event) -> dict:
+    """What the programme's sub-navigation offers this user."""
+    return {
+        "is_chair": chaired_sessions(request.user, event).exists(),
+        "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
+    }
+
+
+def _chosen_day(request: HttpRequest, event: Event, days: list[date]) -> date | None:
+    """?day=YYYY-MM-DD, or "all"; by default today during the event, else its first day."""
+    value = request.GET.get("day", "")
+    if value == "all":
+        return None
+    try:
+        chosen = date.fromisoformat(value)
+    except ValueError:
+        chosen = None
+    if chosen in days:
+        return chosen
+    today = local_today(event.timezone)
+    return today if today in days else days[0]
+
+
+def _bookmarked(request: HttpRequest, event: Event) -> set[int]:
+    if not request.user.is_authenticated:
+        return set()
+    return set(
+        Bookmark.objects.filter(user=request.user, session__event=event).values_list(
+            "session_id", flat=True
+        )
+    )
+
+
+def agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    form = AgendaFilterForm(request.GET or None, event=event)
+    filters = selectors.SessionFilter()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.SessionFilter(
+            q=data["q"].strip(),
+            track=data["track"].pk if data["track"] else None,
+            room=data["room"].pk if data["room"] else None,
+            kind=data["kind"],
+            attendance=data["attendance"],
+        )
+    days = event.days
+    day = _chosen_day(request, event, days)
+    filters.day = day
+    sessions = list(selectors.sessions_for(request.user, event, filters))
+    bookmarked = _bookmarked(request, event)
+    grid = build_day(event, day, sessions, bookmarked=bookmarked) if day else None
+    query = request.GET.copy()
+    query.pop("day", None)
+    return render(
+        request,
+        "sessions/agenda.html",
+        {
+            "event": event,
+            "form": form,
+            "days": days,
+            "day": day,
+            "grid": grid,
+            "sessions": sessions,
+            "bookmarked": bookmarked,
+            "filtered": any(
+                [filters.q, filters.track, filters.room, filters.kind, filters.attendance]
+            ),
+            "filter_query": query.urlencode(),
+            "programme": selectors.programme_of(event),
+            **_nav(request, event),
+        },
+    )
+
+
+def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _event(request, slug)
+    session = selectors.session_get(request.user, event, pk)
+    return render(
+        request,
+        "sessions/session_detail.html",
+        {
+            "event": event,
+            "session": session,
+            "bookmarked": pk in _bookmarked(request, event),
+            "programme": selectors.programme_of(event),
+            "people_groups": [
+                (_("Chairs and moderators"), session.chairs),
+                (_("Speakers and panellists"), session.speakers),
+                (_("Rapporteurs"), session.rapporteurs),
+            ],
+        },
+    )
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_POST
+def bookmark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Add a session to the personal agenda, or remove it (action=remove)."""
+    event = _event(request, slug)
+    session = selectors.session_get(request.user, event, pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(session.get_absolute_url())
+    if request.POST.get("action") == "remove":
+        services.bookmark_remove(user=request.user, session=session)
+        messages.success(request, _("“%(title)s” is off your agenda.") % {"title": session.title})
+    else:
+        services.bookmark_add(user=request.user, session=session)
+        messages.success(request, _("“%(title)s” is on your agenda.") % {"title": session.title})
+    return HttpResponseRedirect(_back(request, session.get_absolute_url()))
+
+
+@login_required
+def my_agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event(request, slug)
+    sessions = list(
+        selectors.with_details(
+            selectors.visible_sessions(request.user, event).filter(bookmarks__user=request.user)
+        ).order_by("start", "pk")
+    )
+    clashing = flag_overlaps(sessions)
+    tz = event.tzinfo
+    days: dict[date, list[Session]] = {}
+    for session in sessions:
+        key = session.start.astimezone(tz).date() if session.start else None
+        days.setdefault(key, []).append(session)
+    return render(
+        request,
+        "sessions/my_agenda.html",
+        {
+            "event": event,
+            "days": sorted(days.items(), key=lambda pair: (pair[0] is None, pair[0] or date.min)),
+            "clashing": clashing,
+            "count": len(sessions),
+            **_nav(request, event),
+        },
+    )
+
+
+# --- the chair console ----------------------------------------------------------------------
+
+
+def _chair_sessions(request: HttpRequest, event: Event) -> list[Session]:
+    sessions = list(
+        selectors.with_details(
+            chaired_sessions(request.user, event).exclude(status=SessionStatus.DRAFT)
+        )
+    )
+    if not sessions:
+        raise PermissionDenied(
+            _(
+                "The chair console is for the people who chair, moderate, facilitate or host "
+                "sessions of “%(title)s”, once the organisers link their person to their "
+                "account; your account has no such session."
+            )
+            % {"title": event.title},
+            code="not_a_chair",
+        )
+    return sessions
+
+
+def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event = _event(request, slug)
+    sessions = _chair_sessions(request, event)
+    now = timezone.now()
+    live = [s for s in sessions if s.status == SessionStatus.LIVE]
+    coming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.actual_end > now]
+    now_or_next = (live or coming or [None])[0]
+    return render(
+        request,
+        "sessions/chair_console.html",
+        {
+            "event": event,
+            "sessions": sessions,
+            "focus": now_or_next,
+            "delay_steps": DELAY_STEPS,
+            "announcement_form": AnnouncementForm(),
+            "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
+        },
+    )
+
+
+@require_POST
+def chair_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One tap from the console: live, ended, delay (+N or back on time), push the later
+    sessions, announcement, next speaker."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("agenda:chair", kwargs={"slug": slug}))
+    event = _event(request, slug)
+    session = selectors.session_get(request.user, event, pk)
+    action = request.POST.get("action", "")
+    console = reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}"
+    try:
+        if action in ("live", "ended"):
+            services.session_set_status(session=session, by=request.user, status=action)
+            text = (
+                _("“%(title)s” is live.") if action == "live" else _("“%(title)s” has ended.")
+            ) % {"title": session.title}
+        elif action == "delay":
+            minutes = _int(request.POST.get("minutes"))
+            shift = request.POST.get("shift_following") == "1"
+            moved = services.session_delay(
+                session=session, by=request.user, minutes=minutes, shift_following=shift
+            )
+            text = _delay_message(session, minutes, moved, shift)
+            if not shift and minutes > 0:
+                pending = services.delay_preview(session=session, minutes=minutes)[1:]
+                if pending:
+                    messages.success(request, text)
+                    return redirect(
+                        reverse("agenda:chair-delay", kwargs={"slug": slug, "pk": pk})
+                        + f"?minutes={minutes}"
+                    )
+        elif action == "announcement":
+            form = AnnouncementForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Write the announcement in 1 to 500 characters."), status=422)
+            services.announce(
+                event=event,
+                by=request.user,
+                message=form.cleaned_data["message"],
+                session=session,
+            )
+            text = _("Announced to everyone following “%(title)s”.") % {"title": session.title}
+        elif action == "next_speaker":
+            person_id = _int(request.POST.get("person"), default=None)
+            person = (
+                None
+                if person_id is None
+                else Person.objects.filter(event=event, pk=person_id).first()
+            )
+            services.session_set_next_speaker(session=session, by=request.user, person=person)
+            text = (
+                _("Next speaker: %(name)s.") % {"name": person.display_name}
+                if person
+                else _("Next speaker cleared.")
+            )
+        else:
+            raise DomainError(_("Unknown action; use the console's buttons."), status=400)
+    except DomainError as exc:
+        if exc.status >= 500:
+            raise
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(console)
+    messages.success(request, text)
+    return HttpResponseRedirect(console)
+
+
+def _int(value, default=-1):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _delay_message(session: Session, minutes: int, moved, shift: bool) -> str:
+    if minutes == 0:
+        return _("“%(title)s” is back on time.") % {"title": session.title}
+    text = _("“%(title)s” runs %(minutes)s minutes late.") % {
+        "title": session.title,
+        "minutes": minutes,
+    }
+    if shift and len(moved) > 1:
+        text += " " + _("%(count)s later session(s) in the room were pushed back.") % {
+            "count": len(moved) - 1
+        }
+    return text
+
+
+def chair_delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """After a delay: the later sessions in the room that now overlap, and one button to push
+    them back."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event = _event(request, slug)
+    _chair_sessions(request, event)
+    session = selectors.session_get(request.user, event, pk)
+    require_chair(request.user, session)
+    minutes = _int(request.GET.get("minutes"), default=session.delay_minutes)
+    shifts = services.delay_preview(session=session, minutes=minutes)
+    return render(
+        request,
+        "sessions/chair_delay.html",
+        {"event": event, "session": session, "minutes": minutes, "shifts": shifts[1:]},
+    )
