@@ -164,6 +164,10 @@ class Person(models.Model):
     def display_name(self) -> str:
         return f"{self.honorific} {self.name}" if self.honorific else self.name
 
+    @property
+    def country_name(self) -> str:
+        return str(self.country.name) if self.country else ""
+
 
 class SessionQuerySet(models.QuerySet):
     def public(self):
@@ -285,6 +289,10 @@ class Session(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agenda:session", kwargs={"slug": self.event.slug, "pk": self.pk})
+
+    @property
+    def public_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
 
     def clean(self) -> None:
         errors = {}

@@ -1,15 +1,21 @@
 """The programme's API shapes. Exports and the live channel send these same Out schemas."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AwareDatetime, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    field_validator,
+    model_validator,
+)
 
 from events.schemas import InSchema, _check_country, _check_email
-from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, Person, Session, validate_language
+from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
 
 SessionKindName = Literal[
     "opening",
@@ -41,35 +47,37 @@ def _check_language(value: str | None) -> str | None:
     return value
 
 
-class OrganizationRef(Schema):
+class Out(BaseModel):
+    """Output read straight from model attributes by pydantic-core. Plain pydantic rather than
+    ninja's Schema, whose per-field getter costs more than the database on long lists."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+def _country_code(value: Any) -> str:
+    return getattr(value, "code", value) or ""
+
+
+CountryCode = Annotated[str, BeforeValidator(_country_code)]
+
+
+class OrganizationRef(Out):
     id: int
     name: str
     acronym: str
-    country: str
-
-    @staticmethod
-    def resolve_country(obj) -> str:
-        return obj.country.code
+    country: CountryCode
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     id: int
     honorific: str
     name: str
     display_name: str
     position: str
     organization: OrganizationRef | None
-    country: str
+    country: CountryCode
     country_name: str
     bio: str
-
-    @staticmethod
-    def resolve_country(obj: Person) -> str:
-        return obj.country.code or ""
-
-    @staticmethod
-    def resolve_country_name(obj: Person) -> str:
-        return str(obj.country.name) if obj.country else ""
 
 
 class PersonPrivateOut(PersonOut):
@@ -113,25 +121,25 @@ class PersonPatch(InSchema):
     _email = field_validator("email")(_check_email)
 
 
-class SessionPersonOut(Schema):
+class SessionPersonOut(Out):
     role: RoleName
     order: int
     person: PersonOut
 
 
-class RoomRef(Schema):
+class RoomRef(Out):
     id: int
     name: str
     kind: Literal["physical", "virtual"]
 
 
-class TrackRef(Schema):
+class TrackRef(Out):
     id: int
     name: str
     colour: str
 
 
-class SessionOut(Schema):
+class SessionOut(Out):
     id: int
     title: str
     kind: SessionKindName
@@ -146,18 +154,10 @@ class SessionOut(Schema):
     actual_end: datetime | None
     language: str
     attendance: AttendanceName
-    people: list[SessionPersonOut]
+    people: list[SessionPersonOut] = Field(validation_alias="ordered_roles")
     next_speaker_id: int | None
     updated_at: datetime
-    url: str
-
-    @staticmethod
-    def resolve_people(obj: Session) -> list:
-        return obj.ordered_roles
-
-    @staticmethod
-    def resolve_url(obj: Session) -> str:
-        return settings.SITE_URL + obj.get_absolute_url()
+    url: str = Field(validation_alias="public_url")
 
 
 class RoleIn(InSchema):
