@@ -7,6 +7,8 @@ from django.shortcuts import render
 
 from events import selectors
 from events.permissions import Action, has_event_permission
+from sessions.permissions import chaired_sessions
+from sessions.selectors import programme_visible
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -31,8 +33,18 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rooms": event.rooms.all(),
             "tracks": event.tracks.all(),
             "can_change": has_event_permission(request.user, event, Action.CHANGE),
+            **_programme_links(request, event),
         },
     )
+
+
+def _programme_links(request: HttpRequest, event) -> dict:
+    """Links to the agenda, the chair console and the builder, for those who may use them."""
+    return {
+        "agenda_visible": programme_visible(request.user, event),
+        "is_chair": chaired_sessions(request.user, event).exists(),
+        "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
+    }
 
 
 def event_organizations(request: HttpRequest, slug: str) -> HttpResponse:
