@@ -9,11 +9,12 @@ class EventsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="events.groups")
+        # After every app's migrate, not only this one's: the group also holds the agenda's
+        # permissions, which auth creates in its own post_migrate handler for that app.
+        post_migrate.connect(_ensure_groups, dispatch_uid="events.groups")
 
 
 def _ensure_groups(sender, **kwargs):
-    # After the permissions themselves, which auth creates in its own post_migrate handler.
     from events.services import organisers_group_ensure
 
     organisers_group_ensure()

@@ -238,14 +238,21 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 
 ORGANISERS_GROUP = "Organisers"
 ORGANISER_PERMISSIONS = {
-    "event": ["view", "add", "change", "delete"],
-    "room": ["view", "add", "change", "delete"],
-    "track": ["view", "add", "change", "delete"],
-    "eventorganization": ["view", "add", "change", "delete"],
-    "teammember": ["view", "add", "change", "delete"],
-    "organization": ["view", "add", "change"],
-    "venue": ["view", "add", "change"],
-    "apitoken": ["view", "add", "change"],
+    "events": {
+        "event": ["view", "add", "change", "delete"],
+        "room": ["view", "add", "change", "delete"],
+        "track": ["view", "add", "change", "delete"],
+        "eventorganization": ["view", "add", "change", "delete"],
+        "teammember": ["view", "add", "change", "delete"],
+        "organization": ["view", "add", "change"],
+        "venue": ["view", "add", "change"],
+        "apitoken": ["view", "add", "change"],
+    },
+    "agenda": {
+        "person": ["view", "add", "change", "delete"],
+        "session": ["view", "change"],
+        "sessionupdate": ["view"],
+    },
 }
 
 
@@ -254,8 +261,9 @@ def organisers_group_ensure() -> Group:
     they may do on each event is still decided by their role on its team). Idempotent; run
     after every migrate."""
     group, _created = Group.objects.get_or_create(name=ORGANISERS_GROUP)
-    wanted = [f"{verb}_{model}" for model, verbs in ORGANISER_PERMISSIONS.items() for verb in verbs]
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="events", codename__in=wanted)
-    )
+    for app_label, models_verbs in ORGANISER_PERMISSIONS.items():
+        wanted = [f"{verb}_{model}" for model, verbs in models_verbs.items() for verb in verbs]
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=wanted)
+        )
     return group
