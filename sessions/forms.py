@@ -88,7 +88,7 @@ class SessionForm(forms.Form):
         zone = event.timezone
         self.fields["start_time"].help_text = _("%(zone)s time") % {"zone": zone}
         self.fields["end_time"].help_text = _(
-            "%(zone)s time; after midnight means the next day"
+            "%(zone)s time; an end earlier than the start is on the next day"
         ) % {"zone": zone}
 
     @classmethod

@@ -13,6 +13,7 @@ from events.demo import seed_demo_event
 from events.demo_data import DEMO_SLUG
 from events.models import Event, TeamMember
 from events.services import organisers_group_ensure, team_member_set
+from sessions.demo import seed_demo_programme
 
 DEMO_USERS = [
     # username, full name, superuser, role on the demo event
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         if not Event.objects.exists():
             seed_demo_event()
+        demo = Event.objects.filter(slug=DEMO_SLUG).first()
+        if demo is not None and not demo.sessions.exists():
+            # A database from before the agenda existed: give its demo event the programme.
+            with transaction.atomic():
+                seed_demo_programme(demo)
         password = demo_password()
         with transaction.atomic():
             group = organisers_group_ensure()
