@@ -195,7 +195,8 @@ class AssignForm(forms.Form):
 
 
 class AgendaFilterForm(forms.Form):
-    """The public agenda's filters; unknown values are ignored rather than refused."""
+    """The public agenda's filters. A value that is not valid (a deleted track in an old link)
+    is dropped; the other filters still apply."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     track = forms.ModelChoiceField(label=_("Track"), queryset=None, required=False)

@@ -70,14 +70,15 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     form = AgendaFilterForm(request.GET or None, event=event)
     filters = selectors.SessionFilter()
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # the valid filters apply even when another one is not
         data = form.cleaned_data
         filters = selectors.SessionFilter(
-            q=data["q"].strip(),
-            track=data["track"].pk if data["track"] else None,
-            room=data["room"].pk if data["room"] else None,
-            kind=data["kind"],
-            attendance=data["attendance"],
+            q=data.get("q", "").strip(),
+            track=data["track"].pk if data.get("track") else None,
+            room=data["room"].pk if data.get("room") else None,
+            kind=data.get("kind", ""),
+            attendance=data.get("attendance", ""),
         )
     days = event.days
     day = _chosen_day(request, event, days)
@@ -305,9 +306,10 @@ def _delay_message(session: Session, minutes: int, moved, shift: bool) -> str:
         "title": session.title,
         "minutes": minutes,
     }
-    if shift and len(moved) > 1:
+    pushed = sum(1 for shift_ in moved if shift_.session.pk != session.pk)
+    if shift and pushed:
         text += " " + _("%(count)s later session(s) in the room were pushed back.") % {
-            "count": len(moved) - 1
+            "count": pushed
         }
     return text
 

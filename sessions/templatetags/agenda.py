@@ -36,4 +36,8 @@ def in_zone(value: datetime | None, event):
 
 @register.filter
 def utc_offset(value: datetime | None, event) -> str:
-    return "" if value is None else offset_label(value.astimezone(event.tzinfo))
+    """ "UTC+08:00" at that moment in the event's zone; "" for anything else (an empty list's
+    first item is "" in a template)."""
+    if not isinstance(value, datetime):
+        return ""
+    return offset_label(value.astimezone(event.tzinfo))
