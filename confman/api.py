@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from confman.exceptions import DomainError, InvalidInput
+from confman.exceptions import DomainError, InvalidInput, out_of_range
 from confman.parser import JsonParser
 from events.api import router as events_router
 from sessions.api import router as sessions_router
@@ -109,6 +109,11 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     else:
         code = "bad_request" if exc.status_code == 400 else "error"
     return error_response(request, DomainError(str(exc), code=code, status=exc.status_code))
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError):
+    return error_response(request, out_of_range())
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -79,3 +79,15 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+def out_of_range() -> InvalidInput:
+    """A number too large for the database, or a date past year 9999 once a zone is applied:
+    always something the caller typed, so a 422 rather than a 500."""
+    return InvalidInput(
+        _(
+            "A number or a date in the request is out of range. Use ids as listed by the API "
+            "and dates between the years 1 and 9999."
+        ),
+        code="out_of_range",
+    )

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from confman.exceptions import DomainError
+from confman.exceptions import DomainError, out_of_range
 
 
 class DomainErrorMiddleware:
@@ -16,6 +16,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, OverflowError):
+            exception = out_of_range()
         if not isinstance(exception, DomainError):
             return None
         return render(

@@ -64,21 +64,17 @@ def _session(request: HttpRequest, event: Event, session_id: int) -> Session:
 
 
 def _part(model, event: Event, pk: int | None, field: str, noun: str):
+    """The event's room or track with this id; `noun` is "room" or "track"."""
     if pk is None:
         return None
     part = model.objects.filter(event=event, pk=pk).first()
     if part is None:
-        raise InvalidInput.for_fields(
-            {
-                field: [
-                    _(
-                        "the event has no %(noun)s with id %(id)s; "
-                        "see GET /api/events/%(slug)s/%(list)s"
-                    )
-                    % {"noun": noun, "id": pk, "slug": event.slug, "list": noun + "s"}
-                ]
-            }
+        message = (
+            _("the event has no room with id %(id)s; see GET /api/events/%(slug)s/rooms")
+            if noun == "room"
+            else _("the event has no track with id %(id)s; see GET /api/events/%(slug)s/tracks")
         )
+        raise InvalidInput.for_fields({field: [message % {"id": pk, "slug": event.slug}]})
     return part
 
 

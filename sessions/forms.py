@@ -76,10 +76,15 @@ class SessionForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, event: Event, **kwargs):
+    def __init__(self, *args, event: Event, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         days = _day_choices(event)
+        if session is not None and session.start is not None:
+            # A session already outside the event's days keeps its day on the list.
+            current = session.start.astimezone(event.tzinfo).date()
+            if current not in event.days:
+                days = sorted([*days, (current.isoformat(), dateformat.format(current, "l j F Y"))])
         self.fields["day"].choices = [("", _("Not scheduled yet"))] + days
         self.fields["room"].queryset = event.rooms.all()
         self.fields["room"].empty_label = _("No room yet")

@@ -5,7 +5,7 @@ day's first hour). The same markup is a time-ordered list on narrow screens: the
 time order and the grid placement only applies in the wide layout."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from events.models import Event, Room
 from sessions.models import Session
@@ -59,9 +59,11 @@ def build_day(
     rooms: list[Room] | None = None,
     conflicts: dict[int, list] | None = None,
     bookmarked: set[int] | None = None,
+    span: tuple[time, time] | None = None,
 ) -> DayGrid:
     """Lay out the placed sessions of `day` (already filtered to it). `rooms` fixes the columns
-    (the builder shows every room); otherwise the rooms in use that day, in their order."""
+    (the builder shows every room); otherwise the rooms in use that day, in their order. `span`
+    makes the grid cover at least those hours (the builder, so there is room to drop into)."""
     tz = event.tzinfo
     placed = [s for s in sessions if s.start is not None]
     if rooms is None:
@@ -78,10 +80,15 @@ def build_day(
         if any(s.room_id is None for s in placed):
             columns.append(None)
     column_of = {room.pk if room else None: i + 2 for i, room in enumerate(columns)}
-    if not placed:
+    starts = [s.start.astimezone(tz) for s in placed]
+    ends = [s.actual_end.astimezone(tz) for s in placed]
+    if span is not None:
+        starts.append(datetime.combine(day, span[0], tzinfo=tz))
+        ends.append(datetime.combine(day, span[1], tzinfo=tz))
+    if not starts:
         return DayGrid(day, columns, [], [], None, 0)
-    first = _floor_hour(min(s.start for s in placed).astimezone(tz))
-    last = max(s.actual_end for s in placed).astimezone(tz)
+    first = _floor_hour(min(starts))
+    last = max(ends)
     total_minutes = int((last - first).total_seconds() // 60)
     row_count = -(-total_minutes // STEP_MINUTES) + 1
 

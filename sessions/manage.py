@@ -3,10 +3,11 @@ time, every unresolved conflict, publishing; and a page per session to edit it a
 Every change goes through sessions.services; the builder's drag and drop and keyboard moves use
 the same services through the API (static/js/builder.js)."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -28,6 +29,8 @@ from sessions.models import Person, Session, SessionRole, SessionStatus
 from sessions.services import ScheduleConflictError
 
 PEOPLE_RESULTS = 20
+# The builder's grid covers at least these hours, so there is always somewhere to drop.
+BUILDER_HOURS = (time(8), time(18))
 
 # What static/js/builder.js says, translated here ({…} are filled in by the script).
 BUILDER_STRINGS = {
@@ -90,7 +93,7 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
     start, end = selectors.day_bounds(event, day)
     of_day = [s for s in all_sessions if s.start is not None and start <= s.start < end]
     rooms = list(event.rooms.all())
-    grid = build_day(event, day, of_day, rooms=rooms, conflicts=by_session)
+    grid = build_day(event, day, of_day, rooms=rooms, conflicts=by_session, span=BUILDER_HOURS)
     outside = [
         s
         for s in all_sessions
@@ -117,9 +120,7 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "counts": counts,
             "publishable": sum(
-                1
-                for s in all_sessions
-                if s.status == SessionStatus.DRAFT and s.start is not None and s.room_id
+                1 for s in all_sessions if s.status == SessionStatus.DRAFT and s.start is not None
             ),
             "total": len(all_sessions),
             "builder_strings": BUILDER_STRINGS,
@@ -179,8 +180,14 @@ def session_new(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"attendance": Session.Attendance.HYBRID}
     if request.GET.get("day"):
         initial["day"] = request.GET["day"]
-    if request.GET.get("start"):
-        initial["start_time"] = request.GET["start"]
+    try:
+        start = time.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = None
+    if start is not None:
+        # An hour by default, the usual length of a session.
+        end = (datetime.combine(date.min, start) + timedelta(hours=1)).time()
+        initial |= {"start_time": start.strftime("%H:%M"), "end_time": end.strftime("%H:%M")}
     if request.GET.get("room"):
         initial["room"] = request.GET["room"]
     form = SessionForm(request.POST or None, event=event, initial=initial)
@@ -229,9 +236,9 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             .order_by("name")[:PEOPLE_RESULTS]
         )
     if request.method != "POST":
-        form = SessionForm(event=event, initial=SessionForm.initial_for(session))
+        form = SessionForm(event=event, session=session, initial=SessionForm.initial_for(session))
         return _render_edit(request, event, session, form, people=people)
-    form = SessionForm(request.POST, event=event)
+    form = SessionForm(request.POST, event=event, session=session)
     if not form.is_valid():
         return _render_edit(request, event, session, form, status=422)
     try:
@@ -263,17 +270,19 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         if action == "publish":
             services.session_publish(session=session, by=request.user)
-            text = _("“%(title)s” is on the programme.")
+            text = _("“%(title)s” is on the programme.") % {"title": session.title}
         elif action == "cancel":
             services.session_cancel(
                 session=session, by=request.user, reason=request.POST.get("reason", "")
             )
-            text = _("“%(title)s” is cancelled; it stays on the programme, marked.")
+            text = _("“%(title)s” is cancelled; it stays on the programme, marked.") % {
+                "title": session.title
+            }
         elif action == "reinstate":
             services.session_set_status(
                 session=session, by=request.user, status=SessionStatus.SCHEDULED
             )
-            text = _("“%(title)s” is back on the programme.")
+            text = _("“%(title)s” is back on the programme.") % {"title": session.title}
         elif action == "delete":
             services.session_delete(session=session, by=request.user)
             messages.success(request, _("“%(title)s” is deleted.") % {"title": session.title})
@@ -294,7 +303,7 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
             text = _("%(person)s is added to “%(title)s”.") % {
                 "person": person.display_name,
-                "title": "%(title)s",
+                "title": session.title,
             }
         elif action == "unassign":
             link = SessionRole.objects.filter(
@@ -305,7 +314,7 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.role_remove(link=link, by=request.user)
             text = _("%(person)s is removed from “%(title)s”.") % {
                 "person": link.person.display_name,
-                "title": "%(title)s",
+                "title": session.title,
             }
         elif action == "new_person":
             form = PersonForm(request.POST, event=event)
@@ -314,29 +323,31 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 raise DomainError(
                     _("The person was not added: %(errors)s") % {"errors": errors}, status=422
                 )
-            person = services.person_create(
-                event=event,
-                by=request.user,
-                **{name: form.cleaned_data[name] for name in form.Meta.fields},
-            )
             role = request.POST.get("role", SessionRole.Kind.SPEAKER)
-            services.role_assign(
-                session=session,
-                by=request.user,
-                person=person,
-                role=role,
-                override=request.POST.get("override") == "1",
-            )
+            # Both or neither: a person is not left behind when the role cannot be given.
+            with transaction.atomic():
+                person = services.person_create(
+                    event=event,
+                    by=request.user,
+                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                )
+                services.role_assign(
+                    session=session,
+                    by=request.user,
+                    person=person,
+                    role=role,
+                    override=request.POST.get("override") == "1",
+                )
             text = _("%(person)s is added to the event and to “%(title)s”.") % {
                 "person": person.display_name,
-                "title": "%(title)s",
+                "title": session.title,
             }
         else:
             raise DomainError(_("Unknown action; use the page's buttons."), status=400)
     except DomainError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(edit_url)
-    messages.success(request, text % {"title": session.title})
+    messages.success(request, text)
     return HttpResponseRedirect(edit_url)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,7 @@ from confman.exceptions import Conflict, DomainError, InvalidInput, NotAuthentic
 from events.models import Event, Room
 from events.permissions import Action, require_event_permission
 from sessions.conflicts import (
+    Code,
     Placement,
     ScheduleConflict,
     conflicts_for,
@@ -171,6 +172,28 @@ def _check(
     return conflicts
 
 
+# Which accepted conflicts a change of each field makes void: an acceptance is for a placement.
+_VOIDED_BY = {
+    "start": None,  # every code: times decide overlaps and dates
+    "end": None,
+    "room": {Code.IN_PERSON_IN_VIRTUAL_ROOM, Code.ONLINE_IN_PHYSICAL_ROOM},
+    "attendance": {Code.IN_PERSON_IN_VIRTUAL_ROOM, Code.ONLINE_IN_PHYSICAL_ROOM},
+}
+
+
+def _forget_overrides(session: Session, diff: dict) -> None:
+    """Drop the accepted conflicts the change makes void, on either side of a pair; if the new
+    placement still conflicts, the organiser decides again."""
+    overrides = ConflictOverride.objects.filter(Q(session=session) | Q(other_session=session))
+    voided = [_VOIDED_BY[name] for name in diff if name in _VOIDED_BY]
+    if not voided:
+        return
+    if any(codes is None for codes in voided):
+        overrides.delete()
+    else:
+        overrides.filter(code__in=set().union(*voided)).delete()
+
+
 def _record_overrides(session: Session, conflicts: list[ScheduleConflict], by: User | None):
     for conflict in conflicts:
         ConflictOverride.objects.get_or_create(
@@ -273,9 +296,13 @@ def session_update(
     if not diff:
         return session
     placing = any(name in diff for name in PLACE_FIELDS + ("attendance",))
-    if placing and ("start" in diff or "room" in diff):
+    if placing and ("start" in diff or "room" in diff) and session.delay_minutes:
+        # The new place is the new plan: a delay reported for the old one no longer applies.
+        diff["delay_minutes"] = {"before": session.delay_minutes, "after": 0}
         session.delay_minutes = 0
     _full_clean(session)
+    if placing:
+        _forget_overrides(session, diff)
     overridden = _check(session, Placement.of(session), by=by, override=override) if placing else []
     session.save()
     _record_overrides(session, overridden, by)
@@ -351,15 +378,16 @@ def move_preview(
 
 @transaction.atomic
 def session_publish(*, session: Session, by: User | None, override: bool = False) -> Session:
-    """Put a draft session on the programme (it must have a time and a room)."""
+    """Put a draft session on the programme (it must have a time; without a room it shows as
+    "room to be announced")."""
     _require(by, session.event, Action.MANAGE_AGENDA)
     programme = _lock(session.event)
     session = _fresh(session)
     if session.status != SessionStatus.DRAFT:
         return session
-    if not session.is_placed or session.room_id is None:
+    if not session.is_placed:
         raise InvalidInput.for_fields(
-            {"start": [_("Give the session a time and a room before publishing it.")]}
+            {"start": [_("Give the session a time before publishing it.")]}
         )
     session.status = SessionStatus.SCHEDULED
     _save(session)
@@ -694,14 +722,13 @@ def _fresh(session: Session) -> Session:
 
 @transaction.atomic
 def programme_publish(*, event: Event, by: User | None) -> int:
-    """Make the programme public, with every placed draft session on it. Sessions without a time
-    or room stay drafts. Returns how many sessions were published."""
+    """Make the programme public, with every draft session that has a time on it. Sessions
+    without a time stay drafts. Returns how many sessions were published."""
     _require(by, event, Action.MANAGE_AGENDA)
     programme = _lock(event)
     drafts = list(
         Session.objects.filter(event=event, status=SessionStatus.DRAFT)
         .placed()
-        .filter(room__isnull=False)
         .select_related("room", "track")
     )
     was_published = programme.is_published
@@ -781,6 +808,7 @@ def role_assign(
     order = (session.roles.aggregate(last=Max("order"))["last"] or 0) + 1
     link = _add_role(session, person, role, order if before else 0)
     _record_overrides(session, overridden, by)
+    _touch(session)
     if _is_public(programme, session.status):
         _log(
             programme,
@@ -799,21 +827,18 @@ def role_remove(*, link: SessionRole, by: User | None) -> None:
     programme = _lock(link.session.event)
     session = _fresh(link.session)
     before = _people(session)
+    changes = {}
     if (
         session.next_speaker_id == link.person_id
         and not session.roles.filter(person_id=link.person_id).exclude(pk=link.pk).exists()
     ):
+        changes["next_speaker"] = {"before": _person_ref(session.next_speaker), "after": None}
         session.next_speaker = None
-        session.save(update_fields=["next_speaker", "updated_at"])
     link.delete()
+    session.save(update_fields=["next_speaker", "updated_at"])
     if _is_public(programme, session.status):
-        _log(
-            programme,
-            kind=UpdateKind.PEOPLE,
-            session=session,
-            changes={"people": {"before": before, "after": _people(session)}},
-            by=by,
-        )
+        changes["people"] = {"before": before, "after": _people(session)}
+        _log(programme, kind=UpdateKind.PEOPLE, session=session, changes=changes, by=by)
 
 
 PERSON_FIELDS = frozenset(
@@ -824,6 +849,7 @@ PERSON_FIELDS = frozenset(
 @transaction.atomic
 def person_create(*, event: Event, by: User | None, **fields: Any) -> Person:
     _require(by, event, Action.MANAGE_AGENDA)
+    _lock(event)
     unknown = set(fields) - PERSON_FIELDS
     if unknown:
         raise InvalidInput.for_fields({name: [_("unknown field")] for name in sorted(unknown)})
@@ -835,26 +861,61 @@ def person_create(*, event: Event, by: User | None, **fields: Any) -> Person:
 
 @transaction.atomic
 def person_update(*, person: Person, by: User | None, **changes: Any) -> Person:
-    """Change a person's details. Their sessions' public pages show the change; the update log
-    records people per session, so a new name or position is not a programme change."""
+    """Change a person's details. What the programme shows of them (name, honorific, position,
+    organisation, country) is logged as a people change of each of their public sessions, so
+    that calendars and live pages update; the private fields (email, account) are not."""
     _require(by, person.event, Action.MANAGE_AGENDA)
+    programme = _lock(person.event)
     unknown = set(changes) - PERSON_FIELDS
     if unknown:
         raise InvalidInput.for_fields({name: [_("unknown field")] for name in sorted(unknown)})
+    before = _public_person(person)
     changed = False
     for name, value in changes.items():
         if getattr(person, name) != value:
             setattr(person, name, value)
             changed = True
-    if changed:
-        _full_clean(person)
-        person.save()
+    if not changed:
+        return person
+    _full_clean(person)
+    person.save()
+    after = _public_person(person)
+    if after == before:
+        return person
+    sessions = Session.objects.filter(roles__person=person).distinct().order_by("start", "pk")
+    Session.objects.filter(pk__in=sessions.values("pk")).update(updated_at=timezone.now())
+    for session in sessions:
+        if _is_public(programme, session.status):
+            _log(
+                programme,
+                kind=UpdateKind.PEOPLE,
+                session=session,
+                changes={"person": {"before": before, "after": after}},
+                by=by,
+            )
     return person
+
+
+def _public_person(person: Person) -> dict[str, Any]:
+    org = person.organization
+    return {
+        "id": person.pk,
+        "name": person.display_name,
+        "position": person.position,
+        "organization": org.name if org else "",
+        "country": person.country.code or "",
+    }
+
+
+def _touch(session: Session) -> None:
+    """Mark a session changed (its people), for readers that ask what changed since when."""
+    Session.objects.filter(pk=session.pk).update(updated_at=timezone.now())
 
 
 @transaction.atomic
 def person_delete(*, person: Person, by: User | None) -> None:
     _require(by, person.event, Action.MANAGE_AGENDA)
+    _lock(person.event)  # no role can be added meanwhile
     count = person.roles.count()
     if count:
         raise Conflict(

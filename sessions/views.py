@@ -270,11 +270,14 @@ def chair_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             text = _("Announced to everyone following “%(title)s”.") % {"title": session.title}
         elif action == "next_speaker":
             person_id = _int(request.POST.get("person"), default=None)
-            person = (
-                None
-                if person_id is None
-                else Person.objects.filter(event=event, pk=person_id).first()
-            )
+            person = None
+            if person_id is not None:
+                person = Person.objects.filter(event=event, pk=person_id).first()
+                if person is None:
+                    raise DomainError(
+                        _("That person is not on this event's programme; choose from the list."),
+                        status=422,
+                    )
             services.session_set_next_speaker(session=session, by=request.user, person=person)
             text = (
                 _("Next speaker: %(name)s.") % {"name": person.display_name}
@@ -284,8 +287,8 @@ def chair_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             raise DomainError(_("Unknown action; use the console's buttons."), status=400)
     except DomainError as exc:
-        if exc.status >= 500:
-            raise
+        if exc.status in (401, 403, 404):
+            raise  # not yours, or not there: the error page says so with its status
         messages.error(request, exc.message)
         return HttpResponseRedirect(console)
     messages.success(request, text)

@@ -352,10 +352,52 @@ def test_person_override_is_recorded_and_then_accepted(event, room, room2, organ
     assert conflict.as_dict()["accepted"] is True
     assert conflicts_by_session(event_conflicts(event)) == {}
 
-    # Accepted once is accepted: a later edit that keeps the overlap needs no new override.
-    session_move(session=here, by=organiser, start=at(event, 0, "10:15"))
+    # An edit that leaves the time alone keeps the acceptance.
+    session_update(session=here, by=organiser, title="Here, renamed")
     assert ConflictOverride.objects.count() == 1
     assert conflicts_for(there, Placement.of(there))[0].accepted is True
+
+
+def test_an_acceptance_is_for_a_placement_and_a_move_asks_again(event, room, room2, organiser):
+    person = PersonFactory(event=event, name="Li Wei")
+    there = session_at(event, room, at(event, 0, "10:00"), at(event, 0, "11:00"), title="There")
+    SessionRoleFactory(session=there, person=person, role=RoleKind.CHAIR)
+    here = create(
+        event,
+        organiser,
+        room2,
+        at(event, 0, "10:30"),
+        at(event, 0, "11:30"),
+        people=[(person, RoleKind.SPEAKER)],
+        override=True,
+    )
+
+    # Away and back again: the earlier acceptance does not carry over.
+    session_move(session=here, by=organiser, start=at(event, 0, "12:00"))
+    assert not ConflictOverride.objects.exists()
+    with pytest.raises(ScheduleConflictError):
+        session_move(session=here, by=organiser, start=at(event, 0, "10:15"))
+    session_move(session=here, by=organiser, start=at(event, 0, "10:15"), override=True)
+    assert ConflictOverride.objects.get().session == here
+
+
+def test_moving_the_other_session_voids_the_acceptance_too(event, room, room2, organiser):
+    person = PersonFactory(event=event)
+    there = session_at(event, room, at(event, 0, "10:00"), at(event, 0, "11:00"))
+    SessionRoleFactory(session=there, person=person, role=RoleKind.CHAIR)
+    create(
+        event,
+        organiser,
+        room2,
+        at(event, 0, "10:30"),
+        at(event, 0, "11:30"),
+        people=[(person, RoleKind.SPEAKER)],
+        override=True,
+    )
+
+    with pytest.raises(ScheduleConflictError):
+        session_move(session=there, by=organiser, start=at(event, 0, "10:45"))
+    assert ConflictOverride.objects.count() == 1  # the refused move changed nothing
 
 
 def test_person_override_through_role_assign(event, room, room2, organiser):

@@ -344,6 +344,8 @@ def test_move_keeps_the_duration_and_clears_the_delay(published, session, organi
             "after": iso(at(published, 1, "14:00")),
         },
         "end": {"before": iso(at(published, 0, "11:30")), "after": iso(at(published, 1, "15:30"))},
+        # The delay of the old slot goes, and the log says so.
+        "delay_minutes": {"before": 20, "after": 0},
     }
     assert sequences(published) == [1, 2, 3]
 
@@ -442,15 +444,16 @@ def test_programme_publish(event, room, room2, organiser):
     )
     scheduled = session_at(event, room2, at(event, 0, "09:00"), at(event, 0, "10:00"))
 
-    assert programme_publish(event=event, by=organiser) == 1
+    assert programme_publish(event=event, by=organiser) == 2
 
     statuses = {
         s.pk: s.status for s in Session.objects.filter(pk__in=[placed.pk, unplaced.pk, roomless.pk])
     }
+    # A time is needed; a room is not (the programme says "room to be announced").
     assert statuses == {
         placed.pk: Status.SCHEDULED,
         unplaced.pk: Status.DRAFT,
-        roomless.pk: Status.DRAFT,
+        roomless.pk: Status.SCHEDULED,
     }
     scheduled.refresh_from_db()
     assert scheduled.status == Status.SCHEDULED
@@ -463,7 +466,7 @@ def test_programme_publish(event, room, room2, organiser):
         None,
         organiser,
     )
-    assert update.changes == {"sessions": {"before": 0, "after": 2}}
+    assert update.changes == {"sessions": {"before": 0, "after": 3}}
 
 
 def test_programme_publish_again_announces_each_new_session(published, room, organiser):
@@ -505,18 +508,17 @@ def test_session_publish_on_a_published_programme(published, room, organiser):
     assert sequences(published) == [1, 2]
 
 
-@pytest.mark.parametrize("missing", ["time", "room"])
-def test_session_publish_needs_a_time_and_a_room(event, room, organiser, missing):
-    if missing == "time":
-        draft = SessionFactory(event=event, room=room, start=None, end=None, status="draft")
-    else:
-        draft = session_at(
-            event, None, at(event, 0, "09:00"), at(event, 0, "10:00"), status="draft"
-        )
+def test_session_publish_needs_a_time(event, room, organiser):
+    draft = SessionFactory(event=event, room=room, start=None, end=None, status="draft")
     with pytest.raises(InvalidInput):
         session_publish(session=draft, by=organiser)
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_session_publish_without_a_room_is_room_to_be_announced(event, organiser):
+    draft = session_at(event, None, at(event, 0, "09:00"), at(event, 0, "10:00"), status="draft")
+    assert session_publish(session=draft, by=organiser).status == Status.SCHEDULED
 
 
 # --- cancel and delete ----------------------------------------------------------------------
@@ -704,9 +706,30 @@ def test_person_with_roles_cannot_be_deleted(session, organiser):
     assert Person.objects.filter(pk=link.person.pk).exists()
 
 
-def test_person_update_is_not_a_programme_change(published, session, organiser):
+def test_person_update_is_logged_for_each_public_session(published, session, room2, organiser):
     link = SessionRoleFactory(session=session)
+    later = session_at(published, room2, at(published, 1, "09:00"), at(published, 1, "10:00"))
+    SessionRoleFactory(session=later, person=link.person)
+    draft = session_at(
+        published, room2, at(published, 1, "11:00"), at(published, 1, "12:00"), status="draft"
+    )
+    SessionRoleFactory(session=draft, person=link.person)
+    before = Session.objects.get(pk=session.pk).updated_at
+
     person_update(person=link.person, by=organiser, name="New Name")
+
+    logged = updates(published)[1:]
+    assert [(u.kind, u.session) for u in logged] == [
+        (UpdateKind.PEOPLE, session),
+        (UpdateKind.PEOPLE, later),
+    ]
+    assert logged[0].changes["person"]["after"]["name"] == "New Name"
+    assert Session.objects.get(pk=session.pk).updated_at > before
+
+
+def test_private_person_changes_are_not_programme_changes(published, session, organiser):
+    link = SessionRoleFactory(session=session)
+    person_update(person=link.person, by=organiser, email="private@example.org")
     assert kinds(published) == [UpdateKind.PROGRAMME_PUBLISHED]
 
 

@@ -17,6 +17,10 @@
   var KEY = "confman.agenda.viewerZone";
   var times = Array.prototype.slice.call(document.querySelectorAll("time[data-moment]"));
   times.forEach(function (t) { t.setAttribute("data-event-text", t.textContent); });
+  // The viewer's offset on the programme's dates, not today's (summer time may differ), as the
+  // server's label takes the event's offset at the first session shown.
+  var reference = times.length ? new Date(times[0].getAttribute("datetime")) : new Date();
+  if (isNaN(reference.getTime())) reference = new Date();
 
   var STYLES = {
     time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
@@ -54,9 +58,8 @@
       t.textContent = text;
       t.title = t.getAttribute("data-event-text") + " " + eventZone;
     });
-    var now = new Date();
     label.textContent = viewer
-      ? bar.getAttribute("data-viewer-label").replace("{zone}", viewerZone).replace("{offset}", offsetOf(viewerZone, now))
+      ? bar.getAttribute("data-viewer-label").replace("{zone}", viewerZone).replace("{offset}", offsetOf(viewerZone, reference))
       : eventLabel;
     button.setAttribute("aria-pressed", viewer ? "true" : "false");
     button.textContent = viewer

@@ -44,8 +44,11 @@
     var length = move.end - move.start;
     var newEnd = new Date(move.newStart.getTime() + length);
     var col = columnOfRoom(move.newRoom);
+    // Before the grid's first hour the item stays at the top rather than over the room names
+    // (row 1), on a line 0 (invalid) or a negative line (counted from the grid's end).
+    var first = Math.max(rowOf(move.newStart), HEADER_ROWS + 1);
     move.item.style.gridColumn = String(col.column);
-    move.item.style.gridRow = rowOf(move.newStart) + " / " + Math.max(rowOf(newEnd), rowOf(move.newStart) + 1);
+    move.item.style.gridRow = first + " / " + Math.max(rowOf(newEnd), first + 1);
     return { end: newEnd, roomName: col.name };
   }
   function describe(move) {
@@ -191,7 +194,7 @@
     var header = parseFloat(rows[0]);
     var rowHeight = parseFloat(rows[1]);
     var rect = grid.getBoundingClientRect();
-    var y = event.clientY - rect.top - header - (current.grabOffset || 0);
+    var y = event.clientY - rect.top - header - ((current && current.grabOffset) || 0);
     var steps = Math.max(0, Math.round(y / rowHeight));
     var room = null;
     columns.forEach(function (col) {
@@ -211,20 +214,31 @@
     event.dataTransfer.setData("text/plain", move.title);
     grid.classList.add("is-dropping");
   });
-  grid.addEventListener("dragover", function (event) {
-    if (!dragging || !current) return;
+  // Both dragenter and dragover must be cancelled for the grid to accept the drop, and both
+  // follow the pointer: when the element under it changes (it does, as the moving item follows
+  // the pointer), the browser fires only dragenter there, and the next dragover may never come.
+  function follow(event, checking) {
     event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
     var spot = target(event);
     if (!spot.room) return;
     if (spot.start.getTime() !== current.newStart.getTime() || spot.room !== current.newRoom) {
       current.newStart = spot.start;
       current.newRoom = spot.room;
-      check(current);
+      if (checking) check(current);
     }
+  }
+  grid.addEventListener("dragenter", function (event) {
+    if (!dragging || !current) return;
+    follow(event, true);
+  });
+  grid.addEventListener("dragover", function (event) {
+    if (!dragging || !current) return;
+    follow(event, true);
   });
   grid.addEventListener("drop", function (event) {
     if (!dragging || !current) return;
-    event.preventDefault();
+    follow(event, false);  // where it is dropped, even if no event came from there before
     dragging = false;
     grid.classList.remove("is-dropping");
     commit(current, false);
@@ -236,5 +250,17 @@
       restore(current);
       say(strings.cancelled, "");
     }
+  });
+
+  // Double-click an empty slot: the new-session form, with that day, time and room filled in.
+  grid.addEventListener("dblclick", function (event) {
+    if (event.target.closest("[data-session]") || event.target.closest(".agenda-grid__room")) return;
+    var spot = target(event);
+    if (!spot.room) return;
+    var hhmm = new Intl.DateTimeFormat("en-GB", {
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: grid.getAttribute("data-zone")
+    }).format(spot.start);
+    window.location.href = grid.getAttribute("data-new-url") + "?day=" + grid.getAttribute("data-day") +
+      "&start=" + encodeURIComponent(hhmm) + "&room=" + encodeURIComponent(spot.room);
   });
 })();
