@@ -31,13 +31,16 @@ from events.signals import event_changed
 logger = logging.getLogger(__name__)
 
 
-def _validation_problems(error: ValidationError) -> dict[str, list[str]]:
-    """Messages per field; a broken constraint is put on the field it is about."""
+def validation_problems(
+    error: ValidationError, constraint_fields: dict[str, str] = CONSTRAINT_FIELDS
+) -> dict[str, list[str]]:
+    """Messages per field; a broken constraint is put on the field it is about, as
+    `constraint_fields` (violation code -> field) says, else on "request"."""
     problems: dict[str, list[str]] = {}
     by_field = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: [error]}
     for field, errors in by_field.items():
         for e in errors:
-            where = CONSTRAINT_FIELDS.get(e.code, "request") if field == NON_FIELD_ERRORS else field
+            where = constraint_fields.get(e.code, "request") if field == NON_FIELD_ERRORS else field
             problems.setdefault(where, []).extend(e.messages)
     return problems
 
@@ -48,7 +51,7 @@ def validated_save(instance: models.Model, **save_kwargs: Any) -> models.Model:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise InvalidInput.for_fields(_validation_problems(exc)) from None
+        raise InvalidInput.for_fields(validation_problems(exc)) from None
     try:
         with transaction.atomic():
             instance.save(**save_kwargs)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from confman.exceptions import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound
 from events.models import Event, Room
 from events.permissions import Action, require_event_permission
+from events.services import validation_problems
 from sessions.conflicts import (
     Code,
     Placement,
@@ -123,6 +124,19 @@ def _utc(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _log_published(programme, session: Session, by, overridden=None) -> SessionUpdate:
+    """A session appears on the public programme: everything about it is new."""
+    everything = {**_snapshot(session, DETAIL_FIELDS + PLACE_FIELDS), "people": _people(session)}
+    return _log(
+        programme,
+        kind=UpdateKind.PUBLISHED,
+        session=session,
+        changes=_diff({}, everything),
+        overridden=overridden,
+        by=by,
+    )
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -206,14 +220,7 @@ def _record_overrides(session: Session, conflicts: list[ScheduleConflict], by: U
 
 
 def _problems(exc: ValidationError) -> dict[str, list[str]]:
-    """Messages per field, with this app's constraints put on the field they are about."""
-    problems: dict[str, list[str]] = {}
-    by_field = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: [exc]}
-    for name, errors in by_field.items():
-        for e in errors:
-            where = CONSTRAINT_FIELDS.get(e.code, "request") if name == NON_FIELD_ERRORS else name
-            problems.setdefault(where, []).extend(e.messages)
-    return problems
+    return validation_problems(exc, CONSTRAINT_FIELDS)
 
 
 def _full_clean(instance) -> None:
@@ -262,17 +269,7 @@ def session_create(
         _add_role(session, person, role, order)
     _record_overrides(session, overridden, by)
     if _is_public(programme, session.status):
-        _log(
-            programme,
-            kind=UpdateKind.PUBLISHED,
-            session=session,
-            changes=_diff(
-                {},
-                {**_snapshot(session, DETAIL_FIELDS + PLACE_FIELDS), "people": _people(session)},
-            ),
-            overridden=overridden,
-            by=by,
-        )
+        _log_published(programme, session, by, overridden)
     return session
 
 
@@ -392,16 +389,7 @@ def session_publish(*, session: Session, by: User | None, override: bool = False
     session.status = SessionStatus.SCHEDULED
     _save(session)
     if programme.is_published:
-        _log(
-            programme,
-            kind=UpdateKind.PUBLISHED,
-            session=session,
-            changes=_diff(
-                {},
-                {**_snapshot(session, DETAIL_FIELDS + PLACE_FIELDS), "people": _people(session)},
-            ),
-            by=by,
-        )
+        _log_published(programme, session, by)
     return session
 
 
@@ -749,19 +737,7 @@ def programme_publish(*, event: Event, by: User | None) -> int:
     else:
         for session in drafts:
             session.status = SessionStatus.SCHEDULED
-            _log(
-                programme,
-                kind=UpdateKind.PUBLISHED,
-                session=session,
-                changes=_diff(
-                    {},
-                    {
-                        **_snapshot(session, DETAIL_FIELDS + PLACE_FIELDS),
-                        "people": _people(session),
-                    },
-                ),
-                by=by,
-            )
+            _log_published(programme, session, by)
     return len(drafts)
 
 
