@@ -13,6 +13,7 @@ admin.site.index_title = _("Your events")
 urlpatterns = [
     path("", include("events.urls")),
     path("", include("sessions.urls")),
+    path("", include("registrations.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("healthz", healthz, name="healthz"),

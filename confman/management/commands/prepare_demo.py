@@ -13,6 +13,7 @@ from events.demo import seed_demo_event
 from events.demo_data import DEMO_SLUG
 from events.models import Event, TeamMember
 from events.services import organisers_group_ensure, team_member_set
+from registrations.demo import seed_demo_tickets
 from sessions.demo import seed_demo_programme
 
 DEMO_USERS = [
@@ -46,6 +47,9 @@ class Command(BaseCommand):
             # A database from before the agenda existed: give its demo event the programme.
             with transaction.atomic():
                 seed_demo_programme(demo)
+        if demo is not None and not demo.ticket_types.exists():
+            with transaction.atomic():
+                seed_demo_tickets(demo)
         password = demo_password()
         with transaction.atomic():
             group = organisers_group_ensure()
@@ -80,6 +84,8 @@ class Command(BaseCommand):
         if event:
             out(f"  Demo event      {url}{event.get_absolute_url()}")
             out(f"  Agenda          {url}{reverse('agenda:agenda', args=[event.slug])}")
+            register = reverse("registrations:register", args=[event.slug])
+            out(f"  Register        {url}{register}")
             out(f"  Chair console   {url}{reverse('agenda:chair', args=[event.slug])}")
             out(f"  Agenda builder  {url}{reverse('agenda:builder', args=[event.slug])}")
         out(f"  Back office     {url}/admin/")

@@ -1,0 +1,434 @@
+"""Every write to tickets, quotas and registrations goes through here.
+
+Taking a seat never oversells: the quota rows a seat counts against (its ticket's and its
+attendance mode's) are locked in one statement, in primary-key order, then the seats they hold
+are counted and the registration written, all in one transaction. On PostgreSQL the lock waits
+at most LOCK_TIMEOUT and then answers a clear "try again" 503 (pretix does the same with advisory
+locks); SQLite serialises writers at BEGIN (IMMEDIATE transactions), which is correct for one
+process."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from confman.exceptions import Conflict, DomainError, InvalidInput, NotFound
+from events.models import Event, Organization
+from events.permissions import Action, has_event_permission, require_event_permission
+from events.services import validation_problems
+from registrations.models import (
+    Mode,
+    Quota,
+    Registration,
+    RegistrationSettings,
+    State,
+    TicketType,
+    Transition,
+    Visibility,
+)
+
+LOCK_TIMEOUT = "3s"
+
+# Which state may follow which; anything else is refused.
+ALLOWED = {
+    None: {State.AWAITING_APPROVAL, State.PENDING_PAYMENT, State.CONFIRMED, State.WAITLISTED},
+    State.AWAITING_APPROVAL: {
+        State.PENDING_PAYMENT,
+        State.CONFIRMED,
+        State.WAITLISTED,
+        State.CANCELLED,
+    },
+    State.PENDING_PAYMENT: {State.CONFIRMED, State.CANCELLED, State.REFUNDED},
+    State.CONFIRMED: {State.CANCELLED, State.REFUNDED},
+    State.WAITLISTED: {State.OFFERED, State.CANCELLED},
+    State.OFFERED: {State.CONFIRMED, State.PENDING_PAYMENT, State.CANCELLED},
+    State.CANCELLED: set(),
+    State.REFUNDED: set(),
+}
+
+
+class SoldOut(Conflict):
+    code = "sold_out"
+
+
+class TryAgain(DomainError):
+    status = 503
+    code = "busy_try_again"
+
+
+def _full_clean(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput.for_fields(validation_problems(exc, {})) from None
+
+
+# --- tickets and quotas -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_create(
+    *, event: Event, by: User | None, quota: int | None = None, **fields
+) -> TicketType:
+    """Add a ticket type with its quota (empty: no limit of its own)."""
+    if by is not None:
+        require_event_permission(by, event, Action.MANAGE_REGISTRATIONS)
+    ticket = TicketType(event=event, **fields)
+    _full_clean(ticket)
+    ticket.save()
+    Quota.objects.create(event=event, ticket=ticket, size=quota)
+    return ticket
+
+
+def mode_quota(event: Event, mode: str) -> Quota:
+    """The event's quota for an attendance mode, created (without limit) on first use."""
+    try:
+        with transaction.atomic():
+            quota, _created = Quota.objects.get_or_create(
+                event=event, ticket=None, mode=mode, defaults={"size": None}
+            )
+    except IntegrityError:  # created by a concurrent request a moment ago
+        quota = Quota.objects.get(event=event, ticket=None, mode=mode)
+    return quota
+
+
+@transaction.atomic
+def quota_set(*, quota: Quota, by: User | None, size: int | None) -> Quota:
+    """Change a quota's size. Seats freed by raising it go to the waiting list."""
+    if by is not None:
+        require_event_permission(by, quota.event, Action.MANAGE_REGISTRATIONS)
+    if size is not None and size < 0:
+        raise InvalidInput.for_fields({"size": [_("Give a number of seats, 0 or more.")]})
+    quota.size = size
+    quota.save(update_fields=["size"])
+    return quota
+
+
+def holding(now=None) -> Q:
+    """Registrations that hold a seat now."""
+    now = now or timezone.now()
+    return (
+        Q(state=State.CONFIRMED)
+        | Q(state=State.PENDING_PAYMENT, hold_expires_at__gt=now)
+        | Q(state=State.OFFERED, offer_expires_at__gt=now)
+    )
+
+
+def seats_used(quota: Quota, now=None) -> int:
+    registrations = Registration.objects.filter(holding(now))
+    if quota.ticket_id:
+        return registrations.filter(ticket_id=quota.ticket_id).count()
+    return registrations.filter(event_id=quota.event_id, mode=quota.mode).count()
+
+
+@dataclass(frozen=True)
+class Availability:
+    ticket: TicketType
+    mode: str
+    remaining: int | None  # None: no limit
+
+    @property
+    def available(self) -> bool:
+        return self.remaining is None or self.remaining > 0
+
+
+def availability(event: Event, tickets: list[TicketType] | None = None) -> list[Availability]:
+    """Seats left per ticket and mode, the smallest of the quotas a seat counts against. Three
+    queries, however many tickets."""
+    tickets = list(event.ticket_types.select_related("quota")) if tickets is None else tickets
+    now = timezone.now()
+    mode_sizes = dict(Quota.objects.filter(event=event, ticket=None).values_list("mode", "size"))
+    held = Registration.objects.filter(event=event).filter(holding(now))
+    by_ticket = dict(held.values("ticket").annotate(n=Count("pk")).values_list("ticket", "n"))
+    by_mode = dict(held.values("mode").annotate(n=Count("pk")).values_list("mode", "n"))
+    result = []
+    for ticket in tickets:
+        for mode in ticket.allowed_modes:
+            limits = []
+            size = ticket.quota.size if hasattr(ticket, "quota") else None
+            if size is not None:
+                limits.append(size - by_ticket.get(ticket.pk, 0))
+            if mode_sizes.get(mode) is not None:
+                limits.append(mode_sizes[mode] - by_mode.get(mode, 0))
+            result.append(Availability(ticket, mode, max(0, min(limits)) if limits else None))
+    return result
+
+
+def _lock(quotas: list[Quota]) -> list[Quota]:
+    """Lock these quota rows for the transaction, in one statement and primary-key order, so
+    that two requests never wait on each other crosswise."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+    try:
+        return list(
+            Quota.objects.select_for_update().filter(pk__in=[q.pk for q in quotas]).order_by("pk")
+        )
+    except OperationalError:
+        raise TryAgain(
+            _("Many people are registering at this moment; please try again in a few seconds.")
+        ) from None
+
+
+def _has_room(registration: Registration, now) -> bool:
+    """Under the quota locks: is there a seat for this registration's ticket and mode?"""
+    quotas = _lock([registration.ticket.quota, mode_quota(registration.event, registration.mode)])
+    for quota in quotas:
+        if quota.size is None:
+            continue
+        used = seats_used(quota, now)
+        if used >= quota.size:
+            return False
+    return True
+
+
+# --- registrations ----------------------------------------------------------------------------
+
+
+def _move(registration: Registration, to: str, *, by: User | None, reason: str = "") -> None:
+    before = registration.state or None
+    if to not in ALLOWED[before]:
+        raise DomainError(
+            _("A registration that is %(state)s cannot become %(to)s.")
+            % {
+                "state": State(before).label.lower() if before else _("new"),
+                "to": State(to).label.lower(),
+            },
+            code="illegal_transition",
+            status=409,
+        )
+    registration.state = to
+    registration.save()
+    Transition.objects.create(
+        registration=registration,
+        from_state=before or "",
+        to_state=to,
+        actor=by if by is not None and by.is_authenticated else None,
+        reason=reason[:500],
+    )
+
+
+def _seat_state(registration: Registration, now) -> str:
+    """Confirmed for a free ticket; a payment hold for a paid one."""
+    if registration.ticket.is_free:
+        registration.hold_expires_at = None
+        return State.CONFIRMED
+    registration.hold_expires_at = now + timedelta(minutes=registration.ticket.hold_minutes)
+    return State.PENDING_PAYMENT
+
+
+PERSON_FIELDS = (
+    "name",
+    "email",
+    "organization",
+    "country",
+    "position",
+    "accessibility_needs",
+    "dietary_needs",
+    "answers",
+)
+
+
+def register(
+    *,
+    ticket: TicketType,
+    mode: str,
+    consent_version: str,
+    access_code: str = "",
+    waitlist: bool = True,
+    by: User | None = None,
+    **person: Any,
+) -> Registration:
+    """Register someone for a ticket. A free ticket with a seat confirms at once, a paid one
+    holds the seat for `ticket.hold_minutes` while they pay, an approval ticket waits for an
+    organiser; with no seat left they join the waiting list (or, with waitlist=False, SoldOut)."""
+    event = ticket.event
+    unknown = set(person) - set(PERSON_FIELDS)
+    if unknown:
+        raise InvalidInput.for_fields({name: [_("unknown field")] for name in sorted(unknown)})
+    now = timezone.now()
+    _check_ticket(ticket, mode, access_code, by, now)
+    registration = Registration(
+        event=event,
+        ticket=ticket,
+        mode=mode,
+        consent_at=now,
+        consent_version=consent_version,
+        user=by if by is not None and by.is_authenticated else None,
+        state=State.CONFIRMED,  # replaced below; full_clean needs a valid value
+        **person,
+    )
+    _full_clean(registration)
+    registration.state = ""
+    with transaction.atomic():
+        if ticket.requires_approval:
+            _move(registration, State.AWAITING_APPROVAL, by=by, reason=_("registered"))
+            return registration
+        if _has_room(registration, now):
+            _move(registration, _seat_state(registration, now), by=by, reason=_("registered"))
+            return registration
+        if not waitlist:
+            raise SoldOut(
+                _("“%(ticket)s” is sold out for %(mode)s attendance.")
+                % {"ticket": ticket.name, "mode": Mode(mode).label.lower()},
+                details={"waitlist": True},
+            )
+        _move(registration, State.WAITLISTED, by=by, reason=_("no seat left"))
+        return registration
+
+
+def _check_ticket(ticket: TicketType, mode: str, access_code: str, by, now) -> None:
+    event = ticket.event
+    organiser = by is not None and by.is_authenticated and _can_manage(by, event)
+    if not event.is_public and not organiser:
+        raise NotFound(_("There is no event “%(slug)s”.") % {"slug": event.slug})
+    if not organiser:
+        if ticket.visibility == Visibility.INVITATION:
+            raise InvalidInput.for_fields(
+                {"ticket": [_("This ticket is by invitation only; ask the organisers.")]}
+            )
+        if ticket.visibility == Visibility.CODE and access_code.strip() != ticket.access_code:
+            raise InvalidInput.for_fields(
+                {"access_code": [_("The access code is not right; check the invitation.")]}
+            )
+        if not ticket.on_sale(now):
+            message = (
+                _("Registration for this ticket has not opened yet.")
+                if ticket.sales_start and now < ticket.sales_start
+                else _("Registration for this ticket has closed.")
+            )
+            raise InvalidInput.for_fields({"ticket": [message]})
+    if mode not in ticket.allowed_modes:
+        raise InvalidInput.for_fields(
+            {
+                "mode": [
+                    _("“%(ticket)s” is for %(modes)s attendance.")
+                    % {
+                        "ticket": ticket.name,
+                        "modes": ", ".join(
+                            str(Mode(m).label).lower() for m in ticket.allowed_modes
+                        ),
+                    }
+                ]
+            }
+        )
+
+
+def _can_manage(user: User, event: Event) -> bool:
+    return has_event_permission(user, event, Action.MANAGE_REGISTRATIONS)
+
+
+def _fresh(registration: Registration) -> Registration:
+    return (
+        Registration.objects.select_for_update()
+        .select_related("ticket__quota", "event")
+        .get(pk=registration.pk)
+    )
+
+
+@transaction.atomic
+def approve(*, registration: Registration, by: User | None, reason: str = "") -> Registration:
+    """An organiser accepts a registration awaiting approval: it takes a seat (confirmed, or a
+    payment hold) or, with none left, joins the waiting list."""
+    if by is not None:
+        require_event_permission(by, registration.event, Action.MANAGE_REGISTRATIONS)
+    registration = _fresh(registration)
+    if registration.state != State.AWAITING_APPROVAL:
+        _move(registration, State.CONFIRMED, by=by)  # refuses with a clear message
+    now = timezone.now()
+    if _has_room(registration, now):
+        _move(registration, _seat_state(registration, now), by=by, reason=reason or _("approved"))
+    else:
+        _move(registration, State.WAITLISTED, by=by, reason=_("approved; no seat left"))
+    return registration
+
+
+@transaction.atomic
+def cancel(*, registration: Registration, by: User | None, reason: str = "") -> Registration:
+    """Cancel a registration (organiser, or the attendee through their link; `by=None`). Its
+    seat, if it held one, is free at once."""
+    if by is not None and by.is_authenticated:
+        require_event_permission(by, registration.event, Action.MANAGE_REGISTRATIONS)
+    registration = _fresh(registration)
+    if registration.state == State.CANCELLED:
+        return registration
+    _move(registration, State.CANCELLED, by=by, reason=reason or _("cancelled"))
+    return registration
+
+
+# --- what the registration form needs ---------------------------------------------------------
+
+
+def settings_for(event: Event) -> RegistrationSettings:
+    """The event's registration settings; open, with the standard privacy notice, until an
+    organiser says otherwise."""
+    found = RegistrationSettings.objects.filter(event=event).first()
+    return found or RegistrationSettings(event=event, privacy_notice=default_privacy_notice(event))
+
+
+def default_privacy_notice(event: Event) -> str:
+    return _(
+        "The organisers of %(title)s use what you give here (your name, email, organisation, "
+        "country, position, needs and answers) only to run this event: to confirm your place, "
+        "prepare badges and seating, meet your accessibility and dietary needs, and tell you of "
+        "changes. Your email is never shown to other participants. You can see, change or "
+        "cancel your registration at any time through the link in your confirmation email."
+    ) % {"title": event.title}
+
+
+def organization_for(name: str, country: str) -> Organization | None:
+    """The registry's organisation of this name in this country (any case), or a new one: an
+    attendee may name an organisation the registry does not know yet."""
+    name = " ".join(name.split())
+    if not name:
+        return None
+    found = Organization.objects.filter(name__iexact=name, country=country).first()
+    if found:
+        return found
+    organisation = Organization(name=name, country=country)
+    _full_clean(organisation)
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:  # added by someone else a moment ago
+        return Organization.objects.get(name__iexact=name, country=country)
+    return organisation
+
+
+MAGIC_LINK_SALT = "confman.registration"
+MAGIC_LINK_DAYS = 90
+
+
+def magic_token(registration: Registration) -> str:
+    """The secret part of the attendee's self-service link: signed, expiring, no account."""
+    return signing.dumps(
+        {"r": registration.pk, "ref": registration.reference}, salt=MAGIC_LINK_SALT
+    )
+
+
+def registration_for_token(token: str) -> Registration:
+    try:
+        data = signing.loads(token, salt=MAGIC_LINK_SALT, max_age=timedelta(days=MAGIC_LINK_DAYS))
+    except signing.SignatureExpired:
+        raise DomainError(
+            _("This link has expired. Ask the organisers for a new one."),
+            code="link_expired",
+            status=410,
+        ) from None
+    except signing.BadSignature:
+        raise NotFound(_("This link is not valid; check that it was copied whole.")) from None
+    registration = (
+        Registration.objects.select_related("event", "ticket", "organization")
+        .filter(pk=data.get("r"), reference=data.get("ref"))
+        .first()
+    )
+    if registration is None:
+        raise NotFound(_("This registration no longer exists."))
+    return registration

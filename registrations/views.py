@@ -1,0 +1,127 @@
+"""The attendee's side: the registration form and the self-service page behind a magic link."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from confman.exceptions import InvalidInput, NotFound
+from events import selectors as event_selectors
+from events.models import Event, Organization
+from events.permissions import Action, has_event_permission
+from registrations import services
+from registrations.forms import RegistrationForm
+from registrations.models import Question, TicketType, Visibility
+
+
+def _tickets(request: HttpRequest, event: Event, code: str) -> list[TicketType]:
+    """The tickets this visitor may take now: public ones on sale, code ones with the right
+    code; organisers see every ticket (they register delegations by hand)."""
+    organiser = has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS)
+    tickets = list(event.ticket_types.select_related("quota"))
+    if organiser:
+        return tickets
+    now = timezone.now()
+    return [
+        t
+        for t in tickets
+        if t.on_sale(now)
+        and (
+            t.visibility == Visibility.PUBLIC
+            or (t.visibility == Visibility.CODE and code and code == t.access_code)
+        )
+    ]
+
+
+def _questions(event: Event) -> list[Question]:
+    questions = list(
+        event.questions.prefetch_related(
+            Prefetch("tickets", queryset=TicketType.objects.only("pk"))
+        )
+    )
+    for question in questions:
+        question.ticket_ids = [t.pk for t in question.tickets.all()]
+    return questions
+
+
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_selectors.event_get(slug, request.user, organizations=False)
+    settings = services.settings_for(event)
+    code = (request.POST.get("access_code") or request.GET.get("code") or "").strip()
+    tickets = _tickets(request, event, code)
+    context = {"event": event, "settings": settings}
+    if not settings.is_open or not tickets or event.is_over:
+        return render(request, "registrations/closed.html", context)
+    questions = _questions(event)
+    form = RegistrationForm(
+        request.POST or None,
+        event=event,
+        options=services.availability(event, tickets),
+        questions=questions,
+        initial={"access_code": code},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                registration = _register(request, event, settings, form)
+            except InvalidInput as exc:
+                for error in exc.errors:
+                    field = {"organization": "organization_name", "ticket": "choice"}.get(
+                        error["field"], error["field"]
+                    )
+                    form.add_error(field if field in form.fields else None, error["message"])
+            else:
+                token = services.magic_token(registration)
+                return HttpResponseRedirect(
+                    reverse("registrations:mine", kwargs={"slug": slug, "token": token})
+                )
+        status = 422
+    context |= {
+        "form": form,
+        "questions": questions,
+        "organisations": Organization.objects.filter(event_roles__event=event)
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True),
+        "has_code_tickets": event.ticket_types.filter(visibility=Visibility.CODE).exists(),
+        "code": code,
+    }
+    return render(request, "registrations/register.html", context, status=status)
+
+
+def _register(request, event, settings, form):
+    data = form.cleaned_data
+    organisation = services.organization_for(data["organization_name"], data["country"])
+    return services.register(
+        ticket=data["ticket"],
+        mode=data["mode"],
+        consent_version=settings.notice_version,
+        access_code=data["access_code"],
+        by=request.user,
+        name=data["name"],
+        email=data["email"],
+        organization=organisation,
+        country=data["country"],
+        position=data["position"],
+        accessibility_needs=data["accessibility_needs"],
+        dietary_needs=data["dietary_needs"],
+        answers=data["answers"],
+    )
+
+
+def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    registration = services.registration_for_token(token)
+    if registration.event.slug != slug:
+        raise NotFound(_("This link belongs to another event."))
+    return render(
+        request,
+        "registrations/mine.html",
+        {
+            "event": registration.event,
+            "registration": registration,
+            "link": request.build_absolute_uri(),
+        },
+    )
