@@ -13,6 +13,7 @@ from ninja.renderers import JSONRenderer
 from confman.exceptions import DomainError, InvalidInput, out_of_range
 from confman.parser import JsonParser
 from events.api import router as events_router
+from registrations.api import router as registrations_router
 from sessions.api import router as sessions_router
 
 
@@ -41,6 +42,7 @@ api = NinjaAPI(
 )
 api.add_router("/", events_router)
 api.add_router("/", sessions_router)
+api.add_router("/", registrations_router)
 
 
 def error_response(request: HttpRequest, exc: DomainError):

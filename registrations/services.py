@@ -432,3 +432,21 @@ def registration_for_token(token: str) -> Registration:
     if registration is None:
         raise NotFound(_("This registration no longer exists."))
     return registration
+
+
+def tickets_on_offer(event: Event, *, code: str = "", organiser: bool = False) -> list[TicketType]:
+    """The tickets someone may take now: public ones on sale, and code ones with the right code;
+    an organiser, registering delegations by hand, may take any."""
+    tickets = list(event.ticket_types.select_related("quota"))
+    if organiser:
+        return tickets
+    now = timezone.now()
+    return [
+        t
+        for t in tickets
+        if t.on_sale(now)
+        and (
+            t.visibility == Visibility.PUBLIC
+            or (t.visibility == Visibility.CODE and bool(code) and code == t.access_code)
+        )
+    ]

@@ -4,7 +4,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confman.exceptions import InvalidInput, NotFound
@@ -14,25 +13,6 @@ from events.permissions import Action, has_event_permission
 from registrations import services
 from registrations.forms import RegistrationForm
 from registrations.models import Question, TicketType, Visibility
-
-
-def _tickets(request: HttpRequest, event: Event, code: str) -> list[TicketType]:
-    """The tickets this visitor may take now: public ones on sale, code ones with the right
-    code; organisers see every ticket (they register delegations by hand)."""
-    organiser = has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS)
-    tickets = list(event.ticket_types.select_related("quota"))
-    if organiser:
-        return tickets
-    now = timezone.now()
-    return [
-        t
-        for t in tickets
-        if t.on_sale(now)
-        and (
-            t.visibility == Visibility.PUBLIC
-            or (t.visibility == Visibility.CODE and code and code == t.access_code)
-        )
-    ]
 
 
 def _questions(event: Event) -> list[Question]:
@@ -50,7 +30,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_selectors.event_get(slug, request.user, organizations=False)
     settings = services.settings_for(event)
     code = (request.POST.get("access_code") or request.GET.get("code") or "").strip()
-    tickets = _tickets(request, event, code)
+    organiser = has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS)
+    tickets = services.tickets_on_offer(event, code=code, organiser=organiser)
     context = {"event": event, "settings": settings}
     if not settings.is_open or not tickets or event.is_over:
         return render(request, "registrations/closed.html", context)

@@ -1,0 +1,197 @@
+"""The registrations API: tickets with what is left, registering, and the organiser's reads and
+decisions."""
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from confman.auth import ORGANISER_AUTH, request_user
+from confman.exceptions import InvalidInput, NotFound
+from confman.pagination import Pages
+from events import selectors as event_selectors
+from events.models import Organization
+from events.permissions import Action
+from registrations import selectors, services
+from registrations.models import Registration
+from registrations.schemas import (
+    ModeName,
+    ReasonIn,
+    RegistrationAdminOut,
+    RegistrationIn,
+    RegistrationOut,
+    StateName,
+    StatsOut,
+    TicketAvailabilityOut,
+)
+
+router = Router(tags=["registrations"])
+
+
+class TicketQuery(Schema):
+    code: str = Field("", max_length=60, description="An access code, to see hidden tickets")
+
+
+@router.get(
+    "/events/{slug}/tickets",
+    response=list[TicketAvailabilityOut],
+    summary="Tickets on sale, with the seats left",
+)
+def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
+    event = event_selectors.event_get(slug, request_user(request), organizations=False)
+    tickets = services.tickets_on_offer(event, code=query.code.strip())
+    return [
+        {
+            "ticket_id": a.ticket.pk,
+            "name": a.ticket.name,
+            "description": a.ticket.description,
+            "mode": a.mode,
+            "price": a.ticket.price,
+            "currency": a.ticket.currency,
+            "requires_approval": a.ticket.requires_approval,
+            "remaining": a.remaining,
+            "available": a.available,
+        }
+        for a in services.availability(event, tickets)
+    ]
+
+
+@router.post(
+    "/events/{slug}/registrations",
+    response={201: RegistrationOut},
+    summary="Register",
+)
+def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn):
+    """Free tickets confirm at once, paid ones hold a seat while the attendee pays, approval
+    tickets wait for an organiser; when full the attendee joins the waiting list (or, with
+    waitlist false, gets a 409 sold_out)."""
+    user = request_user(request)
+    event = event_selectors.event_get(slug, user, organizations=False)
+    ticket = (
+        event.ticket_types.select_related("quota", "event").filter(pk=payload.ticket_id).first()
+    )
+    if ticket is None:
+        message = _("the event has no such ticket; see GET /api/events/%(slug)s/tickets")
+        raise InvalidInput.for_fields({"ticket_id": [message % {"slug": slug}]})
+    if payload.organization_id is not None:
+        organization = Organization.objects.filter(pk=payload.organization_id).first()
+        if organization is None:
+            raise InvalidInput.for_fields(
+                {"organization_id": [_("there is no organisation with this id")]}
+            )
+    else:
+        organization = services.organization_for(payload.organization_name, payload.country)
+    registration = services.register(
+        ticket=ticket,
+        mode=payload.mode,
+        consent_version=services.settings_for(event).notice_version,
+        access_code=payload.access_code,
+        waitlist=payload.waitlist,
+        by=user,
+        name=payload.name,
+        email=payload.email,
+        organization=organization,
+        country=payload.country,
+        position=payload.position,
+        accessibility_needs=payload.accessibility_needs,
+        dietary_needs=payload.dietary_needs,
+        answers=payload.answers,
+    )
+    return Status(201, registration)
+
+
+class RegistrationQuery(Schema):
+    q: str = Field("", max_length=200, description="Name, email, organisation or reference")
+    ticket: int | None = Field(None, ge=1)
+    mode: ModeName | None = None
+    state: StateName | None = None
+    country: str = Field("", max_length=2)
+    organization: int | None = Field(None, ge=1)
+
+
+@router.get(
+    "/events/{slug}/registrations",
+    response=list[RegistrationAdminOut],
+    auth=ORGANISER_AUTH,
+    summary="The event's registrations",
+)
+@paginate(Pages)
+def list_registrations(request: HttpRequest, slug: str, filters: Query[RegistrationQuery]):
+    event = event_selectors.event_get(
+        slug, request.user, Action.VIEW_REGISTRATIONS, organizations=False
+    )
+    return selectors.registrations_for(
+        event,
+        search=filters.q.strip(),
+        ticket=filters.ticket,
+        mode=filters.mode or "",
+        state=filters.state or "",
+        country=filters.country,
+        organization=filters.organization,
+    )
+
+
+@router.get(
+    "/events/{slug}/registrations/stats",
+    response=StatsOut,
+    auth=ORGANISER_AUTH,
+    summary="Participants by ticket, mode, country and organisation",
+)
+def registration_stats(request: HttpRequest, slug: str):
+    event = event_selectors.event_get(
+        slug, request.user, Action.VIEW_REGISTRATIONS, organizations=False
+    )
+    stats = selectors.registration_stats(event)
+    return {
+        "participants": sum(stats["by_mode"].values()),
+        "countries": len(stats["by_country"]),
+        "organizations": len(stats["by_organization"]),
+        **stats,
+    }
+
+
+def _registration(request: HttpRequest, slug: str, reference: str, action: Action) -> Registration:
+    event = event_selectors.event_get(slug, request.user, action, organizations=False)
+    registration = (
+        Registration.objects.select_related("event", "ticket__quota", "organization")
+        .filter(event=event, reference=reference.upper())
+        .first()
+    )
+    if registration is None:
+        raise NotFound(
+            _("The event “%(slug)s” has no registration %(reference)s.")
+            % {"slug": slug, "reference": reference}
+        )
+    return registration
+
+
+@router.get(
+    "/events/{slug}/registrations/{reference}",
+    response=RegistrationAdminOut,
+    auth=ORGANISER_AUTH,
+    summary="One registration",
+)
+def get_registration(request: HttpRequest, slug: str, reference: str):
+    return _registration(request, slug, reference, Action.VIEW_REGISTRATIONS)
+
+
+@router.post(
+    "/events/{slug}/registrations/{reference}/approve",
+    response=RegistrationAdminOut,
+    auth=ORGANISER_AUTH,
+    summary="Approve a registration awaiting approval",
+)
+def approve_registration(request: HttpRequest, slug: str, reference: str, payload: ReasonIn):
+    registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
+    return services.approve(registration=registration, by=request.user, reason=payload.reason)
+
+
+@router.post(
+    "/events/{slug}/registrations/{reference}/cancel",
+    response=RegistrationAdminOut,
+    auth=ORGANISER_AUTH,
+    summary="Cancel a registration",
+)
+def cancel_registration(request: HttpRequest, slug: str, reference: str, payload: ReasonIn):
+    registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
+    return services.cancel(registration=registration, by=request.user, reason=payload.reason)

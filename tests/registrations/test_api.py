@@ -1,0 +1,157 @@
+"""The registrations API: tickets with seats left, registering, the organiser's reads."""
+
+import pytest
+
+from registrations import services
+from registrations.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/events/seminar"
+
+
+@pytest.fixture
+def tickets(event):
+    online = services.ticket_create(event=event, by=None, name="Online", modes="online")
+    hall = services.ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=2)
+    services.ticket_create(
+        event=event, by=None, name="Secret", modes="in_person", visibility="invitation"
+    )
+    return online, hall
+
+
+def body(ticket, mode, **fields):
+    return {
+        "ticket_id": ticket.pk,
+        "mode": mode,
+        "name": "Ivan Petrov",
+        "email": "ivan@example.org",
+        "country": "RU",
+        "organization_name": "Moscow State University",
+        "consent": True,
+        **fields,
+    }
+
+
+def test_tickets_list_shows_seats_left_and_hides_invitation_tickets(client, tickets):
+    online, hall = tickets
+    services.register(
+        ticket=hall,
+        mode="in_person",
+        consent_version="v",
+        name="A",
+        email="a@example.org",
+        country="KE",
+    )
+
+    rows = client.get(f"{API}/tickets").json()
+
+    assert [(r["name"], r["remaining"], r["available"]) for r in rows] == [
+        ("Online", None, True),
+        ("Hall", 1, True),
+    ]
+
+
+def test_register_confirms_a_free_ticket(client, tickets):
+    online, _ = tickets
+
+    response = client.post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json"
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == "confirmed"
+    registration = Registration.objects.get(reference=response.json()["reference"])
+    assert registration.organization.name == "Moscow State University"
+    assert "email" not in response.json()  # what the public answer shows is the attendee's own
+
+
+def test_register_without_consent_or_with_a_bad_email_names_the_field(client, tickets):
+    online, _ = tickets
+
+    response = client.post(
+        f"{API}/registrations",
+        body(online, "online", consent=False, email="nope"),
+        content_type="application/json",
+    )
+
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert response.status_code == 422
+    assert fields == {"consent", "email"}
+
+
+def test_sold_out_without_waitlist_is_409(client, tickets):
+    _, hall = tickets
+    for n in range(2):
+        client.post(
+            f"{API}/registrations",
+            body(hall, "in_person", email=f"p{n}@example.org"),
+            content_type="application/json",
+        )
+
+    response = client.post(
+        f"{API}/registrations",
+        body(hall, "in_person", email="late@example.org", waitlist=False),
+        content_type="application/json",
+    )
+    waitlisted = client.post(
+        f"{API}/registrations",
+        body(hall, "in_person", email="later@example.org"),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 409 and response.json()["code"] == "sold_out"
+    assert waitlisted.json()["state"] == "waitlisted"
+
+
+def test_organiser_lists_gets_approves_and_counts(client, event, organiser, bearer, tickets):
+    online, hall = tickets
+    approval = services.ticket_create(
+        event=event, by=None, name="Delegate", modes="in_person", requires_approval=True
+    )
+    pending = services.register(
+        ticket=approval,
+        mode="in_person",
+        consent_version="v",
+        name="Chen Wei",
+        email="chen@example.org",
+        country="CN",
+    )
+    services.register(
+        ticket=online,
+        mode="online",
+        consent_version="v",
+        name="Ana",
+        email="ana@example.org",
+        country="RS",
+    )
+    headers = bearer(organiser)
+
+    listed = client.get(f"{API}/registrations?state=awaiting_approval", headers=headers).json()
+    one = client.get(f"{API}/registrations/{pending.reference.lower()}", headers=headers).json()
+    approved = client.post(
+        f"{API}/registrations/{pending.reference}/approve",
+        {"reason": "delegation list"},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    stats = client.get(f"{API}/registrations/stats", headers=headers).json()
+
+    assert [r["reference"] for r in listed["items"]] == [pending.reference]
+    assert one["email"] == "chen@example.org"
+    assert approved["state"] == "confirmed"
+    assert (stats["participants"], stats["countries"]) == (2, 2)
+    assert stats["by_mode"] == {"in_person": 1, "online": 1}
+
+
+def test_registrations_are_the_teams_business(client, event, checkin_staff, outsider, bearer):
+    assert client.get(f"{API}/registrations").status_code == 401
+    assert client.get(f"{API}/registrations", headers=bearer(outsider)).status_code == 403
+    assert client.get(f"{API}/registrations", headers=bearer(checkin_staff)).status_code == 200
+    refused = client.post(
+        f"{API}/registrations/ABCDEFGH/cancel",
+        {},
+        content_type="application/json",
+        headers=bearer(checkin_staff),
+    )
+    assert refused.status_code == 403
