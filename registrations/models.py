@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -58,7 +58,9 @@ SEAT_STATES = (State.CONFIRMED, State.PENDING_PAYMENT, State.OFFERED)
 class TicketType(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
     name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), max_length=2000, blank=True)
+    description = models.TextField(
+        _("description"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     modes = models.CharField(
         _("attendance"), max_length=20, choices=TicketModes.choices, default=TicketModes.IN_PERSON
     )
@@ -217,8 +219,12 @@ class Registration(models.Model):
     )
     country = CountryField(_("country"))
     position = models.CharField(_("position"), max_length=200, blank=True)
-    accessibility_needs = models.TextField(_("accessibility needs"), max_length=2000, blank=True)
-    dietary_needs = models.TextField(_("dietary needs"), max_length=2000, blank=True)
+    accessibility_needs = models.TextField(
+        _("accessibility needs"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    dietary_needs = models.TextField(
+        _("dietary needs"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     consent_at = models.DateTimeField(_("consented at"))
     consent_version = models.CharField(_("privacy notice version"), max_length=64)

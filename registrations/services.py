@@ -49,7 +49,8 @@ ALLOWED = {
     State.CONFIRMED: {State.CANCELLED, State.REFUNDED},
     State.WAITLISTED: {State.OFFERED, State.CANCELLED},
     State.OFFERED: {State.CONFIRMED, State.PENDING_PAYMENT, State.CANCELLED},
-    State.CANCELLED: set(),
+    # A paid registration cancelled by an organiser can still be refunded afterwards.
+    State.CANCELLED: {State.REFUNDED},
     State.REFUNDED: set(),
 }
 
@@ -63,11 +64,21 @@ class TryAgain(DomainError):
     code = "busy_try_again"
 
 
+# Where each constraint's error belongs in a form or an API answer.
+CONSTRAINT_FIELDS = {
+    "ticket_name_taken": "name",
+    "sales_window": "sales_end",
+    "access_code_missing": "access_code",
+    "negative_price": "price",
+    "organization_taken": "organization_name",
+}
+
+
 def _full_clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise InvalidInput.for_fields(validation_problems(exc, {})) from None
+        raise InvalidInput.for_fields(validation_problems(exc, CONSTRAINT_FIELDS)) from None
 
 
 # --- tickets and quotas -----------------------------------------------------------------------
@@ -177,9 +188,22 @@ def _lock(quotas: list[Quota]) -> list[Quota]:
         ) from None
 
 
+def ticket_quota(ticket: TicketType) -> Quota:
+    """The ticket's own quota (made without a limit if the ticket came without one)."""
+    try:
+        return ticket.quota
+    except Quota.DoesNotExist:
+        quota, _created = Quota.objects.get_or_create(
+            ticket=ticket, defaults={"event_id": ticket.event_id, "size": None}
+        )
+        return quota
+
+
 def _has_room(registration: Registration, now) -> bool:
     """Under the quota locks: is there a seat for this registration's ticket and mode?"""
-    quotas = _lock([registration.ticket.quota, mode_quota(registration.event, registration.mode)])
+    quotas = _lock(
+        [ticket_quota(registration.ticket), mode_quota(registration.event, registration.mode)]
+    )
     for quota in quotas:
         if quota.size is None:
             continue
@@ -289,6 +313,10 @@ def _check_ticket(ticket: TicketType, mode: str, access_code: str, by, now) -> N
     organiser = by is not None and by.is_authenticated and _can_manage(by, event)
     if not event.is_public and not organiser:
         raise NotFound(_("There is no event “%(slug)s”.") % {"slug": event.slug})
+    if not organiser and (event.status == Event.Status.ARCHIVED or event.is_over):
+        raise InvalidInput.for_fields(
+            {"ticket": [_("This event is over; registration is closed.")]}
+        )
     if not organiser:
         if ticket.visibility == Visibility.INVITATION:
             raise InvalidInput.for_fields(
@@ -309,12 +337,10 @@ def _check_ticket(ticket: TicketType, mode: str, access_code: str, by, now) -> N
         raise InvalidInput.for_fields(
             {
                 "mode": [
-                    _("“%(ticket)s” is for %(modes)s attendance.")
+                    _("“%(ticket)s” is only for this attendance: %(modes)s.")
                     % {
                         "ticket": ticket.name,
-                        "modes": ", ".join(
-                            str(Mode(m).label).lower() for m in ticket.allowed_modes
-                        ),
+                        "modes": ", ".join(str(Mode(m).label) for m in ticket.allowed_modes),
                     }
                 ]
             }
@@ -326,8 +352,9 @@ def _can_manage(user: User, event: Event) -> bool:
 
 
 def _fresh(registration: Registration) -> Registration:
+    # Lock the registration row only: its quota is an outer join, which PostgreSQL cannot lock.
     return (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("ticket__quota", "event")
         .get(pk=registration.pk)
     )
@@ -341,7 +368,12 @@ def approve(*, registration: Registration, by: User | None, reason: str = "") ->
         require_event_permission(by, registration.event, Action.MANAGE_REGISTRATIONS)
     registration = _fresh(registration)
     if registration.state != State.AWAITING_APPROVAL:
-        _move(registration, State.CONFIRMED, by=by)  # refuses with a clear message
+        raise DomainError(
+            _("Only a registration awaiting approval can be approved; this one is %(state)s.")
+            % {"state": registration.get_state_display().lower()},
+            code="illegal_transition",
+            status=409,
+        )
     now = timezone.now()
     if _has_room(registration, now):
         _move(registration, _seat_state(registration, now), by=by, reason=reason or _("approved"))
@@ -352,9 +384,9 @@ def approve(*, registration: Registration, by: User | None, reason: str = "") ->
 
 @transaction.atomic
 def cancel(*, registration: Registration, by: User | None, reason: str = "") -> Registration:
-    """Cancel a registration (organiser, or the attendee through their link; `by=None`). Its
-    seat, if it held one, is free at once."""
-    if by is not None and by.is_authenticated:
+    """Cancel a registration: an organiser (`by`), or the attendee through their signed link
+    (`by=None`, the link being the proof). Its seat, if it held one, is free at once."""
+    if by is not None:
         require_event_permission(by, registration.event, Action.MANAGE_REGISTRATIONS)
     registration = _fresh(registration)
     if registration.state == State.CANCELLED:
