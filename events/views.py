@@ -39,11 +39,15 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _programme_links(request: HttpRequest, event) -> dict:
-    """Links to the agenda, the chair console and the builder, for those who may use them."""
+    """Links to the agenda, the chair console, the builder and the registrations, for those who
+    may use them."""
     return {
         "agenda_visible": programme_visible(request.user, event),
         "is_chair": chaired_sessions(request.user, event).exists(),
         "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
+        "sees_registrations": has_event_permission(
+            request.user, event, Action.VIEW_REGISTRATIONS
+        ),
     }
 
 

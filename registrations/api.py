@@ -122,13 +122,15 @@ def list_registrations(request: HttpRequest, slug: str, filters: Query[Registrat
     )
     return selectors.registrations_for(
         event,
-        search=filters.q.strip(),
-        ticket=filters.ticket,
-        mode=filters.mode or "",
-        state=filters.state or "",
-        country=filters.country,
-        organization=filters.organization,
-    )
+        {
+            "q": filters.q,
+            "ticket": filters.ticket,
+            "mode": filters.mode,
+            "state": filters.state,
+            "country": filters.country.upper(),
+            "organization": filters.organization,
+        },
+    ).order_by("created_at", "pk")
 
 
 @router.get(
@@ -141,12 +143,18 @@ def registration_stats(request: HttpRequest, slug: str):
     event = event_selectors.event_get(
         slug, request.user, Action.VIEW_REGISTRATIONS, organizations=False
     )
-    stats = selectors.registration_stats(event)
+    counts = selectors.registration_counts(event, list(event.ticket_types.select_related("quota")))
     return {
-        "participants": sum(stats["by_mode"].values()),
-        "countries": len(stats["by_country"]),
-        "organizations": len(stats["by_organization"]),
-        **stats,
+        "participants": counts["participants"],
+        "countries": counts["countries"],
+        "organizations": counts["organisations"],
+        "by_state": {row["state"]: row["n"] for row in counts["by_state"] if row["n"]},
+        "by_mode": {row["mode"]: row["confirmed"] for row in counts["by_mode"] if row["confirmed"]},
+        "by_ticket": [(row["ticket"].name, row["confirmed"]) for row in counts["by_ticket"]],
+        "by_country": [(row["country"], row["n"]) for row in counts["top_countries"]],
+        "by_organization": [
+            (row["organization__name"], row["n"]) for row in counts["top_organisations"]
+        ],
     }
 
 

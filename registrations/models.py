@@ -51,8 +51,15 @@ class State(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
-# States that hold a seat; the two with a deadline hold it only until then.
-SEAT_STATES = (State.CONFIRMED, State.PENDING_PAYMENT, State.OFFERED)
+def holding(now=None) -> Q:
+    """Registrations that hold a seat now: confirmed ones, and payment holds and waiting-list
+    offers until their deadline."""
+    now = now or timezone.now()
+    return (
+        Q(state=State.CONFIRMED)
+        | Q(state=State.PENDING_PAYMENT, hold_expires_at__gt=now)
+        | Q(state=State.OFFERED, offer_expires_at__gt=now)
+    )
 
 
 class TicketType(models.Model):

@@ -113,5 +113,5 @@ class StatsOut(Schema):
     by_state: dict[str, int]
     by_mode: dict[str, int]
     by_ticket: list[tuple[str, int]]
-    by_country: list[tuple[str, int]]
-    by_organization: list[tuple[str, int]]
+    by_country: list[tuple[str, int]] = Field(description="The ten most represented")
+    by_organization: list[tuple[str, int]] = Field(description="The ten most represented")

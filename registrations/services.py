@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,7 @@ from registrations.models import (
     TicketType,
     Transition,
     Visibility,
+    holding,
 )
 
 LOCK_TIMEOUT = "3s"
@@ -120,16 +121,6 @@ def quota_set(*, quota: Quota, by: User | None, size: int | None) -> Quota:
     quota.size = size
     quota.save(update_fields=["size"])
     return quota
-
-
-def holding(now=None) -> Q:
-    """Registrations that hold a seat now."""
-    now = now or timezone.now()
-    return (
-        Q(state=State.CONFIRMED)
-        | Q(state=State.PENDING_PAYMENT, hold_expires_at__gt=now)
-        | Q(state=State.OFFERED, offer_expires_at__gt=now)
-    )
 
 
 def seats_used(quota: Quota, now=None) -> int:

@@ -1,9 +1,20 @@
 from django.urls import path
 
-from registrations import views
+from registrations import manage, views
 
 app_name = "registrations"
 urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
     path("events/<slug:slug>/registration/<str:token>/", views.my_registration, name="mine"),
+    path("events/<slug:slug>/manage/registrations/", manage.registration_list, name="manage"),
+    path(
+        "events/<slug:slug>/manage/registrations/export.csv",
+        manage.registration_export,
+        name="manage-export",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/action/",
+        manage.registration_action,
+        name="manage-action",
+    ),
 ]
