@@ -1,0 +1,68 @@
+"""Registering and the organiser's list, in a real browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from events.models import TeamMember
+from registrations import services
+from registrations.models import Registration
+from tests.factories import EventFactory, TeamMemberFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def seminar(transactional_db):
+    event = EventFactory(slug="seminar", title="Asia-Pacific Regional Seminar")
+    online = services.ticket_create(event=event, by=None, name="Online", modes="online")
+    return event, online
+
+
+def test_registering_on_a_phone_with_a_mistake_then_fixed(page, live_server, seminar):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/events/seminar/register/")
+
+    page.get_by_label("Online (online): free").check()
+    page.get_by_label("Full name").fill("Nguyen Thi Lan")
+    page.get_by_label("Email").fill("lan@example")
+    page.get_by_label("Country").select_option("VN")
+    page.get_by_role("button", name="Register").click()
+
+    alert = page.locator("#form-errors")
+    expect(alert).to_contain_text("Email")
+    expect(alert).to_contain_text("privacy notice")
+    assert page.get_by_label("Full name").input_value() == "Nguyen Thi Lan"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+    page.get_by_label("Email").fill("lan@example.org")
+    page.get_by_label("I have read the privacy notice above and agree to it.").check()
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Your place is confirmed, Nguyen Thi Lan.")
+    assert Registration.objects.get().state == "confirmed"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_registrations_list_does_not_scroll_sideways(page, live_server, seminar, width):
+    event, online = seminar
+    user = UserFactory(username="organiser")
+    TeamMemberFactory(event=event, user=user, role=TeamMember.Role.ORGANISER)
+    for n in range(3):
+        services.register(
+            ticket=online,
+            mode="online",
+            consent_version="v",
+            name=f"Person {n}",
+            email=f"p{n}@example.org",
+            country="KE",
+        )
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/events/seminar/manage/registrations/")
+    page.get_by_label("Username").fill("organiser")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.locator(".reg-headline")).to_contain_text("3 participants from 1 country")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
