@@ -21,6 +21,9 @@ $(STAMP): requirements-dev.txt
 
 run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py prepare_demo --url http://$(HOST):$(PORT)
+	@# The task worker (mail) runs beside the web server and stops with it.
+	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py db_worker & \
+	worker=$$!; trap 'pkill -P $$worker 2>/dev/null; kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
 		$(BIN)/uvicorn confman.asgi:application --host $(HOST) --port $(PORT) \
 		--no-access-log --lifespan off

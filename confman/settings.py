@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "channels",
     "django_countries",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "confman",
     "events",
     "sessions.apps.AgendaConfig",
@@ -229,6 +231,10 @@ for _name, _prefix_expected in (
             f"{_name} does not look like a Stripe key: it should start with "
             f"{' or '.join(_prefix_expected)} (copy it from the Stripe dashboard)."
         )
+
+# Background tasks (mail) are stored in the database and run by `manage.py db_worker`, which
+# `make run` starts beside the web server; in production run one or more workers.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 EMAIL_URL = env_str("EMAIL_URL")
 DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "confman <noreply@localhost>")

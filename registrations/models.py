@@ -233,6 +233,12 @@ class Registration(models.Model):
         _("dietary needs"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        blank=True,
+        help_text=_("The language the attendee registered in; their mail is written in it."),
+    )
     consent_at = models.DateTimeField(_("consented at"))
     consent_version = models.CharField(_("privacy notice version"), max_length=64)
     hold_expires_at = models.DateTimeField(_("seat held until"), null=True, blank=True)
@@ -379,3 +385,62 @@ class RegistrationSettings(models.Model):
     @property
     def notice_version(self) -> str:
         return hashlib.sha256(self.privacy_notice.encode()).hexdigest()[:16]
+
+
+class PaymentStatus(models.TextChoices):
+    OPEN = "open", _("Checkout open")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Expired")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class Payment(models.Model):
+    """One Stripe Checkout Session for a registration, and what became of it."""
+
+    Status = PaymentStatus
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="payments"
+    )
+    checkout_session_id = models.CharField(
+        _("Stripe Checkout Session"), max_length=255, unique=True
+    )
+    payment_intent_id = models.CharField(_("Stripe PaymentIntent"), max_length=255, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    status = models.CharField(
+        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    refund_id = models.CharField(_("Stripe refund"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentStatus.values), name="payment_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.reference} {self.amount} {self.currency} {self.status}"
+
+
+class StripeEvent(models.Model):
+    """Every Stripe webhook event, recorded once by its id: a replay is answered and ignored."""
+
+    event_id = models.CharField(_("Stripe event"), max_length=255, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"

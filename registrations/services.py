@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count
@@ -23,6 +22,7 @@ from confman.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission, require_event_permission
 from events.services import validation_problems
+from registrations.mail import notify
 from registrations.models import (
     Mode,
     Quota,
@@ -228,6 +228,7 @@ def _move(registration: Registration, to: str, *, by: User | None, reason: str =
         actor=by if by is not None and by.is_authenticated else None,
         reason=reason[:500],
     )
+    notify(registration)
 
 
 def _seat_state(registration: Registration, now) -> str:
@@ -248,6 +249,7 @@ PERSON_FIELDS = (
     "accessibility_needs",
     "dietary_needs",
     "answers",
+    "language",
 )
 
 
@@ -423,38 +425,6 @@ def organization_for(name: str, country: str) -> Organization | None:
     except IntegrityError:  # added by someone else a moment ago
         return Organization.objects.get(name__iexact=name, country=country)
     return organisation
-
-
-MAGIC_LINK_SALT = "confman.registration"
-MAGIC_LINK_DAYS = 90
-
-
-def magic_token(registration: Registration) -> str:
-    """The secret part of the attendee's self-service link: signed, expiring, no account."""
-    return signing.dumps(
-        {"r": registration.pk, "ref": registration.reference}, salt=MAGIC_LINK_SALT
-    )
-
-
-def registration_for_token(token: str) -> Registration:
-    try:
-        data = signing.loads(token, salt=MAGIC_LINK_SALT, max_age=timedelta(days=MAGIC_LINK_DAYS))
-    except signing.SignatureExpired:
-        raise DomainError(
-            _("This link has expired. Ask the organisers for a new one."),
-            code="link_expired",
-            status=410,
-        ) from None
-    except signing.BadSignature:
-        raise NotFound(_("This link is not valid; check that it was copied whole.")) from None
-    registration = (
-        Registration.objects.select_related("event", "ticket", "organization")
-        .filter(pk=data.get("r"), reference=data.get("ref"))
-        .first()
-    )
-    if registration is None:
-        raise NotFound(_("This registration no longer exists."))
-    return registration
 
 
 def tickets_on_offer(event: Event, *, code: str = "", organiser: bool = False) -> list[TicketType]:

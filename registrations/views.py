@@ -4,13 +4,14 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from confman.exceptions import InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
-from registrations import services
+from registrations import links, services
 from registrations.forms import RegistrationForm
 from registrations.models import Question, TicketType, Visibility
 
@@ -55,7 +56,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                     form.add_error(field if field in form.fields else None, error["message"])
             else:
-                token = services.magic_token(registration)
+                token = links.magic_token(registration)
                 return HttpResponseRedirect(
                     reverse("registrations:mine", kwargs={"slug": slug, "token": token})
                 )
@@ -90,11 +91,12 @@ def _register(request, event, settings, form):
         accessibility_needs=data["accessibility_needs"],
         dietary_needs=data["dietary_needs"],
         answers=data["answers"],
+        language=translation.get_language() or "",
     )
 
 
 def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    registration = services.registration_for_token(token)
+    registration = links.registration_for_token(token)
     if registration.event.slug != slug:
         raise NotFound(_("This link belongs to another event."))
     return render(

@@ -1,0 +1,102 @@
+"""Mail to attendees, sent by the background task queue (django-tasks, stored in the database,
+run by `manage.py db_worker`): one message when their registration changes state, in the
+language they registered in, with their private link. A failed send is retried later with a
+growing pause and never touches the registration."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from registrations.links import magic_token
+from registrations.models import Registration, State
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8, 16 minutes
+
+
+def _subject(registration: Registration) -> str:
+    title = registration.event.title
+    subjects = {
+        State.CONFIRMED: _("Your place at %(event)s is confirmed"),
+        State.AWAITING_APPROVAL: _("We have your registration for %(event)s"),
+        State.PENDING_PAYMENT: _("Complete your payment for %(event)s"),
+        State.WAITLISTED: _("You are on the waiting list for %(event)s"),
+        State.OFFERED: _("A seat is free for you at %(event)s"),
+        State.CANCELLED: _("Your registration for %(event)s is cancelled"),
+        State.REFUNDED: _("Your payment for %(event)s is refunded"),
+    }
+    return subjects[registration.state] % {"event": title}
+
+
+def self_service_url(registration: Registration) -> str:
+    path = reverse(
+        "registrations:mine",
+        kwargs={"slug": registration.event.slug, "token": magic_token(registration)},
+    )
+    return settings.SITE_URL + path
+
+
+def build_message(registration: Registration) -> EmailMessage:
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "link": self_service_url(registration),
+    }
+    body = render_to_string("registrations/mail/state.txt", context)
+    return EmailMessage(_subject(registration), body, to=[registration.email])
+
+
+@task()
+def send_state_mail(registration_id: int, state: str, attempt: int = 1) -> str:
+    """Tell the attendee what their registration's state now is. Skipped when the state has
+    moved on since (they get the newer message instead)."""
+    registration = (
+        Registration.objects.select_related("event", "ticket").filter(pk=registration_id).first()
+    )
+    if registration is None or registration.state != state:
+        return "skipped"
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        message = build_message(registration)
+    try:
+        message.send()
+    except Exception:  # SMTP refusals, network errors: try again later
+        if attempt >= MAX_ATTEMPTS:
+            logger.exception("Giving up mailing %s about %s", registration.reference, state)
+            return "failed"
+        pause = FIRST_RETRY * 2 ** (attempt - 1)
+        logger.warning(
+            "Mail to %s failed (attempt %d); retrying in %s",
+            registration.reference,
+            attempt,
+            pause,
+            exc_info=True,
+        )
+        send_state_mail.using(run_after=timezone.now() + pause).enqueue(
+            registration_id, state, attempt + 1
+        )
+        return "retrying"
+    return "sent"
+
+
+def notify(registration: Registration) -> None:
+    """Queue the state mail once the transaction commits; a queue that cannot take it is
+    logged, and the registration stands."""
+    registration_id, state = registration.pk, registration.state
+
+    def enqueue() -> None:
+        try:
+            send_state_mail.enqueue(registration_id, state)
+        except Exception:
+            logger.exception("Could not queue the mail for registration %s", registration_id)
+
+    transaction.on_commit(enqueue)

@@ -1,0 +1,98 @@
+"""Mail to attendees, through the real task queue (database backend, `db_worker --batch`)."""
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from registrations import services
+from registrations.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+
+class RefusingBackend:
+    """An SMTP server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("Connection refused")
+
+
+@pytest.fixture
+def online(event):
+    return services.ticket_create(event=event, by=None, name="Online", modes="online")
+
+
+def register(ticket, **fields):
+    return services.register(
+        ticket=ticket,
+        mode="online",
+        consent_version="v1",
+        name=fields.pop("name", "Amina Yusuf"),
+        email=fields.pop("email", "amina@example.org"),
+        country="KE",
+        **fields,
+    )
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+
+def test_confirmation_mail_carries_the_private_link(
+    client, online, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(online)
+
+    run_worker()
+
+    [message] = mail.outbox
+    assert message.to == ["amina@example.org"]
+    assert message.subject == "Your place at Asia-Pacific Regional Seminar is confirmed"
+    assert registration.reference in message.body
+    link = next(line for line in message.body.splitlines() if "/registration/" in line)
+    page = client.get(link.replace("http://127.0.0.1:8000", "")).content.decode()
+    assert "Your place is confirmed, Amina Yusuf." in page
+
+
+def test_a_mail_server_that_is_down_keeps_the_registration_and_retries_later(
+    settings, online, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(online)
+
+    run_worker()
+
+    assert Registration.objects.get(pk=registration.pk).state == "confirmed"
+    retry = DBTaskResult.objects.filter(status="READY").get()
+    assert retry.args_kwargs["args"] == [registration.pk, "confirmed", 2]
+    assert retry.run_after > timezone.now()
+    assert not mail.outbox
+
+
+def test_a_mail_for_a_state_already_left_is_not_sent(online, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = register(online)
+        services.cancel(registration=registration, by=None, reason="changed plans")
+
+    run_worker()
+
+    assert [m.subject for m in mail.outbox] == [
+        "Your registration for Asia-Pacific Regional Seminar is cancelled"
+    ]
+
+
+def test_waiting_list_mail_says_so(event, django_capture_on_commit_callbacks):
+    full = services.ticket_create(event=event, by=None, name="Hall", modes="online", quota=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(full)
+
+    run_worker()
+
+    assert "you are on the waiting list" in mail.outbox[0].body
