@@ -374,6 +374,12 @@ class RegistrationSettings(models.Model):
     )
     is_open = models.BooleanField(_("registration is open"), default=True)
     privacy_notice = models.TextField(_("privacy notice"), max_length=20000, blank=True)
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to accept a waiting-list offer"),
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text=_("After this the seat is offered to the next person on the list."),
+    )
 
     class Meta:
         verbose_name = _("registration settings")

@@ -14,9 +14,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from confman.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from events.models import Event, Organization
@@ -120,6 +121,7 @@ def quota_set(*, quota: Quota, by: User | None, size: int | None) -> Quota:
         raise InvalidInput.for_fields({"size": [_("Give a number of seats, 0 or more.")]})
     quota.size = size
     quota.save(update_fields=["size"])
+    offer_seats(quota.event)  # a raised quota is seats for the waiting list
     return quota
 
 
@@ -221,6 +223,7 @@ def _move(registration: Registration, to: str, *, by: User | None, reason: str =
         )
     registration.state = to
     registration.save()
+    _schedule_deadline(registration)
     Transition.objects.create(
         registration=registration,
         from_state=before or "",
@@ -384,7 +387,10 @@ def cancel(*, registration: Registration, by: User | None, reason: str = "") -> 
     registration = _fresh(registration)
     if registration.state == State.CANCELLED:
         return registration
+    freed = registration.state in (State.CONFIRMED, State.PENDING_PAYMENT, State.OFFERED)
     _move(registration, State.CANCELLED, by=by, reason=reason or _("cancelled"))
+    if freed:
+        offer_seats(registration.event)
     return registration
 
 
@@ -443,3 +449,175 @@ def tickets_on_offer(event: Event, *, code: str = "", organiser: bool = False) -
             or (t.visibility == Visibility.CODE and bool(code) and code == t.access_code)
         )
     ]
+
+
+# --- the waiting list and deadlines -----------------------------------------------------------
+
+
+def _schedule_deadline(registration: Registration) -> None:
+    """A payment hold or an offer runs out on its own: queue a task for the moment it does."""
+    due = {
+        State.PENDING_PAYMENT: registration.hold_expires_at,
+        State.OFFERED: registration.offer_expires_at,
+    }.get(registration.state)
+    if due is None:
+        return
+    registration_id, state = registration.pk, registration.state
+    transaction.on_commit(
+        lambda: expire_when_due.using(run_after=due).enqueue(registration_id, state)
+    )
+
+
+@task()
+def expire_when_due(registration_id: int, state: str) -> str:
+    """Run at a hold's or an offer's deadline: if the registration is still waiting there, it
+    is cancelled and the seat goes to the waiting list."""
+    return expire(registration_id, state)
+
+
+@transaction.atomic
+def expire(registration_id: int, state: str) -> str:
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "ticket__quota")
+        .filter(pk=registration_id)
+        .first()
+    )
+    if registration is None or registration.state != state:
+        return "moved on"
+    deadline = (
+        registration.hold_expires_at
+        if state == State.PENDING_PAYMENT
+        else registration.offer_expires_at
+    )
+    if deadline is None or deadline > timezone.now():
+        return "not yet"
+    reason = (
+        _("payment not received in time")
+        if state == State.PENDING_PAYMENT
+        else _("offer not accepted in time")
+    )
+    _move(registration, State.CANCELLED, by=None, reason=reason)
+    offer_seats(registration.event)
+    return "expired"
+
+
+def expire_overdue(event: Event | None = None) -> int:
+    """Expire every hold and offer past its deadline (for a worker that was down at the time;
+    `manage.py expire_registrations`). Returns how many."""
+    now = timezone.now()
+    overdue = Registration.objects.filter(
+        Q(state=State.PENDING_PAYMENT, hold_expires_at__lte=now)
+        | Q(state=State.OFFERED, offer_expires_at__lte=now)
+    )
+    if event is not None:
+        overdue = overdue.filter(event=event)
+    return sum(expire(pk, state) == "expired" for pk, state in overdue.values_list("pk", "state"))
+
+
+@transaction.atomic
+def offer_seats(event: Event) -> list[Registration]:
+    """Offer free seats to the waiting list, in the order people joined: each offer holds its
+    seat until it is accepted or runs out, so one seat never goes to two people. Someone whose
+    ticket or mode is still full keeps their place while later people with free seats are
+    offered theirs."""
+    offered = []
+    now = timezone.now()
+    hours = settings_for(event).offer_hours
+    waiting = (
+        Registration.objects.filter(event=event, state=State.WAITLISTED)
+        .select_related("ticket__quota", "event")
+        .order_by("created_at", "pk")
+    )
+    for registration in waiting:
+        if not _has_room(registration, now):
+            continue
+        registration.offer_expires_at = now + timedelta(hours=hours)
+        _move(registration, State.OFFERED, by=None, reason=_("a seat became free"))
+        offered.append(registration)
+    return offered
+
+
+@transaction.atomic
+def offer_to(*, registration: Registration, by: User | None) -> Registration:
+    """An organiser moves someone up the waiting list by hand: they get the next free seat's
+    offer now (refused when there is no seat)."""
+    if by is not None:
+        require_event_permission(by, registration.event, Action.MANAGE_REGISTRATIONS)
+    registration = _fresh(registration)
+    if registration.state != State.WAITLISTED:
+        raise DomainError(
+            _("Only someone on the waiting list can be offered a seat; this one is %(state)s.")
+            % {"state": registration.get_state_display().lower()},
+            code="illegal_transition",
+            status=409,
+        )
+    now = timezone.now()
+    if not _has_room(registration, now):
+        raise SoldOut(_("There is no free seat for this ticket and mode to offer."))
+    registration.offer_expires_at = now + timedelta(
+        hours=settings_for(registration.event).offer_hours
+    )
+    _move(registration, State.OFFERED, by=by, reason=_("offered by an organiser"))
+    return registration
+
+
+@transaction.atomic
+def accept_offer(*, registration: Registration) -> Registration:
+    """The attendee takes the seat offered (through their link): confirmed for a free ticket,
+    a payment hold for a paid one."""
+    registration = _fresh(registration)
+    now = timezone.now()
+    if registration.state != State.OFFERED:
+        raise DomainError(
+            _("There is no seat offer to accept on this registration."),
+            code="no_offer",
+            status=409,
+        )
+    if registration.offer_expires_at <= now:
+        raise DomainError(
+            _("This offer ran out; the seat has gone to the next person on the waiting list."),
+            code="offer_expired",
+            status=409,
+        )
+    # The offer held the seat: no new capacity check.
+    _move(registration, _seat_state(registration, now), by=None, reason=_("offer accepted"))
+    return registration
+
+
+@transaction.atomic
+def change_mode(*, registration: Registration, mode: str, by: User | None = None) -> Registration:
+    """Switch between in person and online, when the ticket allows both and the other mode has
+    a seat (checked under its quota lock)."""
+    registration = _fresh(registration)
+    if mode == registration.mode:
+        return registration
+    if mode not in registration.ticket.allowed_modes:
+        raise InvalidInput.for_fields(
+            {"mode": [_("Your ticket does not allow this attendance; ask the organisers.")]}
+        )
+    if registration.state not in (State.CONFIRMED, State.PENDING_PAYMENT, State.AWAITING_APPROVAL):
+        raise DomainError(
+            _("Only a confirmed or pending registration can change its attendance."),
+            code="illegal_transition",
+            status=409,
+        )
+    before = registration.mode
+    registration.mode = mode
+    if registration.state != State.AWAITING_APPROVAL and not _has_room(
+        registration, timezone.now()
+    ):
+        raise SoldOut(
+            _("There is no free seat for %(mode)s attendance.") % {"mode": Mode(mode).label.lower()}
+        )
+    registration.save(update_fields=["mode", "updated_at"])
+    Transition.objects.create(
+        registration=registration,
+        from_state=registration.state,
+        to_state=registration.state,
+        actor=by if by is not None and by.is_authenticated else None,
+        reason=_("attendance changed from %(before)s to %(after)s")
+        % {"before": Mode(before).label.lower(), "after": Mode(mode).label.lower()},
+    )
+    offer_seats(registration.event)  # the seat left behind
+    return registration

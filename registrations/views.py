@@ -1,5 +1,6 @@
 """The attendee's side: the registration form and the self-service page behind a magic link."""
 
+from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -7,13 +8,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from confman.exceptions import InvalidInput, NotFound
+from confman.exceptions import DomainError, InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
 from registrations import links, services
 from registrations.forms import RegistrationForm
-from registrations.models import Question, TicketType, Visibility
+from registrations.mail import notify
+from registrations.models import Mode, Question, State, TicketType, Visibility
 
 
 def _questions(event: Event) -> list[Question]:
@@ -96,9 +98,21 @@ def _register(request, event, settings, form):
 
 
 def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The attendee's page behind their link: see the registration; cancel it, accept a seat
+    offer, switch attendance mode, or have the confirmation mailed again."""
     registration = links.registration_for_token(token)
     if registration.event.slug != slug:
         raise NotFound(_("This link belongs to another event."))
+    if request.method == "POST":
+        try:
+            text = _self_service(registration, request.POST)
+        except DomainError as exc:
+            if exc.status not in (409, 422):
+                raise
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, text)
+        return HttpResponseRedirect(request.path)
     return render(
         request,
         "registrations/mine.html",
@@ -106,5 +120,35 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             "event": registration.event,
             "registration": registration,
             "link": request.build_absolute_uri(),
+            "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
+            "other_modes": [
+                m
+                for m in registration.ticket.allowed_modes
+                if m != registration.mode
+                and registration.state
+                in (State.CONFIRMED, State.PENDING_PAYMENT, State.AWAITING_APPROVAL)
+            ],
         },
     )
+
+
+def _self_service(registration, data) -> str:
+    action = data.get("action", "")
+    if action == "cancel":
+        services.cancel(registration=registration, by=None, reason=_("cancelled by the attendee"))
+        return _("Your registration is cancelled. We are sorry you cannot come.")
+    if action == "accept":
+        accepted = services.accept_offer(registration=registration)
+        if accepted.state == State.CONFIRMED:
+            return _("The seat is yours: your place is confirmed.")
+        return _("The seat is held for you while you pay.")
+    if action == "mode":
+        mode = data.get("mode", "")
+        if mode not in Mode.values:
+            raise InvalidInput.for_fields({"mode": [_("Choose in person or online.")]})
+        services.change_mode(registration=registration, mode=mode)
+        return _("Your attendance is now: %(mode)s.") % {"mode": Mode(mode).label.lower()}
+    if action == "resend":
+        notify(registration)
+        return _("The message is on its way to %(email)s.") % {"email": registration.email}
+    raise InvalidInput.for_fields({"action": [_("Use the buttons on this page.")]})

@@ -9,7 +9,9 @@ from django_tasks_db.models import DBTaskResult
 from registrations import services
 from registrations.models import Registration
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connection when it is done, as a process should: the tests
+# run outside a wrapping transaction (which also runs on-commit callbacks as they come).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class RefusingBackend:
@@ -43,11 +45,8 @@ def run_worker() -> None:
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-def test_confirmation_mail_carries_the_private_link(
-    client, online, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = register(online)
+def test_confirmation_mail_carries_the_private_link(client, online):
+    registration = register(online)
 
     run_worker()
 
@@ -60,12 +59,9 @@ def test_confirmation_mail_carries_the_private_link(
     assert "Your place is confirmed, Amina Yusuf." in page
 
 
-def test_a_mail_server_that_is_down_keeps_the_registration_and_retries_later(
-    settings, online, django_capture_on_commit_callbacks
-):
+def test_a_mail_server_that_is_down_keeps_the_registration_and_retries_later(settings, online):
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = register(online)
+    registration = register(online)
 
     run_worker()
 
@@ -76,10 +72,9 @@ def test_a_mail_server_that_is_down_keeps_the_registration_and_retries_later(
     assert not mail.outbox
 
 
-def test_a_mail_for_a_state_already_left_is_not_sent(online, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = register(online)
-        services.cancel(registration=registration, by=None, reason="changed plans")
+def test_a_mail_for_a_state_already_left_is_not_sent(online):
+    registration = register(online)
+    services.cancel(registration=registration, by=None, reason="changed plans")
 
     run_worker()
 
@@ -88,10 +83,9 @@ def test_a_mail_for_a_state_already_left_is_not_sent(online, django_capture_on_c
     ]
 
 
-def test_waiting_list_mail_says_so(event, django_capture_on_commit_callbacks):
+def test_waiting_list_mail_says_so(event):
     full = services.ticket_create(event=event, by=None, name="Hall", modes="online", quota=0)
-    with django_capture_on_commit_callbacks(execute=True):
-        register(full)
+    register(full)
 
     run_worker()
 

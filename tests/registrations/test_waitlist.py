@@ -1,0 +1,201 @@
+"""The waiting list: freed seats are offered in order, offers run out and move on, attendees
+accept, cancel and switch mode through their link."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from registrations import links, services
+from registrations.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+State = Registration.State
+
+
+def person(ticket, name, mode="in_person"):
+    return services.register(
+        ticket=ticket,
+        mode=mode,
+        consent_version="v1",
+        name=name,
+        email=f"{name.lower()}@example.org",
+        country="KE",
+    )
+
+
+@pytest.fixture
+def hall(event):
+    return services.ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=1)
+
+
+def state_of(registration) -> str:
+    return Registration.objects.get(pk=registration.pk).state
+
+
+def test_a_freed_seat_is_offered_to_the_first_in_line_only(hall):
+    first = person(hall, "Ana")
+    second, third = person(hall, "Ben"), person(hall, "Chen")
+    assert (second.state, third.state) == (State.WAITLISTED, State.WAITLISTED)
+
+    services.cancel(registration=first, by=None)
+
+    offered = Registration.objects.get(pk=second.pk)
+    assert offered.state == State.OFFERED
+    assert offered.offer_expires_at > timezone.now() + timedelta(hours=47)
+    assert state_of(third) == State.WAITLISTED
+    # The offer holds the seat: a newcomer joins the list.
+    assert person(hall, "Dev").state == State.WAITLISTED
+
+
+def test_an_offer_that_runs_out_moves_on_to_the_next(hall):
+    first, second, third = person(hall, "Ana"), person(hall, "Ben"), person(hall, "Chen")
+    services.cancel(registration=first, by=None)
+    Registration.objects.filter(pk=second.pk).update(
+        offer_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert services.expire(second.pk, State.OFFERED) == "expired"
+
+    assert state_of(second) == State.CANCELLED
+    assert state_of(third) == State.OFFERED
+    assert services.expire(second.pk, State.OFFERED) == "moved on"  # a second run does nothing
+
+
+def test_an_offer_is_expired_only_after_its_deadline(hall):
+    first, second = person(hall, "Ana"), person(hall, "Ben")
+    services.cancel(registration=first, by=None)
+
+    assert services.expire(second.pk, State.OFFERED) == "not yet"
+    assert state_of(second) == State.OFFERED
+
+
+def test_each_offer_schedules_its_own_deadline(hall, django_capture_on_commit_callbacks):
+    first, second = person(hall, "Ana"), person(hall, "Ben")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(registration=first, by=None)
+
+    deadline = Registration.objects.get(pk=second.pk).offer_expires_at
+    task = DBTaskResult.objects.get(task_path="registrations.services.expire_when_due")
+    assert task.args_kwargs["args"] == [second.pk, State.OFFERED]
+    assert task.run_after == deadline
+
+
+def test_accepting_an_offer_confirms_a_free_ticket(hall):
+    first, second = person(hall, "Ana"), person(hall, "Ben")
+    services.cancel(registration=first, by=None)
+
+    services.accept_offer(registration=second)
+
+    assert state_of(second) == State.CONFIRMED
+
+
+def test_accepting_an_offer_of_a_paid_ticket_holds_the_seat_for_payment(event):
+    paid = services.ticket_create(
+        event=event, by=None, name="Paid", modes="in_person", quota=1, price="50.00"
+    )
+    first, second = person(paid, "Ana"), person(paid, "Ben")
+    services.cancel(registration=first, by=None)
+
+    services.accept_offer(registration=second)
+
+    accepted = Registration.objects.get(pk=second.pk)
+    assert accepted.state == State.PENDING_PAYMENT
+    assert accepted.hold_expires_at > timezone.now()
+
+
+def test_raising_a_quota_offers_the_new_seats_in_order(hall):
+    person(hall, "Ana")
+    second, third, fourth = person(hall, "Ben"), person(hall, "Chen"), person(hall, "Dev")
+
+    services.quota_set(quota=hall.quota, by=None, size=3)
+
+    assert [state_of(r) for r in (second, third, fourth)] == [
+        State.OFFERED,
+        State.OFFERED,
+        State.WAITLISTED,
+    ]
+
+
+def test_an_organiser_can_offer_by_hand_only_when_a_seat_is_free(hall, organiser):
+    first, second = person(hall, "Ana"), person(hall, "Ben")
+    with pytest.raises(services.SoldOut):
+        services.offer_to(registration=second, by=organiser)
+
+    services.quota_set(quota=hall.quota, by=None, size=1)  # unchanged: still full
+    services.cancel(registration=first, by=organiser)
+    assert state_of(second) == State.OFFERED  # the freed seat went to the list at once
+
+
+def test_expire_registrations_command_catches_up_on_missed_deadlines(event):
+    paid = services.ticket_create(
+        event=event, by=None, name="Paid", modes="in_person", quota=1, price="50.00"
+    )
+    holder, waiting = person(paid, "Ana"), person(paid, "Ben")
+    Registration.objects.filter(pk=holder.pk).update(
+        hold_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    out = StringIO()
+
+    call_command("expire_registrations", stdout=out)
+
+    assert "1 hold(s) and offer(s) expired." in out.getvalue()
+    assert state_of(holder) == State.CANCELLED
+    assert state_of(waiting) == State.OFFERED
+
+
+# --- the attendee's page ----------------------------------------------------------------------
+
+
+def mine(registration) -> str:
+    return f"/events/seminar/registration/{links.magic_token(registration)}/"
+
+
+def test_attendee_cancels_through_their_link_and_the_list_moves(client, hall):
+    first, second = person(hall, "Ana"), person(hall, "Ben")
+
+    response = client.post(mine(first), {"action": "cancel"}, follow=True)
+
+    assert "Your registration is cancelled." in response.content.decode()
+    assert state_of(first) == State.CANCELLED
+    assert state_of(second) == State.OFFERED
+
+
+def test_attendee_accepts_the_offer_through_their_link(client, hall):
+    first, second = person(hall, "Ana"), person(hall, "Ben")
+    services.cancel(registration=first, by=None)
+
+    page = client.get(mine(second)).content.decode()
+    response = client.post(mine(second), {"action": "accept"}, follow=True)
+
+    assert "Accept the seat" in page
+    assert "your place is confirmed" in response.content.decode()
+    assert state_of(second) == State.CONFIRMED
+
+
+def test_attendee_switches_mode_only_when_the_other_mode_has_a_seat(client, event):
+    either = services.ticket_create(event=event, by=None, name="Partner", modes="either")
+    services.quota_set(quota=services.mode_quota(event, "online"), by=None, size=1)
+    person(either, "Ana", mode="online")
+    ben = person(either, "Ben", mode="in_person")
+
+    refused = client.post(mine(ben), {"action": "mode", "mode": "online"}, follow=True)
+
+    assert "There is no free seat for online attendance." in refused.content.decode()
+    assert Registration.objects.get(pk=ben.pk).mode == "in_person"
+    services.quota_set(quota=services.mode_quota(event, "online"), by=None, size=2)
+    client.post(mine(ben), {"action": "mode", "mode": "online"})
+    assert Registration.objects.get(pk=ben.pk).mode == "online"
+
+
+def test_attendee_gets_the_mail_again(client, hall, django_capture_on_commit_callbacks):
+    ana = person(hall, "Ana")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(mine(ana), {"action": "resend"})
+
+    assert DBTaskResult.objects.filter(task_path="registrations.mail.send_state_mail").exists()
