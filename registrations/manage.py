@@ -322,8 +322,9 @@ def _described(registration: Registration) -> dict[str, str]:
 @_signed_in
 @require_POST
 def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """approve, reject (an awaiting registration is turned down: cancelled, with the reason) or
-    cancel; then back to the list as it was (its search, filters and page)."""
+    """approve, reject (an awaiting registration is turned down: cancelled, with the reason),
+    offer a seat to someone on the waiting list, or cancel; then back to the list as it was (its
+    search, filters and page)."""
     event = _event(request, slug, Action.MANAGE_REGISTRATIONS)
     registration = Registration.objects.filter(event=event, pk=pk).select_related("event").first()
     if registration is None:
@@ -366,8 +367,22 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 )
                 % described,
             )
+        elif action == "offer":
+            registration = services.offer_to(registration=registration, by=request.user)
+            messages.success(
+                request,
+                _("%(name)s (%(reference)s) is offered a seat until %(until)s.")
+                % (
+                    described
+                    | {
+                        "until": dateformat.format(
+                            registration.offer_expires_at.astimezone(event.tzinfo), "j M H:i"
+                        )
+                    }
+                ),
+            )
         else:
-            messages.error(request, _("Choose approve, reject or cancel."))
+            messages.error(request, _("Choose approve, reject, offer or cancel."))
     except DomainError as exc:
         messages.error(
             request,

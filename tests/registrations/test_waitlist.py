@@ -199,3 +199,22 @@ def test_attendee_gets_the_mail_again(client, hall, django_capture_on_commit_cal
         client.post(mine(ana), {"action": "resend"})
 
     assert DBTaskResult.objects.filter(task_path="registrations.mail.send_state_mail").exists()
+
+
+def test_organiser_offers_a_seat_from_the_list_page(client, hall, organiser):
+    person(hall, "Ana")
+    ben = person(hall, "Ben")
+    services.quota_set(quota=hall.quota, by=None, size=1)
+    Registration.objects.filter(pk=ben.pk).update(state=State.WAITLISTED)  # still waiting
+    hall.quota.size = 2
+    hall.quota.save(update_fields=["size"])  # a seat, not yet offered
+    client.force_login(organiser)
+
+    listing = client.get("/events/seminar/manage/registrations/").content.decode()
+    response = client.post(
+        f"/events/seminar/manage/registrations/{ben.pk}/action/", {"action": "offer"}, follow=True
+    )
+
+    assert "Offer a seat" in listing
+    assert "is offered a seat until" in response.content.decode()
+    assert state_of(ben) == State.OFFERED
