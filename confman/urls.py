@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from confman.api import api, api_not_found
 from confman.health import healthz
+from registrations.webhooks import stripe_webhook
 
 admin.site.site_header = _("confman back office")
 admin.site.site_title = _("confman")
@@ -25,4 +26,5 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),
 ]

@@ -45,9 +45,7 @@ def _programme_links(request: HttpRequest, event) -> dict:
         "agenda_visible": programme_visible(request.user, event),
         "is_chair": chaired_sessions(request.user, event).exists(),
         "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
-        "sees_registrations": has_event_permission(
-            request.user, event, Action.VIEW_REGISTRATIONS
-        ),
+        "sees_registrations": has_event_permission(request.user, event, Action.VIEW_REGISTRATIONS),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import manage, views
+from registrations import manage, payment_views, views
 
 app_name = "registrations"
 urlpatterns = [
@@ -17,4 +17,6 @@ urlpatterns = [
         manage.registration_action,
         name="manage-action",
     ),
+    path("events/<slug:slug>/registration/<str:token>/pay/", payment_views.pay, name="pay"),
+    path("events/<slug:slug>/registration/<str:token>/paid/", payment_views.paid, name="paid"),
 ]
