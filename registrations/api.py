@@ -12,7 +12,7 @@ from confman.pagination import Pages
 from events import selectors as event_selectors
 from events.models import Organization
 from events.permissions import Action
-from registrations import selectors, services
+from registrations import payments, selectors, services
 from registrations.models import Registration
 from registrations.schemas import (
     ModeName,
@@ -73,6 +73,8 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
     if ticket is None:
         message = _("the event has no such ticket; see GET /api/events/%(slug)s/tickets")
         raise InvalidInput.for_fields({"ticket_id": [message % {"slug": slug}]})
+    if not ticket.is_free and not payments.configured():
+        raise payments.not_set_up(event)
     if payload.organization_id is not None:
         organization = Organization.objects.filter(pk=payload.organization_id).first()
         if organization is None:
@@ -203,3 +205,16 @@ def approve_registration(request: HttpRequest, slug: str, reference: str, payloa
 def cancel_registration(request: HttpRequest, slug: str, reference: str, payload: ReasonIn):
     registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
     return services.cancel(registration=registration, by=request.user, reason=payload.reason)
+
+
+@router.post(
+    "/events/{slug}/registrations/{reference}/refund",
+    response=RegistrationAdminOut,
+    auth=ORGANISER_AUTH,
+    summary="Refund a paid registration through Stripe",
+)
+def refund_registration(request: HttpRequest, slug: str, reference: str, payload: ReasonIn):
+    """409 when there is nothing to refund or payments are not set up; 502/503 when Stripe
+    refuses or cannot be reached (nothing changes; try again)."""
+    registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
+    return payments.refund(registration, by=request.user, reason=payload.reason)

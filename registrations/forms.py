@@ -59,13 +59,15 @@ class RegistrationForm(forms.Form):
         event: Event,
         options: list[Availability],
         questions: list[Question],
+        payments_ready: bool = True,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.event = event
+        self.payments_ready = payments_ready
         self.options = {option_value(o.ticket, o.mode): o for o in options}
         self.fields["choice"].choices = [
-            (key, _option_label(option)) for key, option in self.options.items()
+            (key, _option_label(option, payments_ready)) for key, option in self.options.items()
         ]
         self.fields["country"].choices = [("", _("Choose your country"))] + list(countries)
         self.questions = questions
@@ -78,6 +80,8 @@ class RegistrationForm(forms.Form):
         if option is None:
             return data
         data["ticket"], data["mode"] = option.ticket, option.mode
+        if not option.ticket.is_free and not self.payments_ready:
+            self.add_error("choice", PAYMENTS_NOT_SET_UP)
         answers = {}
         for question in self.questions:
             key = f"q_{question.pk}"
@@ -92,9 +96,17 @@ class RegistrationForm(forms.Form):
         return data
 
 
-def _option_label(option: Availability) -> str:
+PAYMENTS_NOT_SET_UP = _(
+    "Card payments are not set up for this event yet, so paid tickets cannot be bought here; "
+    "please contact the organisers."
+)
+
+
+def _option_label(option: Availability, payments_ready: bool = True) -> str:
     ticket = option.ticket
     price = _("free") if ticket.is_free else f"{ticket.price} {ticket.currency}"
+    if not ticket.is_free and not payments_ready:
+        price += " · " + str(_("not on sale here: payments are not set up"))
     if option.remaining is None:
         seats = ""
     elif option.remaining == 0:

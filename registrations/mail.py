@@ -47,10 +47,15 @@ def self_service_url(registration: Registration) -> str:
 
 
 def build_message(registration: Registration) -> EmailMessage:
+    last = registration.transitions.order_by("-at", "-pk").first()
     context = {
         "registration": registration,
         "event": registration.event,
         "link": self_service_url(registration),
+        # Said to the attendee when it is news to them: why a seat or a payment was lost.
+        "reason": last.reason
+        if last is not None and registration.state in (State.CANCELLED, State.REFUNDED)
+        else "",
     }
     body = render_to_string("registrations/mail/state.txt", context)
     return EmailMessage(_subject(registration), body, to=[registration.email])

@@ -34,7 +34,7 @@ from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
 from events.timezones import offset_label
-from registrations import selectors, services
+from registrations import payments, selectors, services
 from registrations.models import Mode, Registration, State, TicketType
 
 PER_PAGE = 100
@@ -367,6 +367,11 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 )
                 % described,
             )
+        elif action == "refund":
+            payments.refund(
+                registration, by=request.user, reason=reason or _("refunded by the organisers")
+            )
+            messages.success(request, _("%(name)s (%(reference)s) is refunded.") % described)
         elif action == "offer":
             registration = services.offer_to(registration=registration, by=request.user)
             messages.success(
@@ -382,7 +387,7 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 ),
             )
         else:
-            messages.error(request, _("Choose approve, reject, offer or cancel."))
+            messages.error(request, _("Choose approve, reject, offer, refund or cancel."))
     except DomainError as exc:
         messages.error(
             request,

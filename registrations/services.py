@@ -26,6 +26,7 @@ from events.services import validation_problems
 from registrations.mail import notify
 from registrations.models import (
     Mode,
+    PaymentStatus,
     Quota,
     Registration,
     RegistrationSettings,
@@ -37,6 +38,9 @@ from registrations.models import (
 )
 
 LOCK_TIMEOUT = "3s"
+# How long past its hold a registration with an open Stripe Checkout waits for its outcome
+# (a Checkout Session lives at most 24 hours).
+CHECKOUT_GRACE = timedelta(hours=24)
 
 # Which state may follow which; anything else is refused.
 ALLOWED = {
@@ -490,8 +494,17 @@ def expire(registration_id: int, state: str) -> str:
         if state == State.PENDING_PAYMENT
         else registration.offer_expires_at
     )
-    if deadline is None or deadline > timezone.now():
+    now = timezone.now()
+    if deadline is None or deadline > now:
         return "not yet"
+    if (
+        state == State.PENDING_PAYMENT
+        and now < deadline + CHECKOUT_GRACE
+        and registration.payments.filter(status=PaymentStatus.OPEN).exists()
+    ):
+        # The attendee is on Stripe's page: Stripe says how it ended (paid, or the session
+        # expired, which then cancels). Until then the payment may still arrive.
+        return "checkout open"
     reason = (
         _("payment not received in time")
         if state == State.PENDING_PAYMENT

@@ -12,7 +12,7 @@ from confman.exceptions import DomainError, InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
-from registrations import links, services
+from registrations import links, payments, services
 from registrations.forms import RegistrationForm
 from registrations.mail import notify
 from registrations.models import Mode, Question, State, TicketType, Visibility
@@ -44,6 +44,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         event=event,
         options=services.availability(event, tickets),
         questions=questions,
+        payments_ready=payments.configured(),
         initial={"access_code": code},
     )
     status = 200
@@ -59,9 +60,13 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, error["message"])
             else:
                 token = links.magic_token(registration)
-                return HttpResponseRedirect(
-                    reverse("registrations:mine", kwargs={"slug": slug, "token": token})
+                # A payment hold goes straight to the payment page; everyone else to theirs.
+                where = (
+                    "registrations:paid"
+                    if registration.state == State.PENDING_PAYMENT
+                    else ("registrations:mine")
                 )
+                return HttpResponseRedirect(reverse(where, kwargs={"slug": slug, "token": token}))
         status = 422
     context |= {
         "form": form,
@@ -120,7 +125,10 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             "event": registration.event,
             "registration": registration,
             "link": request.build_absolute_uri(),
+            "token": token,
             "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
+            "can_pay": payments.can_pay(registration),
+            "refund_on_cancel": payments.refund_allowed(registration),
             "other_modes": [
                 m
                 for m in registration.ticket.allowed_modes
@@ -135,6 +143,12 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
 def _self_service(registration, data) -> str:
     action = data.get("action", "")
     if action == "cancel":
+        if payments.refund_allowed(registration):
+            payments.refund(registration, by=None, reason=_("cancelled by the attendee"))
+            return _(
+                "Your registration is cancelled and your payment refunded; it reaches your "
+                "account within a few days."
+            )
         services.cancel(registration=registration, by=None, reason=_("cancelled by the attendee"))
         return _("Your registration is cancelled. We are sorry you cannot come.")
     if action == "accept":

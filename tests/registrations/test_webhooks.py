@@ -529,11 +529,30 @@ def test_a_refund_on_stripe_offers_the_seat_to_the_waiting_list(client, fake, se
     assert reload(waiting).state == State.OFFERED
 
 
+def test_a_hold_with_an_open_checkout_waits_for_stripe_and_the_late_payment_confirms(
+    client, fake, seats
+):
+    registration, payment = paying(seats)
+    expire_hold(registration)
+    # The attendee is still on Stripe's page: the deadline task leaves the seat alone.
+    assert services.expire(registration.pk, State.PENDING_PAYMENT) == "checkout open"
+
+    completed = fake.complete(payment.checkout_session_id)
+    assert post(client, stripe_event("checkout.session.completed", completed)).status_code == 200
+
+    assert reload(registration).state == State.CONFIRMED
+    assert not fake.calls_to("post", "/v1/refunds")
+
+
 def test_a_payment_after_the_hold_deadline_cancelled_the_registration_is_refunded(
     client, fake, seats
 ):
     registration, payment = paying(seats)
     expire_hold(registration)
+    # A day later Stripe has still said nothing: the seat goes back.
+    Registration.objects.filter(pk=registration.pk).update(
+        hold_expires_at=timezone.now() - services.CHECKOUT_GRACE - dt.timedelta(minutes=1)
+    )
     assert services.expire(registration.pk, State.PENDING_PAYMENT) == "expired"
 
     completed = fake.complete(payment.checkout_session_id)
