@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench lock clean install
+.PHONY: run test lint bench bench-registration lock clean install
 
 install: $(STAMP)
 
@@ -39,6 +39,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/seed_scale.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/agenda.py
+
+# Needs PostgreSQL (BENCH_POSTGRES_URL, default the local server): registrations under load
+# against uvicorn, in a scratch database it creates and drops.
+bench-registration: $(STAMP)
+	$(BIN)/python bench/registration.py 2>&1 | grep -v '^Conflict: '
 
 # Re-pin every dependency from pyproject.toml (needs the registry).
 lock: $(STAMP)

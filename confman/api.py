@@ -1,9 +1,11 @@
 """The REST API: one NinjaAPI at /api/, a Router per app, one way to report errors."""
 
 import json
+import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -21,6 +23,8 @@ class Utf8JSONRenderer(JSONRenderer):
     # Names in Chinese, Russian or Arabic stay readable (and shorter) instead of \uXXXX escapes.
     json_dumps_params = {"ensure_ascii": False}
 
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="confman API",
@@ -111,6 +115,23 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     else:
         code = "bad_request" if exc.status_code == 400 else "error"
     return error_response(request, DomainError(str(exc), code=code, status=exc.status_code))
+
+
+@api.exception_handler(OperationalError)
+def on_database_busy(request: HttpRequest, exc: OperationalError):
+    """The database cannot be reached or has no connection free: a clear 503 to retry, not a
+    500 (nothing was written: the request's transaction did not commit)."""
+    logger.warning("Database unavailable for %s", request.path, exc_info=True)
+    response = error_response(
+        request,
+        DomainError(
+            _("The service is very busy or its database is unavailable; try again in a moment."),
+            code="busy_try_again",
+            status=503,
+        ),
+    )
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(OverflowError)

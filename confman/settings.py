@@ -126,6 +126,7 @@ try:
     )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
+_pool_size = env_int("DATABASE_POOL_SIZE", 0, minimum=0)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at BEGIN,
     # so two writers queue instead of failing half-way with "database is locked".
@@ -136,6 +137,20 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     _database["CONN_HEALTH_CHECKS"] = True
+    # Each ASGI process runs sync views in threads, each with its own connection: under load
+    # that exceeds PostgreSQL's max_connections. A pool of DATABASE_POOL_SIZE connections per
+    # process makes requests wait their turn instead (set it so that processes x size stays
+    # below max_connections); 0 turns pooling off.
+    if _pool_size:
+        if _database.get("CONN_MAX_AGE"):
+            raise ImproperlyConfigured(
+                "DATABASE_POOL_SIZE and DATABASE_CONN_MAX_AGE cannot both be set; use the pool."
+            )
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": _pool_size,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+        }
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

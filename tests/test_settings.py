@@ -17,6 +17,8 @@ CONFIG_VARIABLES = (
     "SECRET_KEY",
     "DATABASE_URL",
     "DATABASE_CONN_MAX_AGE",
+    "DATABASE_POOL_SIZE",
+    "DATABASE_POOL_TIMEOUT",
     "REDIS_URL",
     "EMAIL_URL",
     "STRIPE_SECRET_KEY",
@@ -74,6 +76,15 @@ def test_settings_start_with_valid_configuration(tmp_path):
         ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "-1"}),
         ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "ten"}),
         ("BEHIND_TLS_PROXY", {"BEHIND_TLS_PROXY": "sometimes"}),
+        (
+            "DATABASE_POOL_SIZE",
+            {
+                "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+                "DATABASE_POOL_SIZE": "20",
+                "DATABASE_CONN_MAX_AGE": "60",
+            },
+        ),
+        ("DATABASE_POOL_SIZE", {"DATABASE_POOL_SIZE": "lots"}),
     ],
     ids=[
         "secret-key-unset-in-production",
@@ -89,6 +100,8 @@ def test_settings_start_with_valid_configuration(tmp_path):
         "conn-max-age-negative",
         "conn-max-age-not-number",
         "behind-tls-proxy-not-boolean",
+        "pool-and-conn-max-age",
+        "pool-size-not-number",
     ],
 )
 def test_settings_misconfiguration_fails_naming_variable(tmp_path, name, variables):
@@ -197,3 +210,20 @@ def test_more_misconfiguration_names_the_variable(tmp_path, variable, value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert variable in result.stderr.strip().splitlines()[-1]
+
+
+def test_settings_pool_postgresql_connections_when_asked(tmp_path):
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['OPTIONS']['pool']['max_size'])"
+    )
+
+    result = start(
+        tmp_path,
+        code,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        DATABASE_POOL_SIZE="15",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "15"
