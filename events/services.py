@@ -256,6 +256,12 @@ ORGANISER_PERMISSIONS = {
         "session": ["view", "change"],
         "sessionupdate": ["view"],
     },
+    "registrations": {
+        "tickettype": ["view", "add", "change", "delete"],
+        "quota": ["view", "add", "change"],
+        "question": ["view", "add", "change", "delete"],
+        "registrationsettings": ["view", "add", "change"],
+    },
 }
 
 

@@ -1,0 +1,61 @@
+"""Setting up registration in the back office, through the services."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from events.models import TeamMember
+from registrations.models import Quota, TicketType
+from tests.factories import EventFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_organiser(event):
+    user = UserFactory(username="staff-organiser", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))
+    TeamMember.objects.create(event=event, user=user, role=TeamMember.Role.ORGANISER)
+    return user
+
+
+def test_adding_a_ticket_makes_its_quota(client, event, staff_organiser):
+    client.force_login(staff_organiser)
+
+    response = client.post(
+        "/admin/registrations/tickettype/add/",
+        {
+            "event": event.pk,
+            "name": "Delegate",
+            "description": "",
+            "modes": "in_person",
+            "price": "0",
+            "currency": "EUR",
+            "visibility": "public",
+            "access_code": "",
+            "hold_minutes": "30",
+            "order": "0",
+            "seats": "120",
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ticket = TicketType.objects.get(name="Delegate")
+    assert ticket.quota.size == 120
+
+
+def test_mode_quota_is_set_through_the_service(client, event, staff_organiser):
+    client.force_login(staff_organiser)
+
+    client.post(
+        "/admin/registrations/quota/add/", {"event": event.pk, "mode": "in_person", "size": "300"}
+    )
+
+    assert Quota.objects.get(event=event, ticket=None, mode="in_person").size == 300
+
+
+def test_other_events_tickets_are_not_listed(client, event, staff_organiser):
+    other = EventFactory(slug="someone-else")
+    TicketType.objects.create(event=other, name="Hidden ticket")
+    client.force_login(staff_organiser)
+
+    assert "Hidden ticket" not in client.get("/admin/registrations/tickettype/").content.decode()
