@@ -33,6 +33,11 @@ class RegistrationForm(forms.Form):
         help_text=_("Pick from the list as you type, or enter a new one."),
         widget=forms.TextInput(attrs={"list": "organisations", "autocomplete": "organization"}),
     )
+    organization_country = forms.ChoiceField(
+        label=_("Organisation's country"),
+        required=False,
+        help_text=_("Only for a new organisation based in another country than yours."),
+    )
     country = forms.ChoiceField(label=_("Country"))
     position = forms.CharField(label=_("Position"), max_length=200, required=False)
     accessibility_needs = forms.CharField(
@@ -70,6 +75,9 @@ class RegistrationForm(forms.Form):
             (key, _option_label(option, payments_ready)) for key, option in self.options.items()
         ]
         self.fields["country"].choices = [("", _("Choose your country"))] + list(countries)
+        self.fields["organization_country"].choices = [("", _("The same as mine"))] + list(
+            countries
+        )
         self.questions = questions
         for question in questions:
             self.fields[f"q_{question.pk}"] = _question_field(question)

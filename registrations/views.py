@@ -83,7 +83,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _register(request, event, settings, form):
     data = form.cleaned_data
-    organisation = services.organization_for(data["organization_name"], data["country"])
+    organisation = services.organization_for(
+        data["organization_name"], data["organization_country"] or data["country"]
+    )
     return services.register(
         ticket=data["ticket"],
         mode=data["mode"],

@@ -27,7 +27,7 @@ def test_registering_on_a_phone_with_a_mistake_then_fixed(page, live_server, sem
     page.get_by_label("Online (online): free").check()
     page.get_by_label("Full name").fill("Nguyen Thi Lan")
     page.get_by_label("Email").fill("lan@example")
-    page.get_by_label("Country").select_option("VN")
+    page.locator("#id_country").select_option("VN")
     page.get_by_role("button", name="Register").click()
 
     alert = page.locator("#form-errors")

@@ -132,3 +132,14 @@ def test_a_tampered_link_is_refused(client, online):
     tampered = location[:-3] + "xyz/"
 
     assert client.get(tampered).status_code == 404
+
+
+def test_a_new_organisation_can_be_in_another_country(client, online):
+    client.post(
+        REGISTER,
+        form(online, organization_name="UNESCO Bangkok", organization_country="TH", country="KE"),
+    )
+
+    registration = Registration.objects.get()
+    assert registration.country.code == "KE"
+    assert registration.organization.country.code == "TH"
