@@ -15,7 +15,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -46,17 +46,6 @@ NO_ORGANISATION = selectors.NO_ORGANISATION
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # States a registration can no longer leave; nothing to cancel there.
 FINAL_STATES = (State.CANCELLED, State.REFUNDED)
-
-
-def _signed_in(view):
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
 
 
 def _event(request: HttpRequest, slug: str, action: Action) -> Event:
@@ -147,7 +136,7 @@ def _export_url(request: HttpRequest, event: Event) -> str:
     return f"{url}?{query.urlencode()}" if query else url
 
 
-@_signed_in
+@login_required
 def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug, Action.VIEW_REGISTRATIONS)
     tickets = list(event.ticket_types.select_related("quota"))
@@ -280,7 +269,7 @@ async def _astream(lines: Iterator[str], language: str | None) -> AsyncIterator[
         yield piece
 
 
-@_signed_in
+@login_required
 def registration_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed in pieces so that thousands of registrations never
     sit in memory at once."""
@@ -319,7 +308,7 @@ def _described(registration: Registration) -> dict[str, str]:
     return {"name": registration.name, "reference": registration.reference}
 
 
-@_signed_in
+@login_required
 @require_POST
 def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """approve, reject (an awaiting registration is turned down: cancelled, with the reason),

@@ -6,7 +6,7 @@ the same services through the API (static/js/builder.js)."""
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -55,23 +55,12 @@ def _event(request: HttpRequest, slug: str) -> Event | HttpResponse:
     return event_selectors.event_get(slug, request.user, Action.MANAGE_AGENDA, organizations=False)
 
 
-def _signed_in(view):
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return wrapper
-
-
 def _builder_url(event: Event, day: date | None = None) -> str:
     url = reverse("agenda:builder", kwargs={"slug": event.slug})
     return f"{url}?day={day.isoformat()}" if day else url
 
 
-@_signed_in
+@login_required
 def builder(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     days = event.days
@@ -128,7 +117,7 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
@@ -174,7 +163,7 @@ def _render_edit(request, event, session, form, *, conflicts=None, status=200, p
     )
 
 
-@_signed_in
+@login_required
 def session_new(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     initial = {"attendance": Session.Attendance.HYBRID}
@@ -217,7 +206,7 @@ def _form_errors(form, exc: InvalidInput) -> None:
         form.add_error(field if field in form.fields else None, error["message"])
 
 
-@_signed_in
+@login_required
 def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event(request, slug)
     session = _session_of(request, event, pk)
@@ -259,7 +248,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@_signed_in
+@login_required
 @require_POST
 def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """publish, cancel, reinstate, delete, assign, unassign, new person (then assign)."""
