@@ -212,6 +212,14 @@ class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     ticket = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="registrations")
     reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference)
+    badge_secret = models.CharField(
+        _("badge code"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The secret in the badge's QR code; set when confirmed, cleared when revoked."),
+    )
     state = models.CharField(_("state"), max_length=30, choices=State.choices)
     mode = models.CharField(_("attendance mode"), max_length=20, choices=Mode.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -450,3 +458,93 @@ class StripeEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.type}"
+
+
+def new_badge_secret() -> str:
+    """192 random bits, URL-safe: unguessable, not derived from anything, short enough for a
+    small QR code that scans fast from a phone screen."""
+    return secrets.token_urlsafe(24)
+
+
+class RevokedBadge(models.Model):
+    """A badge secret that no longer admits anyone (cancelled, refunded or reissued), kept so
+    that the desk can say "revoked" rather than "unknown"."""
+
+    secret = models.CharField(_("badge code"), max_length=64, unique=True)
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="revoked_badges"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), default=timezone.now)
+    reason = models.CharField(_("why"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("revoked badge")
+        verbose_name_plural = _("revoked badges")
+
+    def __str__(self) -> str:
+        return f"{self.registration.reference} (revoked)"
+
+
+class ScanType(models.TextChoices):
+    ENTRY = "entry", _("Entry")
+    EXIT = "exit", _("Exit")
+
+
+class ScanResult(models.TextChoices):
+    OK = "ok", _("Admitted")
+    ALREADY_CHECKED_IN = "already_checked_in", _("Already checked in")
+    NOT_CHECKED_IN = "not_checked_in", _("Not checked in, so cannot leave")
+    UNKNOWN = "unknown", _("Unknown code")
+    REVOKED = "revoked", _("Revoked badge")
+    NOT_CONFIRMED = "not_confirmed", _("Registration not confirmed")
+    WRONG_EVENT = "wrong_event", _("Badge of another event")
+    NOT_OPEN = "not_open", _("Check-in not open yet")
+
+
+class CheckIn(models.Model):
+    """One scan at a desk and its answer. A scan's (device, nonce) is unique per event, so a
+    device that sends the same scan twice (a retry on a poor network) gets the first answer."""
+
+    Type = ScanType
+    Result = ScanResult
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="checkins")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, null=True, blank=True, related_name="checkins"
+    )
+    type = models.CharField(_("type"), max_length=10, choices=ScanType.choices)
+    result = models.CharField(_("answer"), max_length=30, choices=ScanResult.choices)
+    device = models.CharField(_("device"), max_length=100)
+    gate = models.CharField(_("entrance"), max_length=100, blank=True)
+    nonce = models.CharField(_("nonce"), max_length=100, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+        ordering = ["scanned_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["registration", "result", "scanned_at"], name="checkin_reg_result"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "device", "nonce"],
+                condition=~Q(nonce=""),
+                name="checkin_nonce_once_per_device",
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=ScanType.values), name="checkin_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=ScanResult.values), name="checkin_result_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.type} {self.result}"

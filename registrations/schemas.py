@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import AwareDatetime, field_validator
 
 from events.schemas import InSchema, _check_country, _check_email
 
@@ -115,3 +115,40 @@ class StatsOut(Schema):
     by_ticket: list[tuple[str, int]]
     by_country: list[tuple[str, int]] = Field(description="The ten most represented")
     by_organization: list[tuple[str, int]] = Field(description="The ten most represented")
+
+
+class CheckInIn(InSchema):
+    secret: str = Field(min_length=1, max_length=64, description="The badge's QR code content")
+    device: str = Field(min_length=1, max_length=100, description="Which scanner sent this")
+    gate: str = Field("", max_length=100, description="The entrance, e.g. Main hall")
+    type: Literal["entry", "exit"] = "entry"
+    scanned_at: AwareDatetime | None = Field(
+        None, description="When it was scanned (offline devices send their own time)"
+    )
+    nonce: str = Field(
+        "", max_length=100, description="Unique per scan and device: a retry is answered again"
+    )
+
+
+class CheckInPersonOut(Schema):
+    reference: str
+    name: str
+    organization: str
+    country: str
+    ticket: str
+    mode: ModeName
+    accessibility_needs: str
+    dietary_needs: str
+
+
+class CheckInOut(Schema):
+    status: Literal["ok", "error"]
+    reason: str | None = Field(
+        description="already_checked_in, not_checked_in, unknown, revoked, not_confirmed, "
+        "wrong_event or not_open; null when ok"
+    )
+    message: str
+    scanned_at: datetime
+    previous_checkin_at: datetime | None = Field(description="For already_checked_in: when")
+    previous_gate: str | None
+    person: CheckInPersonOut | None

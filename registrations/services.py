@@ -30,11 +30,13 @@ from registrations.models import (
     Quota,
     Registration,
     RegistrationSettings,
+    RevokedBadge,
     State,
     TicketType,
     Transition,
     Visibility,
     holding,
+    new_badge_secret,
 )
 
 LOCK_TIMEOUT = "3s"
@@ -226,7 +228,16 @@ def _move(registration: Registration, to: str, *, by: User | None, reason: str =
             status=409,
         )
     registration.state = to
+    revoked = None
+    if to == State.CONFIRMED and not registration.badge_secret:
+        registration.badge_secret = new_badge_secret()
+    elif to in (State.CANCELLED, State.REFUNDED) and registration.badge_secret:
+        revoked, registration.badge_secret = registration.badge_secret, None
     registration.save()
+    if revoked:
+        RevokedBadge.objects.create(
+            secret=revoked, registration=registration, reason=State(to).label
+        )
     _schedule_deadline(registration)
     Transition.objects.create(
         registration=registration,
@@ -633,4 +644,23 @@ def change_mode(*, registration: Registration, mode: str, by: User | None = None
         % {"before": Mode(before).label.lower(), "after": Mode(mode).label.lower()},
     )
     offer_seats(registration.event)  # the seat left behind
+    return registration
+
+
+@transaction.atomic
+def badge_reissue(*, registration: Registration, by: User | None) -> Registration:
+    """A new badge code (a lost or shared badge): the old one stops working at once."""
+    if by is not None:
+        require_event_permission(by, registration.event, Action.MANAGE_REGISTRATIONS)
+    registration = _fresh(registration)
+    if registration.state != State.CONFIRMED:
+        raise DomainError(
+            _("Only a confirmed registration has a badge."), code="not_confirmed", status=409
+        )
+    if registration.badge_secret:
+        RevokedBadge.objects.create(
+            secret=registration.badge_secret, registration=registration, reason=_("reissued")
+        )
+    registration.badge_secret = new_badge_secret()
+    registration.save(update_fields=["badge_secret", "updated_at"])
     return registration

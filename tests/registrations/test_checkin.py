@@ -1,0 +1,163 @@
+"""Badge codes and check-in: one clear answer per scan, each scan recorded once."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from registrations import checkin, services
+from registrations.models import CheckIn, Registration, RevokedBadge
+from tests.factories import EventFactory
+from tests.factories.registrations import registered, ticket
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/events/seminar/checkins"
+
+
+@pytest.fixture
+def today_event(event):
+    """The seminar, happening now."""
+    today = timezone.now().date()
+    event.start_date, event.end_date = today, today + dt.timedelta(days=1)
+    event.save()
+    return event
+
+
+@pytest.fixture
+def guest(today_event):
+    return registered(ticket(today_event, name="Delegate"), name="Amina Yusuf")
+
+
+def scan(event, secret, **fields):
+    return checkin.scan(
+        event=event, secret=secret, device=fields.pop("device", "desk-1"), by=None, **fields
+    )
+
+
+def test_a_confirmed_registration_gets_a_long_random_unique_badge_code(today_event):
+    a = registered(ticket(today_event, name="A"))
+    b = registered(ticket(today_event, name="B"), email="b@example.org")
+
+    assert a.badge_secret and b.badge_secret and a.badge_secret != b.badge_secret
+    assert len(a.badge_secret) >= 32  # 24 random bytes, URL-safe base64
+    assert a.reference not in a.badge_secret and "@" not in a.badge_secret
+
+
+def test_first_scan_admits_the_second_says_when(today_event, guest):
+    first = scan(today_event, guest.badge_secret, gate="Main hall")
+    second = scan(today_event, guest.badge_secret, device="desk-2")
+
+    assert first.ok and first.registration == guest
+    assert second.result == "already_checked_in"
+    assert second.previous == first.checkin
+    assert "Main hall" in second.message
+
+
+def test_exit_then_re_entry(today_event, guest):
+    assert scan(today_event, guest.badge_secret).ok
+    assert scan(today_event, guest.badge_secret, type="exit").ok
+    assert scan(today_event, guest.badge_secret).ok
+    assert scan(today_event, guest.badge_secret, type="exit").ok
+    assert scan(today_event, guest.badge_secret, type="exit").result == "not_checked_in"
+
+
+def test_the_same_nonce_twice_records_one_check_in(today_event, guest):
+    first = scan(today_event, guest.badge_secret, nonce="n-1")
+    again = scan(today_event, guest.badge_secret, nonce="n-1")
+
+    assert first.ok and again.ok
+    assert CheckIn.objects.count() == 1
+
+
+def test_unknown_revoked_wrong_event_and_not_confirmed(today_event, guest):
+    old = guest.badge_secret
+    services.badge_reissue(registration=guest, by=None)
+    other = EventFactory(slug="other", start_date=today_event.start_date)
+    stranger = registered(ticket(other, name="X"))
+    waiting = registered(
+        ticket(today_event, name="Approval", requires_approval=True), email="w@example.org"
+    )
+    Registration.objects.filter(pk=waiting.pk).update(badge_secret="pending-code-123")
+
+    assert scan(today_event, "no-such-code").result == "unknown"
+    assert scan(today_event, old).result == "revoked"
+    assert scan(today_event, stranger.badge_secret).result == "wrong_event"
+    assert scan(today_event, "pending-code-123").result == "not_confirmed"
+    new = Registration.objects.get(pk=guest.pk).badge_secret
+    assert new != old and scan(today_event, new).ok
+
+
+def test_cancelling_revokes_the_badge(today_event, guest):
+    secret = guest.badge_secret
+    services.cancel(registration=guest, by=None)
+
+    assert Registration.objects.get(pk=guest.pk).badge_secret is None
+    assert RevokedBadge.objects.get(secret=secret).registration == guest
+    assert scan(today_event, secret).result == "revoked"
+
+
+def test_check_in_is_not_open_days_before_the_event(db):
+    later = EventFactory(slug="later", start_date=timezone.now().date() + dt.timedelta(days=5))
+    person = registered(ticket(later, name="T"))
+
+    assert scan(later, person.badge_secret).result == "not_open"
+
+
+def test_api_answers_each_scan_and_only_for_the_desk(
+    client, today_event, guest, checkin_staff, outsider, bearer
+):
+    body = {"secret": guest.badge_secret, "device": "phone-1", "gate": "North", "nonce": "x1"}
+
+    ok = client.post(API, body, content_type="application/json", headers=bearer(checkin_staff))
+    again = client.post(
+        API, {**body, "nonce": "x2"}, content_type="application/json", headers=bearer(checkin_staff)
+    )
+    refused = client.post(API, body, content_type="application/json", headers=bearer(outsider))
+    anonymous = client.post(API, body, content_type="application/json")
+
+    assert ok.status_code == 200 and ok.json()["status"] == "ok"
+    assert ok.json()["person"]["name"] == "Amina Yusuf"
+    assert again.json()["reason"] == "already_checked_in"
+    assert again.json()["previous_gate"] == "North"
+    assert (refused.status_code, anonymous.status_code) == (403, 401)
+
+
+def test_api_refuses_a_naive_scan_time(client, today_event, guest, checkin_staff, bearer):
+    response = client.post(
+        API,
+        {"secret": guest.badge_secret, "device": "d", "scanned_at": "2026-11-22T10:00:00"},
+        content_type="application/json",
+        headers=bearer(checkin_staff),
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "scanned_at"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_devices_scanning_at_the_same_instant_admit_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks across connections: the PostgreSQL leg")
+    today = timezone.now().date()
+    event = EventFactory(slug="race", start_date=today, end_date=today)
+    person = registered(ticket(event, name="T"))
+    barrier = threading.Barrier(8)
+    answers = []
+
+    def device(n):
+        try:
+            barrier.wait()
+            answers.append(scan(event, person.badge_secret, device=f"desk-{n}").result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=device, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(answers) == ["already_checked_in"] * 7 + ["ok"]
