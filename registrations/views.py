@@ -12,7 +12,7 @@ from confman.exceptions import DomainError, InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
-from registrations import links, payments, services
+from registrations import badges, links, payments, services
 from registrations.forms import RegistrationForm
 from registrations.mail import notify
 from registrations.models import Mode, Question, State, TicketType, Visibility
@@ -128,6 +128,9 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             "registration": registration,
             "link": request.build_absolute_uri(),
             "token": token,
+            "badge_qr": badges.qr_svg(registration.badge_secret)
+            if registration.state == State.CONFIRMED and registration.badge_secret
+            else "",
             "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
             "can_pay": payments.can_pay(registration),
             "refund_on_cancel": payments.refund_allowed(registration),

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from registrations import checkin, services
+from registrations.links import magic_token
 from registrations.models import CheckIn, Registration, RevokedBadge
 from tests.factories import EventFactory
 from tests.factories.registrations import registered, ticket
@@ -161,3 +162,17 @@ def test_two_devices_scanning_at_the_same_instant_admit_once():
         thread.join()
 
     assert sorted(answers) == ["already_checked_in"] * 7 + ["ok"]
+
+
+def test_the_attendee_page_shows_the_badge_code_as_a_qr_code(client, today_event, guest):
+    page = client.get(f"/events/seminar/registration/{magic_token(guest)}/").content.decode()
+
+    assert '<svg class="badge-qr"' in page
+    assert guest.badge_secret in page
+
+
+def test_a_cancelled_registration_shows_no_badge(client, today_event, guest):
+    services.cancel(registration=guest, by=None)
+    page = client.get(f"/events/seminar/registration/{magic_token(guest)}/").content.decode()
+
+    assert "badge-qr" not in page
