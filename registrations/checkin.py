@@ -12,10 +12,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from confman.exceptions import InvalidInput
 from events.models import Event
 from events.permissions import Action, require_event_permission
 from events.timezones import offset_label
-from registrations.models import CheckIn, Registration, RevokedBadge, ScanResult, ScanType, State
+from registrations.models import (
+    CheckIn,
+    Mode,
+    Registration,
+    RevokedBadge,
+    ScanResult,
+    ScanType,
+    State,
+)
 
 # Desks may start scanning the day before the event (badge pick-up, early arrivals).
 OPENS_DAYS_BEFORE = 1
@@ -47,11 +56,18 @@ def _opens_at(event: Event) -> datetime:
 
 
 def _last_ok(registration: Registration) -> CheckIn | None:
+    """The last admitted scan, by arrival at the server: a device's clock may be wrong, the
+    order in which the server answered is not."""
     return (
         CheckIn.objects.filter(registration=registration, result=ScanResult.OK)
-        .order_by("-scanned_at", "-pk")
+        .order_by("-pk")
         .first()
     )
+
+
+# How far a device's own scan time may be from the server's (offline devices upload later).
+SCAN_TIME_PAST = timedelta(hours=48)
+SCAN_TIME_FUTURE = timedelta(minutes=5)
 
 
 def scan(
@@ -70,6 +86,17 @@ def scan(
         require_event_permission(by, event, Action.CHECK_IN)
     now = timezone.now()
     scanned_at = scanned_at or now
+    if not (now - SCAN_TIME_PAST <= scanned_at <= now + SCAN_TIME_FUTURE):
+        raise InvalidInput.for_fields(
+            {
+                "scanned_at": [
+                    _(
+                        "The scan time is more than 48 hours ago or in the future; check the "
+                        "device's clock."
+                    )
+                ]
+            }
+        )
     if nonce:
         earlier = (
             CheckIn.objects.filter(event=event, device=device, nonce=nonce)
@@ -142,6 +169,13 @@ def _scan(event, secret, device, by, type, gate, scanned_at, nonce, now) -> Answ
             % {"name": registration.name, "state": registration.get_state_display().lower()},
             registration,
         )
+    if registration.mode != Mode.IN_PERSON:
+        return answer(
+            ScanResult.NOT_IN_PERSON,
+            _("%(name)s is registered to attend online, not in person.")
+            % {"name": registration.name},
+            registration,
+        )
     last = _last_ok(registration)
     inside = last is not None and last.type == ScanType.ENTRY
     if type == ScanType.ENTRY and inside:
@@ -181,7 +215,7 @@ def _replay(event: Event, earlier: CheckIn) -> Answer:
         )
     return Answer(
         earlier.result,
-        ScanResult(earlier.result).label,
+        str(ScanResult(earlier.result).label),
         earlier,
         earlier.registration,
         previous,

@@ -9,7 +9,8 @@ from confman.exceptions import DomainError, NotFound
 from registrations.models import Registration
 
 MAGIC_LINK_SALT = "confman.registration"
-MAGIC_LINK_DAYS = 90
+# Long enough for someone who registers months ahead to use it at and after the event.
+MAGIC_LINK_DAYS = 400
 
 
 def magic_token(registration: Registration) -> str:

@@ -272,8 +272,8 @@ async def _astream(lines: Iterator[str], language: str | None) -> AsyncIterator[
 @login_required
 def registration_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed in pieces so that thousands of registrations never
-    sit in memory at once."""
-    event = _event(request, slug, Action.VIEW_REGISTRATIONS)
+    sit in memory at once. Organisers only: it holds everyone's email and needs."""
+    event = _event(request, slug, Action.MANAGE_REGISTRATIONS)
     tickets = list(event.ticket_types.all())
     filters = _filter_form(request, event, tickets).filters()
     registrations = (

@@ -499,6 +499,7 @@ class ScanResult(models.TextChoices):
     NOT_CONFIRMED = "not_confirmed", _("Registration not confirmed")
     WRONG_EVENT = "wrong_event", _("Badge of another event")
     NOT_OPEN = "not_open", _("Check-in not open yet")
+    NOT_IN_PERSON = "not_in_person", _("Registered to attend online")
 
 
 class CheckIn(models.Model):

@@ -145,7 +145,7 @@ class CheckInOut(Schema):
     status: Literal["ok", "error"]
     reason: str | None = Field(
         description="already_checked_in, not_checked_in, unknown, revoked, not_confirmed, "
-        "wrong_event or not_open; null when ok"
+        "wrong_event, not_open or not_in_person; null when ok"
     )
     message: str
     scanned_at: datetime

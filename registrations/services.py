@@ -27,6 +27,7 @@ from registrations.mail import notify
 from registrations.models import (
     Mode,
     PaymentStatus,
+    Question,
     Quota,
     Registration,
     RegistrationSettings,
@@ -131,8 +132,10 @@ def quota_set(*, quota: Quota, by: User | None, size: int | None) -> Quota:
     return quota
 
 
-def seats_used(quota: Quota, now=None) -> int:
+def seats_used(quota: Quota, now=None, leaving_out: int | None = None) -> int:
     registrations = Registration.objects.filter(holding(now))
+    if leaving_out is not None:
+        registrations = registrations.exclude(pk=leaving_out)
     if quota.ticket_id:
         return registrations.filter(ticket_id=quota.ticket_id).count()
     return registrations.filter(event_id=quota.event_id, mode=quota.mode).count()
@@ -199,14 +202,15 @@ def ticket_quota(ticket: TicketType) -> Quota:
 
 
 def _has_room(registration: Registration, now) -> bool:
-    """Under the quota locks: is there a seat for this registration's ticket and mode?"""
+    """Under the quota locks: is there a seat for this registration's ticket and mode? A
+    registration already holding a seat is not counted against itself."""
     quotas = _lock(
         [ticket_quota(registration.ticket), mode_quota(registration.event, registration.mode)]
     )
     for quota in quotas:
         if quota.size is None:
             continue
-        used = seats_used(quota, now)
+        used = seats_used(quota, now, leaving_out=registration.pk)
         if used >= quota.size:
             return False
     return True
@@ -285,6 +289,10 @@ def register(
     holds the seat for `ticket.hold_minutes` while they pay, an approval ticket waits for an
     organiser; with no seat left they join the waiting list (or, with waitlist=False, SoldOut)."""
     event = ticket.event
+    if not settings_for(event).is_open and not (
+        by is not None and by.is_authenticated and _can_manage(by, event)
+    ):
+        raise InvalidInput.for_fields({"ticket": [_("Registration for this event is closed.")]})
     unknown = set(person) - set(PERSON_FIELDS)
     if unknown:
         raise InvalidInput.for_fields({name: [_("unknown field")] for name in sorted(unknown)})
@@ -300,14 +308,23 @@ def register(
         state=State.CONFIRMED,  # replaced below; full_clean needs a valid value
         **person,
     )
+    registration.answers = clean_answers(ticket, person.get("answers") or {})
     _full_clean(registration)
     registration.state = ""
     with transaction.atomic():
         if ticket.requires_approval:
             _move(registration, State.AWAITING_APPROVAL, by=by, reason=_("registered"))
             return registration
-        if _has_room(registration, now):
+        queue = Registration.objects.filter(ticket=ticket, mode=mode, state=State.WAITLISTED)
+        if queue.exists():
+            # Seats freed by lapsed holds or offers go to those already waiting, in order.
+            expire_overdue(event)
+        if not queue.exists() and _has_room(registration, now):
             _move(registration, _seat_state(registration, now), by=by, reason=_("registered"))
+            return registration
+        if queue.exists() and waitlist:
+            _move(registration, State.WAITLISTED, by=by, reason=_("others are waiting"))
+            offer_seats(event)
             return registration
         if not waitlist:
             raise SoldOut(
@@ -514,7 +531,12 @@ def expire(registration_id: int, state: str) -> str:
         and registration.payments.filter(status=PaymentStatus.OPEN).exists()
     ):
         # The attendee is on Stripe's page: Stripe says how it ended (paid, or the session
-        # expired, which then cancels). Until then the payment may still arrive.
+        # expired, which then cancels). Until then the payment may still arrive; look again
+        # once the grace is over.
+        again = deadline + CHECKOUT_GRACE
+        transaction.on_commit(
+            lambda: expire_when_due.using(run_after=again).enqueue(registration_id, state)
+        )
         return "checkout open"
     reason = (
         _("payment not received in time")
@@ -549,7 +571,8 @@ def offer_seats(event: Event) -> list[Registration]:
     now = timezone.now()
     hours = settings_for(event).offer_hours
     waiting = (
-        Registration.objects.filter(event=event, state=State.WAITLISTED)
+        Registration.objects.select_for_update(of=("self",))
+        .filter(event=event, state=State.WAITLISTED)
         .select_related("ticket__quota", "event")
         .order_by("created_at", "pk")
     )
@@ -664,3 +687,47 @@ def badge_reissue(*, registration: Registration, by: User | None) -> Registratio
     registration.badge_secret = new_badge_secret()
     registration.save(update_fields=["badge_secret", "updated_at"])
     return registration
+
+
+def clean_answers(ticket: TicketType, answers: dict) -> dict:
+    """The answers to the event's questions, checked: only its questions, valid choices,
+    bounded text, and every required question of this ticket answered."""
+    if not isinstance(answers, dict):
+        raise InvalidInput.for_fields({"answers": [_("Give the answers by question id.")]})
+    questions = {
+        str(q.pk): q
+        for q in ticket.event.questions.prefetch_related("tickets")
+        if not q.tickets.all() or ticket in q.tickets.all()
+    }
+    problems: dict[str, list[str]] = {}
+    cleaned = {}
+    for key, value in answers.items():
+        question = questions.get(str(key))
+        if question is None:
+            problems.setdefault("answers", []).append(
+                _("There is no question %(id)s for this ticket.") % {"id": key}
+            )
+            continue
+        field = f"answers.{key}"
+        if question.kind == Question.Kind.YES_NO:
+            valid = isinstance(value, bool)
+        elif question.kind == Question.Kind.CHOICE:
+            valid = value in question.choices
+        elif question.kind == Question.Kind.MULTIPLE:
+            valid = isinstance(value, list) and all(v in question.choices for v in value)
+        else:
+            valid = isinstance(value, str) and len(value) <= 2000
+        if not valid:
+            problems.setdefault(field, []).append(
+                _("Not a valid answer to “%(question)s”.") % {"question": question.label}
+            )
+        elif value not in ("", [], None):
+            cleaned[str(key)] = value
+    for key, question in questions.items():
+        if question.required and key not in cleaned and f"answers.{key}" not in problems:
+            problems.setdefault(f"answers.{key}", []).append(
+                _("“%(question)s” needs an answer.") % {"question": question.label}
+            )
+    if problems:
+        raise InvalidInput.for_fields(problems)
+    return cleaned

@@ -3,7 +3,7 @@
 import pytest
 
 from registrations import services
-from registrations.models import Registration
+from registrations.models import Question, Registration, RegistrationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +155,40 @@ def test_registrations_are_the_teams_business(client, event, checkin_staff, outs
         headers=bearer(checkin_staff),
     )
     assert refused.status_code == 403
+
+
+def test_register_checks_answers_like_the_form(client, event, tickets):
+    online, _ = tickets
+    question = Question.objects.create(
+        event=event, label="Session", kind="choice", choices=["A", "B"], required=True
+    )
+
+    missing = client.post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json"
+    )
+    invalid = client.post(
+        f"{API}/registrations",
+        body(online, "online", answers={str(question.pk): "C", "999": "x"}),
+        content_type="application/json",
+    )
+    fine = client.post(
+        f"{API}/registrations",
+        body(online, "online", answers={str(question.pk): "B"}),
+        content_type="application/json",
+    )
+
+    assert missing.status_code == 422
+    assert {e["field"] for e in invalid.json()["errors"]} == {f"answers.{question.pk}", "answers"}
+    assert fine.status_code == 201
+
+
+def test_register_is_refused_when_registration_is_closed(client, event, tickets):
+    online, _ = tickets
+    RegistrationSettings.objects.create(event=event, is_open=False)
+
+    response = client.post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert "closed" in response.json()["detail"]

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from confman.exceptions import InvalidInput
 from registrations import checkin, services
 from registrations.links import magic_token
 from registrations.models import CheckIn, Registration, RevokedBadge
@@ -176,3 +177,45 @@ def test_a_cancelled_registration_shows_no_badge(client, today_event, guest):
     page = client.get(f"/events/seminar/registration/{magic_token(guest)}/").content.decode()
 
     assert "badge-qr" not in page
+
+
+def test_the_same_scan_sent_twice_through_the_api_gets_the_same_answer(
+    client, today_event, guest, checkin_staff, bearer
+):
+    body = {"secret": guest.badge_secret, "device": "phone-1", "nonce": "n-1"}
+    headers = bearer(checkin_staff)
+
+    first = client.post(API, body, content_type="application/json", headers=headers)
+    again = client.post(API, body, content_type="application/json", headers=headers)
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert first.json()["status"] == again.json()["status"] == "ok"
+    assert CheckIn.objects.count() == 1
+
+
+def test_an_online_registration_does_not_come_through_the_door(today_event):
+    online = registered(ticket(today_event, name="Online", modes="online"), mode="online")
+
+    answer = scan(today_event, online.badge_secret)
+
+    assert answer.result == "not_in_person"
+
+
+@pytest.mark.parametrize("offset", [dt.timedelta(days=-3), dt.timedelta(hours=1)])
+def test_a_scan_time_far_from_now_is_refused(today_event, guest, offset):
+    with pytest.raises(InvalidInput) as refused:
+        scan(today_event, guest.badge_secret, scanned_at=timezone.now() + offset)
+
+    assert refused.value.errors[0]["field"] == "scanned_at"
+    assert not CheckIn.objects.exists()
+
+
+def test_who_is_inside_follows_the_order_scans_arrived_in(today_event, guest):
+    now = timezone.now()
+    assert scan(today_event, guest.badge_secret, scanned_at=now).ok
+    # A device whose clock is an hour behind sends an exit: it still comes after the entry.
+    assert scan(
+        today_event, guest.badge_secret, type="exit", scanned_at=now - dt.timedelta(hours=1)
+    ).ok
+    assert scan(today_event, guest.badge_secret, scanned_at=now - dt.timedelta(hours=2)).ok
+    assert scan(today_event, guest.badge_secret).result == "already_checked_in"

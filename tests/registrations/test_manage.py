@@ -657,9 +657,9 @@ def test_the_page_round_trip_without_javascript(client, organiser, delegate):
 # --- CSV export -------------------------------------------------------------------------------
 
 
-def test_the_export_is_a_utf8_csv_with_a_bom_and_a_header(client, checkin_staff, online):
+def test_the_export_is_a_utf8_csv_with_a_bom_and_a_header(client, organiser, online):
     reg(online)
-    client.force_login(checkin_staff)
+    client.force_login(organiser)
 
     response = client.get(EXPORT)
 
@@ -840,3 +840,13 @@ async def test_under_asgi_the_export_streams_asynchronously(async_client, organi
     assert len(table) == manage.STREAM_LINES * 2 + 7
     assert table[-1][1] == "李伟"
     await sync_to_async(close_old_connections)()  # the worker thread's: the test database can go
+
+
+def test_check_in_staff_see_the_list_but_cannot_export_it(client, checkin_staff, online):
+    reg(online)
+    client.force_login(checkin_staff)
+
+    listing = client.get("/events/seminar/manage/registrations/").content.decode()
+
+    assert "export.csv" not in listing
+    assert client.get(EXPORT).status_code == 403

@@ -22,6 +22,7 @@ from events.models import TeamMember
 from registrations import services
 from registrations.models import (
     Mode,
+    Question,
     Quota,
     Registration,
     State,
@@ -180,6 +181,7 @@ def test_anonymous_user_is_the_public(event):
 
 def test_organisation_and_needs_are_kept(event):
     university = OrganizationFactory(name="University of Nairobi")
+    workshop = Question.objects.create(event=event, label="Workshop?", kind=Question.Kind.YES_NO)
     registration = register(
         ticket=ticket(event),
         mode=IN_PERSON,
@@ -188,7 +190,7 @@ def test_organisation_and_needs_are_kept(event):
             position="Lecturer",
             accessibility_needs="Step-free access",
             dietary_needs="Vegetarian",
-            answers={"workshop": "yes"},
+            answers={str(workshop.pk): True},
         ),
     )
     saved = Registration.objects.get(pk=registration.pk)
@@ -198,7 +200,7 @@ def test_organisation_and_needs_are_kept(event):
         "Step-free access",
         "Vegetarian",
     )
-    assert saved.answers == {"workshop": "yes"}
+    assert saved.answers == {str(workshop.pk): True}
 
 
 def test_paid_ticket_holds_the_seat_for_its_minutes(event):
@@ -346,7 +348,12 @@ def test_a_seat_is_held_only_until_its_deadline(
 def test_states_without_a_seat_take_none(event, state):
     free = ticket(event, quota=1)
     RegistrationFactory.create_batch(3, ticket=free, state=state)
-    assert registered(free).state == State.CONFIRMED
+    if state == State.WAITLISTED:
+        # The free seat goes to the first in line, and the newcomer joins the line.
+        assert registered(free).state == State.WAITLISTED
+        assert Registration.objects.filter(ticket=free, state=State.OFFERED).count() == 1
+    else:
+        assert registered(free).state == State.CONFIRMED
 
 
 def test_registrations_of_another_event_do_not_count(event):

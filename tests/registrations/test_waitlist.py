@@ -218,3 +218,26 @@ def test_organiser_offers_a_seat_from_the_list_page(client, hall, organiser):
     assert "Offer a seat" in listing
     assert "is offered a seat until" in response.content.decode()
     assert state_of(ben) == State.OFFERED
+
+
+def test_a_newcomer_does_not_take_a_lapsed_offer_from_those_waiting(hall):
+    first, second, third = person(hall, "Ana"), person(hall, "Ben"), person(hall, "Chen")
+    services.cancel(registration=first, by=None)  # Ben is offered the seat
+    Registration.objects.filter(pk=second.pk).update(
+        offer_expires_at=timezone.now() - timedelta(seconds=1)
+    )  # ...and lets it lapse; the worker has not run yet
+
+    newcomer = person(hall, "Dev")
+
+    assert newcomer.state == State.WAITLISTED
+    assert state_of(second) == State.CANCELLED
+    assert state_of(third) == State.OFFERED
+
+
+def test_switching_mode_does_not_count_the_registration_against_itself(client, event):
+    either = services.ticket_create(event=event, by=None, name="Partner", modes="either", quota=1)
+    ana = person(either, "Ana", mode="in_person")
+
+    services.change_mode(registration=ana, mode="online")
+
+    assert Registration.objects.get(pk=ana.pk).mode == "online"
