@@ -136,6 +136,12 @@ class QuestionAdmin(RegistrationScoped):
     list_filter = ["event", "kind"]
     filter_horizontal = ["tickets"]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "tickets":
+            events = events_for(request.user, Action.MANAGE_REGISTRATIONS)
+            kwargs["queryset"] = TicketType.objects.filter(event__in=events).select_related("event")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 @admin.register(RegistrationSettings)
 class RegistrationSettingsAdmin(RegistrationScoped):

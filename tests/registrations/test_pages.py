@@ -143,3 +143,11 @@ def test_a_new_organisation_can_be_in_another_country(client, online):
     registration = Registration.objects.get()
     assert registration.country.code == "KE"
     assert registration.organization.country.code == "TH"
+
+
+def test_field_errors_are_tied_to_their_inputs_for_screen_readers(client, online):
+    html = client.post(REGISTER, form(online, email="not-an-email")).content.decode()
+
+    assert 'aria-describedby="id_email_helptext id_email_error"' in html
+    assert 'id="id_email_helptext"' in html
+    assert 'id="id_email_error"' in html

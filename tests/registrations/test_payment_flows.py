@@ -116,7 +116,7 @@ def test_attendee_cancels_with_a_refund_before_the_deadline(client, fake, event)
     registration = confirmed_by_payment(fake, registered(refundable))
     mine = f"/events/seminar/registration/{links.magic_token(registration)}/"
 
-    assert "Cancel my registration and get a refund" in client.get(mine).content.decode()
+    assert "Yes, cancel my registration and refund me" in client.get(mine).content.decode()
     response = client.post(mine, {"action": "cancel"}, follow=True)
 
     assert "your payment refunded" in response.content.decode()
