@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint bench bench-registration lock clean install
+.PHONY: run test lint bench bench-registration lock vendor clean install
 
 install: $(STAMP)
 
@@ -46,6 +46,11 @@ bench-registration: $(STAMP)
 	$(BIN)/python bench/registration.py 2>&1 | grep -v '^Conflict: '
 
 # Re-pin every dependency from pyproject.toml (needs the registry).
+# Front-end libraries from the npm registry into confman/static/vendor/ (checked against the
+# integrity recorded in packages.json); committed, so make run needs no Node.js.
+vendor:
+	python3 tools/vendor.py
+
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras --generate-hashes --allow-unsafe \
 		-o requirements.txt pyproject.toml

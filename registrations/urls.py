@@ -1,10 +1,11 @@
 from django.urls import path
 
-from registrations import manage, payment_views, views
+from registrations import desk, manage, payment_views, views
 
 app_name = "registrations"
 urlpatterns = [
     path("events/<slug:slug>/register/", views.register, name="register"),
+    path("events/<slug:slug>/checkin/", desk.desk, name="desk"),
     path("events/<slug:slug>/registration/<str:token>/", views.my_registration, name="mine"),
     path("events/<slug:slug>/manage/registrations/", manage.registration_list, name="manage"),
     path(

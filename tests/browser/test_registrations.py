@@ -1,6 +1,9 @@
 """Registering and the organiser's list, in a real browser."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import TeamMember
@@ -65,4 +68,36 @@ def test_the_registrations_list_does_not_scroll_sideways(page, live_server, semi
     page.get_by_role("button", name="Sign in").click()
 
     expect(page.locator(".reg-headline")).to_contain_text("3 participants from 1 country")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_the_desk_on_a_phone_admits_once_then_says_when(page, live_server, transactional_db):
+    today = timezone.now().date()
+    event = EventFactory(slug="seminar", start_date=today, end_date=today + dt.timedelta(days=1))
+    online = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+    guest = services.register(
+        ticket=online,
+        mode="in_person",
+        consent_version="v",
+        name="Amina Yusuf",
+        email="amina@example.org",
+        country="KE",
+    )
+    TeamMemberFactory(event=event, user=UserFactory(username="desk"), role=TeamMember.Role.CHECKIN)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/?next=/events/seminar/checkin/")
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    answer = page.locator("[data-desk-answer]")
+
+    page.get_by_label("Badge code").fill(Registration.objects.get(pk=guest.pk).badge_secret)
+    page.get_by_role("button", name="Check in", exact=True).click()
+    expect(answer).to_contain_text("ADMITTED")
+    expect(answer).to_contain_text("Amina Yusuf")
+    assert page.url.endswith("/events/seminar/checkin/")  # answered without a page load
+
+    page.get_by_label("Badge code").fill(Registration.objects.get(pk=guest.pk).badge_secret)
+    page.get_by_role("button", name="Check in", exact=True).click()
+    expect(answer).to_contain_text("ALREADY CHECKED IN")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0

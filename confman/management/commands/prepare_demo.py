@@ -86,6 +86,7 @@ class Command(BaseCommand):
             out(f"  Agenda          {url}{reverse('agenda:agenda', args=[event.slug])}")
             register = reverse("registrations:register", args=[event.slug])
             out(f"  Register        {url}{register}")
+            out(f"  Check-in desk   {url}{reverse('registrations:desk', args=[event.slug])}")
             out(f"  Chair console   {url}{reverse('agenda:chair', args=[event.slug])}")
             out(f"  Agenda builder  {url}{reverse('agenda:builder', args=[event.slug])}")
         out(f"  Back office     {url}/admin/")
