@@ -188,11 +188,12 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
     roles = [role for role, group in demo_data.ORGANISATIONS for _row in group]
     organisations, new = _registry_organisations(rows)
     _link(event, organisations, roles)
-    from registrations.demo import seed_demo_tickets
+    from registrations.demo import seed_demo_registrations, seed_demo_tickets
     from sessions.demo import seed_demo_programme
 
     sessions = seed_demo_programme(event)
     seed_demo_tickets(event)
+    seed_demo_registrations(event)
     _say(
         stdout,
         f"{event.slug}: {len(demo_data.ROOMS)} rooms, {len(demo_data.TRACKS)} tracks, "

@@ -46,3 +46,32 @@ def seed_demo_tickets(event: Event) -> int:
         quota=services.mode_quota(event, Mode.IN_PERSON), by=None, size=IN_PERSON_SEATS
     )
     return len(TICKETS)
+
+
+def seed_demo_registrations(event: Event) -> int:
+    """Registrations for the demo: the programme's (fictional) people as approved delegates in
+    person, and a few online participants, so the lists, counts and the check-in desk have
+    someone to show."""
+    from events.models import Organization
+    from sessions.demo_programme import PEOPLE
+
+    delegate = event.ticket_types.get(name="Delegate")
+    online = event.ticket_types.get(name="Online participant")
+    organisations = {o.name: o for o in Organization.objects.filter(event_roles__event=event)}
+    count = 0
+    for index, (key, _honorific, name, position, org, country, _bio, _login) in enumerate(PEOPLE):
+        ticket, mode = (delegate, Mode.IN_PERSON) if index % 4 else (online, Mode.ONLINE)
+        registration = services.register(
+            ticket=ticket,
+            mode=mode,
+            consent_version=services.settings_for(event).notice_version,
+            name=name,
+            email=f"{key}@example.org",
+            organization=organisations.get(org),
+            country=country,
+            position=position,
+        )
+        if registration.state == registration.State.AWAITING_APPROVAL:
+            services.approve(registration=registration, by=None, reason="demo delegation list")
+        count += 1
+    return count
