@@ -361,6 +361,16 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 registration, by=request.user, reason=reason or _("refunded by the organisers")
             )
             messages.success(request, _("%(name)s (%(reference)s) is refunded.") % described)
+        elif action == "reissue":
+            services.badge_reissue(registration=registration, by=request.user)
+            messages.success(
+                request,
+                _(
+                    "%(name)s (%(reference)s) has a new badge code; the old one no longer "
+                    "admits anyone. Send them their link so they can show the new one."
+                )
+                % described,
+            )
         elif action == "offer":
             registration = services.offer_to(registration=registration, by=request.user)
             messages.success(
@@ -376,7 +386,9 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 ),
             )
         else:
-            messages.error(request, _("Choose approve, reject, offer, refund or cancel."))
+            messages.error(
+                request, _("Choose approve, reject, offer, refund, new badge code or cancel.")
+            )
     except DomainError as exc:
         messages.error(
             request,

@@ -219,3 +219,18 @@ def test_who_is_inside_follows_the_order_scans_arrived_in(today_event, guest):
     ).ok
     assert scan(today_event, guest.badge_secret, scanned_at=now - dt.timedelta(hours=2)).ok
     assert scan(today_event, guest.badge_secret).result == "already_checked_in"
+
+
+def test_organiser_gives_a_new_badge_code_from_the_list(client, today_event, guest, organiser):
+    old = guest.badge_secret
+    client.force_login(organiser)
+
+    response = client.post(
+        f"/events/seminar/manage/registrations/{guest.pk}/action/",
+        {"action": "reissue"},
+        follow=True,
+    )
+
+    assert "has a new badge code" in response.content.decode()
+    assert scan(today_event, old).result == "revoked"
+    assert scan(today_event, Registration.objects.get(pk=guest.pk).badge_secret).ok

@@ -572,7 +572,9 @@ def test_an_unknown_action_changes_nothing(client, organiser, online):
 
     confirmed.refresh_from_db()
     assert confirmed.state == State.CONFIRMED
-    assert messages_of(response) == ["Choose approve, reject, offer, refund or cancel."]
+    assert messages_of(response) == [
+        "Choose approve, reject, offer, refund, new badge code or cancel."
+    ]
 
 
 def test_check_in_staff_may_not_act(client, checkin_staff, delegate):
