@@ -45,13 +45,18 @@ def validation_problems(
     return problems
 
 
-def validated_save(instance: models.Model, **save_kwargs: Any) -> models.Model:
-    """Run the model's validation (fields, choices, constraints) and save, turning what is wrong
-    into one 422 that names each field."""
+def validate(instance: models.Model, constraint_fields: dict[str, str] = CONSTRAINT_FIELDS) -> None:
+    """Run the model's validation (fields, choices, constraints); what is wrong becomes one 422
+    that names each field (`constraint_fields` says where each app's constraints belong)."""
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise InvalidInput.for_fields(validation_problems(exc)) from None
+        raise InvalidInput.for_fields(validation_problems(exc, constraint_fields)) from None
+
+
+def validated_save(instance: models.Model, **save_kwargs: Any) -> models.Model:
+    """validate() and save, a concurrent clash being a 409."""
+    validate(instance)
     try:
         with transaction.atomic():
             instance.save(**save_kwargs)

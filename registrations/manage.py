@@ -23,13 +23,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, Streami
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from confman.exceptions import DomainError, NotFound
+from confman.redirects import next_or
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
@@ -295,15 +295,6 @@ def registration_export(request: HttpRequest, slug: str) -> StreamingHttpRespons
 # --- actions ----------------------------------------------------------------------------------
 
 
-def _back(request: HttpRequest, event: Event) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("registrations:manage", kwargs={"slug": event.slug})
-
-
 def _described(registration: Registration) -> dict[str, str]:
     return {"name": registration.name, "reference": registration.reference}
 
@@ -321,7 +312,9 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     registration.event = event
     action = request.POST.get("action", "")
     reason = " ".join(request.POST.get("reason", "").split())[:500]
-    back = HttpResponseRedirect(_back(request, event))
+    back = HttpResponseRedirect(
+        next_or(request, reverse("registrations:manage", kwargs={"slug": event.slug}))
+    )
     described = _described(registration)
     try:
         if action == "approve":

@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django_tasks import task
 from confman.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission, require_event_permission
-from events.services import validation_problems
+from events.services import validate
 from registrations.mail import notify
 from registrations.models import (
     Mode,
@@ -83,13 +82,6 @@ CONSTRAINT_FIELDS = {
 }
 
 
-def _full_clean(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput.for_fields(validation_problems(exc, CONSTRAINT_FIELDS)) from None
-
-
 # --- tickets and quotas -----------------------------------------------------------------------
 
 
@@ -101,7 +93,7 @@ def ticket_create(
     if by is not None:
         require_event_permission(by, event, Action.MANAGE_REGISTRATIONS)
     ticket = TicketType(event=event, **fields)
-    _full_clean(ticket)
+    validate(ticket, CONSTRAINT_FIELDS)
     ticket.save()
     Quota.objects.create(event=event, ticket=ticket, size=quota)
     return ticket
@@ -309,7 +301,7 @@ def register(
         **person,
     )
     registration.answers = clean_answers(ticket, person.get("answers") or {})
-    _full_clean(registration)
+    validate(registration, CONSTRAINT_FIELDS)
     registration.state = ""
     with transaction.atomic():
         if ticket.requires_approval:
@@ -456,7 +448,7 @@ def organization_for(name: str, country: str) -> Organization | None:
     if found:
         return found
     organisation = Organization(name=name, country=country)
-    _full_clean(organisation)
+    validate(organisation, CONSTRAINT_FIELDS)
     try:
         with transaction.atomic():
             organisation.save()

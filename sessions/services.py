@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from confman.exceptions import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound
 from events.models import Event, Room
 from events.permissions import Action, require_event_permission
-from events.services import validation_problems
+from events.services import validate
 from sessions.conflicts import (
     Code,
     Placement,
@@ -219,19 +218,8 @@ def _record_overrides(session: Session, conflicts: list[ScheduleConflict], by: U
         )
 
 
-def _problems(exc: ValidationError) -> dict[str, list[str]]:
-    return validation_problems(exc, CONSTRAINT_FIELDS)
-
-
-def _full_clean(instance) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput.for_fields(_problems(exc)) from None
-
-
 def _save(session: Session) -> Session:
-    _full_clean(session)
+    validate(session, CONSTRAINT_FIELDS)
     session.save()
     return session
 
@@ -256,7 +244,7 @@ def session_create(
     if unknown:
         raise InvalidInput.for_fields({name: [_("unknown field")] for name in sorted(unknown)})
     session = Session(event=event, **_utc(fields))
-    _full_clean(session)
+    validate(session, CONSTRAINT_FIELDS)
     overridden = _check(
         session,
         Placement.of(session),
@@ -297,7 +285,7 @@ def session_update(
         # The new place is the new plan: a delay reported for the old one no longer applies.
         diff["delay_minutes"] = {"before": session.delay_minutes, "after": 0}
         session.delay_minutes = 0
-    _full_clean(session)
+    validate(session, CONSTRAINT_FIELDS)
     if placing:
         _forget_overrides(session, diff)
     overridden = _check(session, Placement.of(session), by=by, override=override) if placing else []
@@ -746,7 +734,7 @@ def programme_publish(*, event: Event, by: User | None) -> int:
 
 def _add_role(session: Session, person: Person, role: str, order: int) -> SessionRole:
     link = SessionRole(session=session, person=person, role=role, order=order)
-    _full_clean(link)
+    validate(link, CONSTRAINT_FIELDS)
     link.save()
     return link
 
@@ -830,7 +818,7 @@ def person_create(*, event: Event, by: User | None, **fields: Any) -> Person:
     if unknown:
         raise InvalidInput.for_fields({name: [_("unknown field")] for name in sorted(unknown)})
     person = Person(event=event, **fields)
-    _full_clean(person)
+    validate(person, CONSTRAINT_FIELDS)
     person.save()
     return person
 
@@ -853,7 +841,7 @@ def person_update(*, person: Person, by: User | None, **changes: Any) -> Person:
             changed = True
     if not changed:
         return person
-    _full_clean(person)
+    validate(person, CONSTRAINT_FIELDS)
     person.save()
     after = _public_person(person)
     if after == before:

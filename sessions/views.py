@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from confman.exceptions import DomainError, PermissionDenied
+from confman.redirects import next_or
 from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission
@@ -129,15 +129,6 @@ def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
-
 @require_POST
 def bookmark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Add a session to the personal agenda, or remove it (action=remove)."""
@@ -151,7 +142,7 @@ def bookmark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         services.bookmark_add(user=request.user, session=session)
         messages.success(request, _("“%(title)s” is on your agenda.") % {"title": session.title})
-    return HttpResponseRedirect(_back(request, session.get_absolute_url()))
+    return HttpResponseRedirect(next_or(request, session.get_absolute_url()))
 
 
 @login_required
