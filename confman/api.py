@@ -16,6 +16,7 @@ from confman.exceptions import DomainError, InvalidInput, out_of_range
 from confman.parser import JsonParser
 from events.api import router as events_router
 from registrations.api import router as registrations_router
+from registrations.checkin_api import router as checkin_router
 from sessions.api import router as sessions_router
 
 
@@ -47,6 +48,7 @@ api = NinjaAPI(
 api.add_router("/", events_router)
 api.add_router("/", sessions_router)
 api.add_router("/", registrations_router)
+api.add_router("/", checkin_router)
 
 
 def error_response(request: HttpRequest, exc: DomainError):

@@ -12,11 +12,9 @@ from confman.pagination import Pages
 from events import selectors as event_selectors
 from events.models import Organization
 from events.permissions import Action
-from registrations import checkin, payments, selectors, services
+from registrations import payments, selectors, services
 from registrations.models import Registration
 from registrations.schemas import (
-    CheckInIn,
-    CheckInOut,
     ModeName,
     ReasonIn,
     RegistrationAdminOut,
@@ -220,48 +218,3 @@ def refund_registration(request: HttpRequest, slug: str, reference: str, payload
     refuses or cannot be reached (nothing changes; try again)."""
     registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
     return payments.refund(registration, by=request.user, reason=payload.reason)
-
-
-@router.post(
-    "/events/{slug}/checkins",
-    response=CheckInOut,
-    auth=ORGANISER_AUTH,
-    summary="Check a badge in or out",
-)
-def create_checkin(request: HttpRequest, slug: str, payload: CheckInIn):
-    """For check-in staff and organisers. Every scan gets an answer: status ok, or error with a
-    reason; the same nonce from the same device gets the first answer again. Two devices
-    scanning one badge at the same instant: exactly one ok."""
-    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, organizations=False)
-    answer = checkin.scan(
-        event=event,
-        secret=payload.secret,
-        device=payload.device,
-        gate=payload.gate,
-        type=payload.type,
-        scanned_at=payload.scanned_at,
-        nonce=payload.nonce,
-        by=request.user,
-    )
-    registration = answer.registration
-    person = None
-    if registration is not None and answer.result != "wrong_event":
-        person = {
-            "reference": registration.reference,
-            "name": registration.name,
-            "organization": registration.organization.name if registration.organization else "",
-            "country": registration.country.code,
-            "ticket": registration.ticket.name,
-            "mode": registration.mode,
-            "accessibility_needs": registration.accessibility_needs,
-            "dietary_needs": registration.dietary_needs,
-        }
-    return {
-        "status": "ok" if answer.ok else "error",
-        "reason": None if answer.ok else answer.result,
-        "message": answer.message,
-        "scanned_at": answer.checkin.scanned_at,
-        "previous_checkin_at": answer.previous.scanned_at if answer.previous else None,
-        "previous_gate": answer.previous.gate if answer.previous else None,
-        "person": person,
-    }

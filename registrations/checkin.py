@@ -2,17 +2,25 @@
 
 Two devices scanning the same badge at the same instant get exactly one "ok": the scan locks
 the registration's row before reading its last check-in. A device that sends the same scan again
-(same nonce, e.g. a retry on a poor network) gets the first answer back, and nothing is added."""
+(same nonce, e.g. a retry on a poor network) gets the first answer back, and nothing is added.
+
+Scans count in one order per person and place (the event's entrance, or one session's door):
+`effective_at`, the server's clock for a scan answered live and the device's own for one
+uploaded later from an offline queue (`registrations.checkin_offline`). Only scans that let
+someone through drive that order; the first entry wins, and an entry a device allowed while the
+person was already inside is kept, marked as a duplicate of the first and flagged for the
+organisers. A refusal stays a refusal: a person turned away at the door was not let in."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import InvalidInput
+from confman.exceptions import InvalidInput, NotFound
 from events.models import Event
 from events.permissions import Action, require_event_permission
 from events.timezones import offset_label
@@ -25,9 +33,17 @@ from registrations.models import (
     ScanType,
     State,
 )
+from sessions.models import Session, SessionStatus
 
 # Desks may start scanning the day before the event (badge pick-up, early arrivals).
 OPENS_DAYS_BEFORE = 1
+
+# How far a device's own scan time may be from the server's (offline devices upload later).
+SCAN_TIME_PAST = timedelta(hours=48)
+SCAN_TIME_FUTURE = timedelta(minutes=5)
+
+# The answers that concern a valid badge at its own event: the ones the order of scans decides.
+ORDERED = (ScanResult.OK, ScanResult.ALREADY_CHECKED_IN, ScanResult.NOT_CHECKED_IN)
 
 
 @dataclass(frozen=True)
@@ -43,31 +59,74 @@ class Answer:
         return self.result == ScanResult.OK
 
 
+@dataclass(frozen=True)
+class Scan:
+    """One scan as a device reports it."""
+
+    secret: str
+    device: str
+    type: str = ScanType.ENTRY
+    gate: str = ""
+    scanned_at: datetime | None = None
+    nonce: str = ""
+    session: Session | None = None
+    # Offline only: what the device told the person (it decided alone, from its list).
+    answered: str = ""
+    list_version: str = ""
+
+    @property
+    def offline(self) -> bool:
+        return bool(self.answered)
+
+
 def _local(event: Event, moment: datetime) -> str:
     local = moment.astimezone(event.tzinfo)
     return f"{local:%H:%M} ({offset_label(local)})"
 
 
-def _opens_at(event: Event) -> datetime:
+def opens_at(event: Event) -> datetime:
     first = datetime.combine(
         event.start_date - timedelta(days=OPENS_DAYS_BEFORE), datetime.min.time()
     )
     return first.replace(tzinfo=event.tzinfo)
 
 
-def _last_ok(registration: Registration) -> CheckIn | None:
-    """The last admitted scan, by arrival at the server: a device's clock may be wrong, the
-    order in which the server answered is not."""
+def door_session(event: Event, session_id: int | None) -> Session | None:
+    """The session whose door a scan is for, or None for the event's entrance."""
+    if session_id is None:
+        return None
+    session = (
+        Session.objects.public()
+        .select_related("room")
+        .filter(event=event, pk=session_id)
+        .exclude(status=SessionStatus.CANCELLED)
+        .first()
+    )
+    if session is None:
+        raise NotFound(
+            _("Session %(id)s is not a current session of this event; pick one from the list.")
+            % {"id": session_id}
+        )
+    return session
+
+
+def _last_ok(registration: Registration, session: Session | None) -> CheckIn | None:
+    """The last scan that let this person through here, in the order scans count."""
     return (
-        CheckIn.objects.filter(registration=registration, result=ScanResult.OK)
-        .order_by("-pk")
+        CheckIn.objects.filter(registration=registration, session=session, result=ScanResult.OK)
+        .order_by("-effective_at", "-pk")
         .first()
     )
 
 
-# How far a device's own scan time may be from the server's (offline devices upload later).
-SCAN_TIME_PAST = timedelta(hours=48)
-SCAN_TIME_FUTURE = timedelta(minutes=5)
+def session_inside(session: Session) -> int:
+    """How many people are in the session's room now. Per person, admitted entries and exits
+    alternate, so entries less exits is the head count."""
+    counts = CheckIn.objects.filter(session=session, result=ScanResult.OK).aggregate(
+        entries=Count("pk", filter=Q(type=ScanType.ENTRY)),
+        exits=Count("pk", filter=Q(type=ScanType.EXIT)),
+    )
+    return counts["entries"] - counts["exits"]
 
 
 def scan(
@@ -80,12 +139,34 @@ def scan(
     gate: str = "",
     scanned_at: datetime | None = None,
     nonce: str = "",
+    session: Session | None = None,
 ) -> Answer:
-    """Check a badge code in (or out) at this event's desk and record the answer."""
+    """Check a badge code in (or out) at this event's entrance, or at a session's door, and
+    record the answer. Idempotent per (device, nonce); exactly one "ok" for simultaneous scans
+    of one badge (the registration's row is locked); a session door refuses entry when the
+    room's seats are all taken (the session's row is locked for the count)."""
+    return record(
+        event=event,
+        by=by,
+        scan=Scan(
+            secret=secret,
+            device=device,
+            type=type,
+            gate=gate,
+            scanned_at=scanned_at,
+            nonce=nonce,
+            session=session,
+        ),
+    )
+
+
+def record(*, event: Event, by: User | None, scan: Scan) -> Answer:
+    """The one write path for scans, live or uploaded later; see `scan` and
+    `checkin_offline.sync`."""
     if by is not None:
         require_event_permission(by, event, Action.CHECK_IN)
     now = timezone.now()
-    scanned_at = scanned_at or now
+    scanned_at = scan.scanned_at or now
     if not (now - SCAN_TIME_PAST <= scanned_at <= now + SCAN_TIME_FUTURE):
         raise InvalidInput.for_fields(
             {
@@ -97,120 +178,226 @@ def scan(
                 ]
             }
         )
-    if nonce:
-        earlier = (
-            CheckIn.objects.filter(event=event, device=device, nonce=nonce)
-            .select_related("registration")
-            .first()
-        )
+    if scan.nonce:
+        earlier = _earlier(event, scan)
         if earlier is not None:
             return _replay(event, earlier)
     try:
         with transaction.atomic():
-            return _scan(event, secret.strip(), device, by, type, gate, scanned_at, nonce, now)
+            return _record(event, scan, by, scanned_at, now)
     except IntegrityError:
         # The same nonce from the same device, a moment ago, in another request.
-        earlier = CheckIn.objects.select_related("registration").get(
-            event=event, device=device, nonce=nonce
-        )
+        earlier = _earlier(event, scan)
+        if earlier is None:
+            raise
         return _replay(event, earlier)
 
 
-def _record(event, registration, result, device, by, type, gate, scanned_at, nonce) -> CheckIn:
-    return CheckIn.objects.create(
-        event=event,
-        registration=registration,
-        type=type,
-        result=result,
-        device=device,
-        gate=gate,
-        nonce=nonce,
-        scanned_at=scanned_at,
-        by=by if by is not None and by.is_authenticated else None,
-    )
-
-
-def _scan(event, secret, device, by, type, gate, scanned_at, nonce, now) -> Answer:
-    def answer(result, message, registration=None, previous=None) -> Answer:
-        checkin = _record(event, registration, result, device, by, type, gate, scanned_at, nonce)
-        return Answer(result, message, checkin, registration, previous)
-
-    if now < _opens_at(event):
-        return answer(
-            ScanResult.NOT_OPEN,
-            _("Check-in opens on %(day)s.") % {"day": _opens_at(event).date().isoformat()},
-        )
-    registration = (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("ticket", "organization")
-        .filter(badge_secret=secret)
+def _earlier(event: Event, scan: Scan) -> CheckIn | None:
+    return (
+        CheckIn.objects.filter(event=event, device=scan.device, nonce=scan.nonce)
+        .select_related("registration__ticket", "registration__organization", "duplicate_of")
         .first()
-        if secret
-        else None
     )
+
+
+def _judge_badge(event: Event, scan: Scan, when: datetime):
+    """(refusal, message, registration): refusal is None when the badge may pass here."""
+    if when < opens_at(event):
+        return (
+            ScanResult.NOT_OPEN,
+            _("Check-in opens on %(day)s.") % {"day": opens_at(event).date().isoformat()},
+            None,
+        )
+    secret = scan.secret.strip()
+    locked = Registration.objects.select_for_update(of=("self",)).select_related(
+        "ticket", "organization"
+    )
+    registration = locked.filter(badge_secret=secret).first() if secret else None
     if registration is None:
-        revoked = RevokedBadge.objects.select_related("registration").filter(secret=secret).first()
+        revoked = RevokedBadge.objects.filter(secret=secret).first() if secret else None
         if revoked is not None and revoked.registration.event_id == event.pk:
-            return answer(
-                ScanResult.REVOKED,
-                _("This badge no longer admits anyone (%(why)s). Send the person to the help desk.")
-                % {"why": revoked.reason.lower() or _("revoked")},
-                revoked.registration,
-            )
+            registration = locked.get(pk=revoked.registration_id)
+            if not (scan.offline and revoked.revoked_at > when):
+                return (
+                    ScanResult.REVOKED,
+                    _(
+                        "This badge no longer admits anyone (%(why)s). Send the person to the "
+                        "help desk."
+                    )
+                    % {"why": revoked.reason.lower() or _("revoked")},
+                    registration,
+                )
+            # Scanned offline while the code was still good: it counts.
+            return None, "", registration
         if revoked is not None:
-            return answer(ScanResult.WRONG_EVENT, _("This badge is for another event."))
-        return answer(ScanResult.UNKNOWN, _("This code is not a badge of this event."))
+            return ScanResult.WRONG_EVENT, _("This badge is for another event."), None
+        return ScanResult.UNKNOWN, _("This code is not a badge of this event."), None
     if registration.event_id != event.pk:
-        return answer(ScanResult.WRONG_EVENT, _("This badge is for another event."))
+        return ScanResult.WRONG_EVENT, _("This badge is for another event."), None
     if registration.state != State.CONFIRMED:
-        return answer(
+        return (
             ScanResult.NOT_CONFIRMED,
             _("%(name)s's registration is %(state)s, not confirmed.")
             % {"name": registration.name, "state": registration.get_state_display().lower()},
             registration,
         )
     if registration.mode != Mode.IN_PERSON:
-        return answer(
+        return (
             ScanResult.NOT_IN_PERSON,
             _("%(name)s is registered to attend online, not in person.")
             % {"name": registration.name},
             registration,
         )
-    last = _last_ok(registration)
+    return None, "", registration
+
+
+def _already_message(event: Event, last: CheckIn) -> str:
+    where = last.gate
+    if last.session_id and not where:
+        where = last.session.title
+    return _("Already checked in at %(when)s%(where)s.") % {
+        "when": _local(event, last.scanned_at),
+        "where": _(" at %(gate)s") % {"gate": where} if where else "",
+    }
+
+
+def _record(event: Event, scan: Scan, by, scanned_at: datetime, now: datetime) -> Answer:
+    refusal, message, registration = _judge_badge(event, scan, scanned_at if scan.offline else now)
+    session = scan.session
+    if session is not None and session.room_id and not scan.offline:
+        # Serialises the head count of this room's door between desks.
+        Session.objects.select_for_update(of=("self",)).filter(pk=session.pk).first()
+
+    def write(result: str, effective_at: datetime) -> CheckIn:
+        return CheckIn.objects.create(
+            event=event,
+            registration=registration,
+            session=session,
+            type=scan.type,
+            result=result,
+            answered=scan.answered or result,
+            offline=scan.offline,
+            flagged=scan.answered == ScanResult.OK and result != ScanResult.OK,
+            list_version=scan.list_version,
+            device=scan.device,
+            gate=scan.gate,
+            nonce=scan.nonce,
+            scanned_at=scanned_at,
+            effective_at=effective_at,
+            received_at=now,
+            by=by if by is not None and by.is_authenticated else None,
+        )
+
+    if refusal is not None:
+        checkin = write(refusal, min(scanned_at, now) if scan.offline else now)
+        return Answer(refusal, message, checkin, registration)
+
+    if scan.offline:
+        return _merge(event, scan, registration, write(scan.answered, min(scanned_at, now)))
+
+    last = _last_ok(registration, session)
     inside = last is not None and last.type == ScanType.ENTRY
-    if type == ScanType.ENTRY and inside:
-        return answer(
+    if scan.type == ScanType.ENTRY and inside:
+        checkin = write(ScanResult.ALREADY_CHECKED_IN, now)
+        checkin.duplicate_of = last
+        checkin.save(update_fields=["duplicate_of"])
+        return Answer(
             ScanResult.ALREADY_CHECKED_IN,
-            _("Already checked in at %(when)s%(where)s.")
-            % {
-                "when": _local(event, last.scanned_at),
-                "where": _(" at %(gate)s") % {"gate": last.gate} if last.gate else "",
-            },
+            _already_message(event, last),
+            checkin,
             registration,
             last,
         )
-    if type == ScanType.EXIT and not inside:
-        return answer(
+    if scan.type == ScanType.EXIT and not inside:
+        return Answer(
             ScanResult.NOT_CHECKED_IN,
             _("%(name)s is not checked in, so cannot be checked out.")
             % {"name": registration.name},
+            write(ScanResult.NOT_CHECKED_IN, now),
             registration,
         )
-    return answer(
-        ScanResult.OK, _("Welcome, %(name)s.") % {"name": registration.name}, registration
+    capacity = session.room.capacity if session is not None and session.room_id else None
+    if scan.type == ScanType.ENTRY and capacity is not None and session_inside(session) >= capacity:
+        return Answer(
+            ScanResult.ROOM_FULL,
+            _("%(room)s is full (%(seats)s seats). Let someone leave first.")
+            % {"room": session.room.name, "seats": capacity},
+            write(ScanResult.ROOM_FULL, now),
+            registration,
+        )
+    welcome = (
+        _("Goodbye, %(name)s.") if scan.type == ScanType.EXIT else _("Welcome, %(name)s.")
+    ) % {"name": registration.name}
+    return Answer(ScanResult.OK, welcome, write(ScanResult.OK, now), registration)
+
+
+def _merge(event: Event, scan: Scan, registration: Registration, checkin: CheckIn) -> Answer:
+    """Put an uploaded scan in its place among the person's scans here and recount them all:
+    the first entry wins, a later entry that a device also let through is flagged as its
+    duplicate. The registration's row is locked by the caller."""
+    reorder(registration, scan.session)
+    checkin.refresh_from_db()
+    previous = checkin.duplicate_of
+    if checkin.result == ScanResult.OK:
+        message = _("Counted: %(name)s.") % {"name": registration.name}
+    elif checkin.result == ScanResult.ALREADY_CHECKED_IN and previous is not None:
+        message = _already_message(event, previous)
+    elif checkin.result == ScanResult.NOT_CHECKED_IN:
+        message = _("%(name)s was not checked in, so could not be checked out.") % {
+            "name": registration.name
+        }
+    else:
+        message = str(ScanResult(checkin.result).label)
+    return Answer(checkin.result, message, checkin, registration, previous)
+
+
+def reorder(registration: Registration, session: Session | None) -> None:
+    """Recount one person's scans at one place in the order they count. Only scans whose
+    answer at the door let the person through move the count; each gets ok, or
+    already_checked_in (a duplicate of the entry that came first) or not_checked_in, and a flag
+    when the door let through what the count says it should not have."""
+    scans = list(
+        CheckIn.objects.filter(
+            registration=registration, session=session, answered=ScanResult.OK
+        ).order_by("effective_at", "pk")
     )
+    inside: CheckIn | None = None
+    changed = []
+    for checkin in scans:
+        duplicate_of = None
+        if checkin.type == ScanType.ENTRY:
+            if inside is None:
+                result, inside = ScanResult.OK, checkin
+            else:
+                result, duplicate_of = ScanResult.ALREADY_CHECKED_IN, inside
+        elif inside is not None:
+            result, inside = ScanResult.OK, None
+        else:
+            result = ScanResult.NOT_CHECKED_IN
+        flagged = result != ScanResult.OK
+        if (checkin.result, checkin.duplicate_of_id, checkin.flagged) != (
+            result,
+            duplicate_of.pk if duplicate_of else None,
+            flagged,
+        ):
+            checkin.result, checkin.duplicate_of, checkin.flagged = result, duplicate_of, flagged
+            changed.append(checkin)
+    if changed:
+        CheckIn.objects.bulk_update(changed, ["result", "duplicate_of", "flagged"])
 
 
 def _replay(event: Event, earlier: CheckIn) -> Answer:
-    previous = None
-    if earlier.result == ScanResult.ALREADY_CHECKED_IN and earlier.registration_id:
+    previous = earlier.duplicate_of
+    if previous is None and earlier.result == ScanResult.ALREADY_CHECKED_IN:
         previous = (
             CheckIn.objects.filter(
                 registration_id=earlier.registration_id,
+                session_id=earlier.session_id,
                 result=ScanResult.OK,
-                scanned_at__lte=earlier.scanned_at,
+                effective_at__lte=earlier.effective_at,
             )
-            .order_by("-scanned_at", "-pk")
+            .order_by("-effective_at", "-pk")
             .first()
         )
     return Answer(

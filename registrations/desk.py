@@ -6,14 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from confman.exceptions import InvalidInput
+from confman.exceptions import InvalidInput, NotFound
 from events import selectors as event_selectors
+from events.models import Event, Room
 from events.permissions import Action
 from registrations import checkin
 from registrations.models import Registration, ScanType
+from sessions.models import Session, SessionStatus
 
 SEARCH_RESULTS = 20
 
@@ -29,16 +32,68 @@ DESK_STRINGS = {
     "accessibility": gettext_lazy("Accessibility:"),
     "noCamera": gettext_lazy("NO CAMERA"),
     "typeInstead": gettext_lazy("The camera could not start; type the code instead."),
+    "savedOffline": gettext_lazy(
+        "Offline: answered from this device's list; saved, and uploaded when the network is back."
+    ),
+    "noList": gettext_lazy(
+        "Offline, and this device has no check-in list yet: check the badge by hand."
+    ),
+    "unknown": gettext_lazy("This code is not a badge of this event."),
+    "revoked": gettext_lazy(
+        "This badge no longer admits anyone. Send the person to the help desk."
+    ),
+    "notConfirmed": gettext_lazy("This registration is not confirmed."),
+    "notInPerson": gettext_lazy("Registered to attend online, not in person."),
+    "notOpen": gettext_lazy("Check-in is not open yet."),
+    "alreadyAt": gettext_lazy("Already checked in at {time}."),
+    "notInside": gettext_lazy("Not checked in, so cannot be checked out."),
+    "welcome": gettext_lazy("Welcome, {name}."),
+    "goodbye": gettext_lazy("Goodbye, {name}."),
+    "syncOnline": gettext_lazy("Online"),
+    "syncOffline": gettext_lazy("Offline"),
+    "syncList": gettext_lazy("list of {time}, {count} people"),
+    "syncNoList": gettext_lazy("no check-in list on this device yet"),
+    "syncWaiting": gettext_lazy("{count} scans waiting to upload"),
+    "syncNothing": gettext_lazy("nothing waiting to upload"),
+    "syncUploading": gettext_lazy("uploading {count} scans…"),
+    "syncUploaded": gettext_lazy("last upload {time}: {count} scans"),
+    "syncFlagged": gettext_lazy("{count} flagged as duplicates for the organisers"),
+    "syncRejected": gettext_lazy("{count} refused by the server: {reason}"),
 }
+
+
+def _doors(event: Event, current: Session | None) -> list[Session]:
+    """The session doors a desk may stand at: today's sessions in the event's zone (all of them
+    on a day without any), and the one chosen."""
+    sessions = list(
+        Session.objects.public()
+        .placed()
+        .filter(event=event, room__kind=Room.Kind.PHYSICAL)
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("room")
+        .order_by("start", "room__name")
+    )
+    today = timezone.localdate(timezone=event.tzinfo)
+    todays = [s for s in sessions if s.start.astimezone(event.tzinfo).date() == today]
+    doors = todays or sessions
+    if current is not None and current not in doors:
+        doors.append(current)
+    return doors
 
 
 @login_required
 def desk(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, organizations=False)
     gate = request.POST.get("gate", request.GET.get("gate", ""))[:100]
+    door = request.POST.get("session", request.GET.get("session", ""))
     answer = None
     problem = ""
-    if request.method == "POST":
+    session = None
+    try:
+        session = checkin.door_session(event, int(door)) if door.isdigit() else None
+    except NotFound as exc:
+        problem = exc.message
+    if request.method == "POST" and not problem:
         secret = request.POST.get("secret", "").strip()[:64]
         person = request.POST.get("registration", "")
         if person.isdigit() and not secret:
@@ -57,6 +112,7 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
                     device=f"web-{request.user.pk}",
                     gate=gate,
                     type=ScanType.EXIT if request.POST.get("type") == "exit" else ScanType.ENTRY,
+                    session=session,
                     by=request.user,
                 )
             except InvalidInput as exc:
@@ -87,6 +143,8 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query,
             "matches": matches,
             "gate": gate,
+            "session": session,
+            "doors": _doors(event, session),
             "desk_strings": DESK_STRINGS,
         },
         status=200 if not problem or answer else 422,

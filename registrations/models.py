@@ -500,6 +500,7 @@ class ScanResult(models.TextChoices):
     WRONG_EVENT = "wrong_event", _("Badge of another event")
     NOT_OPEN = "not_open", _("Check-in not open yet")
     NOT_IN_PERSON = "not_in_person", _("Registered to attend online")
+    ROOM_FULL = "room_full", _("Room full")
 
 
 class CheckIn(models.Model):
@@ -520,8 +521,37 @@ class CheckIn(models.Model):
     nonce = models.CharField(_("nonce"), max_length=100, blank=True)
     scanned_at = models.DateTimeField(_("scanned at"))
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    # The order in which scans count: the server's clock for a scan answered live, the device's
+    # own (never later than its arrival) for one uploaded from an offline queue. First wins.
+    effective_at = models.DateTimeField(_("counts from"), default=timezone.now)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A scan at a session room's door counts attendance for that session; none = the event's
+    # own entrance.
+    session = models.ForeignKey(
+        "agenda.Session",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="checkins",
+        verbose_name=_("session"),
+    )
+    offline = models.BooleanField(_("scanned offline"), default=False)
+    list_version = models.CharField(_("check-in list version"), max_length=32, blank=True)
+    # What the person was told at the door: the server's answer live, the device's own offline.
+    answered = models.CharField(
+        _("answered at the door"), max_length=30, choices=ScanResult.choices, blank=True
+    )
+    # A device let someone in who, by the merged order of every scan, was already inside.
+    flagged = models.BooleanField(_("flagged duplicate"), default=False)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
     )
 
     class Meta:
@@ -532,6 +562,8 @@ class CheckIn(models.Model):
             models.Index(
                 fields=["registration", "result", "scanned_at"], name="checkin_reg_result"
             ),
+            models.Index(fields=["event", "flagged"], name="checkin_event_flagged"),
+            models.Index(fields=["session", "result"], name="checkin_session_result"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -144,7 +144,7 @@ def test_two_devices_scanning_at_the_same_instant_admit_once():
     if connection.vendor != "postgresql":
         pytest.skip("row locks across connections: the PostgreSQL leg")
     today = timezone.now().date()
-    event = EventFactory(slug="race", start_date=today, end_date=today)
+    event = EventFactory(slug="race", start_date=today, end_date=today + dt.timedelta(days=1))
     person = registered(ticket(event, name="T"))
     barrier = threading.Barrier(8)
     answers = []

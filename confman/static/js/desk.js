@@ -1,6 +1,13 @@
 /* confman check-in desk: camera scanning (qr-scanner, vendored), typed codes sent without a
    page load, a big answer in words and colour, and a sound (two tones for "admitted", one low
-   tone otherwise). Without JavaScript the forms post to the server and the page answers. */
+   tone otherwise). Without JavaScript the forms post to the server and the page answers.
+
+   Offline: the desk keeps the event's check-in list (badge codes as SHA-256, names, who is
+   inside) in localStorage and refreshes it while online. When the server cannot be reached it
+   answers from the list, keeps the scan in a queue and uploads the queue when the network is
+   back; the server merges scans by scan time, first entry wins, later duplicates are flagged.
+   The line under the heading says whether the device is online, how old its list is and what
+   waits to upload. */
 (function () {
   "use strict";
   var desk = document.querySelector("[data-desk]");
@@ -9,13 +16,201 @@
   var answer = desk.querySelector("[data-desk-answer]");
   var form = desk.querySelector("[data-desk-form]");
   var gate = desk.querySelector("[data-desk-gate]");
+  var door = desk.querySelector("[data-desk-session]");
+  var syncLine = desk.querySelector("[data-desk-sync]");
   var csrf = (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
-  var KEY = "confman.desk.device";
-  var device = null;
-  try { device = window.localStorage.getItem(KEY); } catch (e) { /* private mode */ }
+  var slug = desk.getAttribute("data-event");
+  var zone = desk.getAttribute("data-tz");
+  var REQUEST_TIMEOUT = 4000;
+
+  function load(key, fallback) {
+    try {
+      var value = window.localStorage.getItem(key);
+      return value === null ? fallback : JSON.parse(value);
+    } catch (e) { return fallback; }
+  }
+  function save(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); return true; } catch (e) { return false; }
+  }
+  var KEYS = {
+    device: "confman.desk.device",
+    list: "confman.desk." + slug + ".list",
+    queue: "confman.desk." + slug + ".queue",
+    report: "confman.desk." + slug + ".report"
+  };
+  var device = load(KEYS.device, null);
   if (!device) {
     device = "desk-" + Math.random().toString(36).slice(2, 10);
-    try { window.localStorage.setItem(KEY, device); } catch (e) { /* private mode */ }
+    save(KEYS.device, device);
+  }
+  var list = load(KEYS.list, null);
+  var queue = load(KEYS.queue, []);
+  var report = load(KEYS.report, null); // the last upload: when, how many, flagged, refused
+  var online = navigator.onLine !== false;
+  var uploading = false;
+  var index = {};      // badge hash -> entry
+  var revoked = {};    // badge hash -> reason
+  var inside = {};     // "hash|session" -> true/false, the list's view plus this device's scans
+
+  // SHA-256 (FIPS 180-4), synchronous, so the desk hashes a code the same way with or without
+  // crypto.subtle (which exists only on HTTPS or localhost).
+  var K = [];
+  (function () {
+    var n = 2, found = 0;
+    function frac(x) { return ((x - Math.floor(x)) * 4294967296) | 0; }
+    while (found < 64) {
+      var prime = true;
+      for (var d = 2; d * d <= n; d++) if (n % d === 0) { prime = false; break; }
+      if (prime) { K[found++] = frac(Math.pow(n, 1 / 3)); }
+      n++;
+    }
+  })();
+  function sha256hex(text) {
+    var bytes = unescape(encodeURIComponent(text)), words = [], i, j;
+    var bitLength = bytes.length * 8;
+    for (i = 0; i < bytes.length; i++) words[i >> 2] |= bytes.charCodeAt(i) << (24 - (i % 4) * 8);
+    words[bitLength >> 5] |= 0x80 << (24 - bitLength % 32);
+    words[(((bitLength + 64) >> 9) << 4) + 15] = bitLength;
+    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    function rotr(x, r) { return (x >>> r) | (x << (32 - r)); }
+    for (i = 0; i < words.length; i += 16) {
+      var w = [], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+      for (j = 0; j < 64; j++) {
+        if (j < 16) w[j] = words[i + j] | 0;
+        else {
+          var s0 = rotr(w[j - 15], 7) ^ rotr(w[j - 15], 18) ^ (w[j - 15] >>> 3);
+          var s1 = rotr(w[j - 2], 17) ^ rotr(w[j - 2], 19) ^ (w[j - 2] >>> 10);
+          w[j] = (w[j - 16] + s0 + w[j - 7] + s1) | 0;
+        }
+        var t1 = (k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[j] + w[j]) | 0;
+        var t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        k = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+      }
+      h = [h[0] + a, h[1] + b, h[2] + c, h[3] + d, h[4] + e, h[5] + f, h[6] + g, h[7] + k].map(function (x) { return x | 0; });
+    }
+    return h.map(function (x) { return ("00000000" + (x >>> 0).toString(16)).slice(-8); }).join("");
+  }
+  function badgeHash(secret) { return sha256hex(secret).slice(0, 32); }
+
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+  function clock(iso) {
+    try {
+      return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: zone });
+    } catch (e) { return new Date(iso).toLocaleTimeString(); }
+  }
+  function where() { return door && door.value ? door.value : ""; }
+  function placeKey(hash, session) { return hash + "|" + (session || ""); }
+
+  // The list and what this device did since it came: the state answers are made from.
+  function rebuild() {
+    index = {}; revoked = {}; inside = {};
+    if (list) {
+      list.entries.forEach(function (entry) {
+        index[entry.hash] = entry;
+        if (entry.inside) {
+          inside[placeKey(entry.hash, "")] = true;
+          inside[placeKey(entry.hash, "") + "@"] = entry.inside_since;
+        }
+      });
+      list.revoked.forEach(function (item) { revoked[item.hash] = item.reason; });
+    }
+    queue.forEach(function (scan) {
+      if (scan.answered !== "ok") return;
+      inside[placeKey(scan.hash, scan.session)] = scan.type === "entry";
+      if (scan.type === "entry") inside[placeKey(scan.hash, scan.session) + "@"] = scan.scanned_at;
+    });
+  }
+
+  function showSync(state) {
+    if (!syncLine) return;
+    var parts = [online ? strings.syncOnline : strings.syncOffline];
+    parts.push(list ? fill(strings.syncList, { time: clock(list.generated_at), count: list.entries.length }) : strings.syncNoList);
+    if (state === "uploading") parts.push(fill(strings.syncUploading, { count: queue.length }));
+    else parts.push(queue.length ? fill(strings.syncWaiting, { count: queue.length }) : strings.syncNothing);
+    if (report) {
+      var last = fill(strings.syncUploaded, { time: clock(report.at), count: report.count });
+      if (report.flagged) last += "; " + fill(strings.syncFlagged, { count: report.flagged });
+      if (report.refused) last += "; " + fill(strings.syncRejected, { count: report.refused, reason: report.reason });
+      parts.push(last);
+    }
+    syncLine.textContent = parts.join(" · ");
+    syncLine.className = "desk-sync" + (online ? "" : " desk-sync--offline");
+    syncLine.hidden = false;
+    syncLine.setAttribute("data-state", online ? (queue.length ? "waiting" : "synced") : "offline");
+    syncLine.setAttribute("data-queue", String(queue.length));
+  }
+
+  function request(url, options) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT) : null;
+    options = options || {};
+    options.credentials = "same-origin";
+    if (controller) options.signal = controller.signal;
+    return fetch(url, options).then(function (response) {
+      if (timer) clearTimeout(timer);
+      if (response.status >= 500) throw new Error("server " + response.status);
+      return response;
+    }, function (error) { if (timer) clearTimeout(timer); throw error; });
+  }
+
+  function refreshList() {
+    var headers = { "Accept": "application/json" };
+    if (list) headers["If-None-Match"] = '"' + list.version + '"';
+    return request(desk.getAttribute("data-list"), { headers: headers }).then(function (response) {
+      online = true;
+      if (response.status === 304) return;
+      if (!response.ok) return;
+      return response.json().then(function (body) {
+        list = body;
+        if (!save(KEYS.list, list)) { /* storage full: the list still works until the page closes */ }
+        rebuild();
+      });
+    }).catch(function () { online = false; }).then(function () { showSync(); });
+  }
+
+  function upload() {
+    if (uploading || !queue.length) return Promise.resolve();
+    uploading = true;
+    var batch = queue.slice(0, 500);
+    showSync("uploading");
+    return request(desk.getAttribute("data-sync"), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: JSON.stringify({
+        device: device,
+        list_version: list ? list.version : "",
+        list_signature: list ? list.signature : "",
+        scans: batch.map(function (scan) {
+          return { secret: scan.secret, type: scan.type, gate: scan.gate, scanned_at: scan.scanned_at,
+                   nonce: scan.nonce, session: scan.session ? Number(scan.session) : null, answered: scan.answered };
+        })
+      })
+    }).then(function (response) {
+      online = true;
+      if (!response.ok) throw new Error("refused " + response.status);
+      return response.json();
+    }).then(function (body) {
+      var done = {}, flagged = 0, refused = 0, reason = "";
+      body.results.forEach(function (result) {
+        done[result.nonce] = true;
+        if (result.flagged) flagged++;
+        if (result.status === "error" && (result.reason === "validation_error" || result.reason === "not_found")) {
+          refused++; reason = result.message;
+        }
+      });
+      queue = queue.filter(function (scan) { return !done[scan.nonce]; });
+      save(KEYS.queue, queue);
+      report = { at: new Date().toISOString(), count: body.results.length, flagged: flagged, refused: refused, reason: reason };
+      save(KEYS.report, report);
+      uploading = false;
+      return refreshList();
+    }).catch(function () {
+      uploading = false;
+      online = navigator.onLine !== false && online;
+      showSync();
+    });
   }
 
   var audio = null;
@@ -32,25 +227,80 @@
     } catch (e) { /* no audio: the words and colour still say it */ }
   }
   function nonce() {
-    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(36).slice(2);
   }
-  function show(kind, verdict, message, person) {
+  function show(kind, verdict, message, person, note) {
     answer.className = "desk-answer desk-answer--" + kind;
+    answer.setAttribute("data-result", kind);
     answer.textContent = "";
-    [["desk-answer__verdict", verdict], ["desk-answer__message", message], ["desk-answer__person", person]]
-      .forEach(function (part) {
-        if (!part[1]) return;
-        var p = document.createElement("p");
-        p.className = part[0]; p.textContent = part[1];
-        answer.appendChild(p);
-      });
+    [["desk-answer__verdict", verdict], ["desk-answer__message", message], ["desk-answer__person", person],
+     ["desk-answer__offline", note]].forEach(function (part) {
+      if (!part[1]) return;
+      var p = document.createElement("p");
+      p.className = part[0]; p.textContent = part[1];
+      answer.appendChild(p);
+    });
   }
+  function describe(p) {
+    return p ? [p.name, p.organization, p.ticket].filter(Boolean).join(" · ") +
+      (p.accessibility_needs ? " — " + strings.accessibility + " " + p.accessibility_needs : "") : "";
+  }
+  function verdict(status, reason, type, message, person, note) {
+    if (status === "ok") {
+      show("ok", type === "exit" ? strings.checkedOut : strings.admitted, message, describe(person), note);
+      beep(true);
+    } else {
+      var already = reason === "already_checked_in";
+      show(already ? "warn" : "bad", already ? strings.already : strings.notAdmitted, message, describe(person), note);
+      beep(false);
+    }
+  }
+
+  // Answer from the list, as the server would, and queue the scan for upload.
+  function answerOffline(secret, type, id) {
+    var hash = badgeHash(secret), session = where();
+    var entry = index[hash], key = placeKey(hash, session), result, message;
+    var now = new Date();
+    if (!list) { result = "unknown"; message = strings.noList; }
+    else if (now < new Date(list.opens_at)) { result = "not_open"; message = strings.notOpen; }
+    else if (!entry) {
+      result = revoked.hasOwnProperty(hash) ? "revoked" : "unknown";
+      message = result === "revoked" ? strings.revoked : strings.unknown;
+    } else if (entry.state !== "confirmed") { result = "not_confirmed"; message = strings.notConfirmed; }
+    else if (entry.mode !== "in_person") { result = "not_in_person"; message = strings.notInPerson; }
+    else if (type === "entry" && inside[key]) {
+      result = "already_checked_in";
+      message = fill(strings.alreadyAt, { time: inside[key + "@"] ? clock(inside[key + "@"]) : "?" });
+    } else if (type === "exit" && !inside[key]) { result = "not_checked_in"; message = strings.notInside; }
+    else {
+      result = "ok";
+      message = fill(type === "exit" ? strings.goodbye : strings.welcome, { name: entry.name });
+      inside[key] = type === "entry";
+      if (type === "entry") inside[key + "@"] = now.toISOString();
+    }
+    queue.push({ secret: secret, hash: hash, type: type, gate: gate.value, session: session,
+                 scanned_at: now.toISOString(), nonce: id, answered: result });
+    save(KEYS.queue, queue);
+    var person = entry ? { name: entry.name, organization: entry.organization, ticket: entry.ticket,
+                           accessibility_needs: entry.accessibility_needs } : null;
+    verdict(result, result, type, message, person, list ? strings.savedOffline : "");
+    showSync();
+  }
+
   function send(secret, type) {
+    type = type || "entry";
+    var id = nonce();
+    if (!online || navigator.onLine === false) {
+      answerOffline(secret, type, id);
+      return Promise.resolve();
+    }
     show("wait", "", strings.checking, "");
-    return fetch(desk.getAttribute("data-api"), {
-      method: "POST", credentials: "same-origin",
+    var session = where();
+    return request(desk.getAttribute("data-api"), {
+      method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify({ secret: secret, device: device, gate: gate.value, type: type || "entry", nonce: nonce() })
+      body: JSON.stringify({ secret: secret, device: device, gate: gate.value, type: type, nonce: id,
+                             session: session ? Number(session) : null })
     }).then(function (response) {
       return response.json().then(function (json) { return { status: response.status, json: json }; });
     }).then(function (result) {
@@ -60,20 +310,18 @@
         beep(false);
         return;
       }
-      var p = json.person;
-      var who = p ? [p.name, p.organization, p.ticket].filter(Boolean).join(" · ") +
-        (p.accessibility_needs ? " — " + strings.accessibility + " " + p.accessibility_needs : "") : "";
       if (json.status === "ok") {
-        show("ok", type === "exit" ? strings.checkedOut : strings.admitted, json.message, who);
-        beep(true);
-      } else {
-        show(json.reason === "already_checked_in" ? "warn" : "bad",
-          json.reason === "already_checked_in" ? strings.already : strings.notAdmitted, json.message, who);
-        beep(false);
+        var key = placeKey(badgeHash(secret), session);
+        inside[key] = type === "entry";
+        inside[key + "@"] = json.scanned_at;
       }
+      verdict(json.status, json.reason, type, json.message, json.person, "");
+      if (queue.length) upload();
     }).catch(function () {
-      show("bad", strings.notAdmitted, strings.offline, "");
-      beep(false);
+      // No answer in time: answer from the list. The scan keeps its nonce, so if the server did
+      // record it, the upload is answered with that record and nothing counts twice.
+      online = false;
+      answerOffline(secret, type, id);
     });
   }
 
@@ -85,6 +333,27 @@
     var type = event.submitter && event.submitter.value === "exit" ? "exit" : "entry";
     send(code, type).then(function () { input.value = ""; input.focus(); });
   });
+  if (door) {
+    // The door is part of the desk's address, so a reload (and the forms without JavaScript) keep it.
+    door.addEventListener("change", function () {
+      var url = new URL(window.location.href);
+      if (door.value) url.searchParams.set("session", door.value); else url.searchParams.delete("session");
+      window.history.replaceState(null, "", url.toString());
+    });
+  }
+
+  window.addEventListener("online", function () { online = true; upload(); refreshList(); });
+  window.addEventListener("offline", function () { online = false; showSync(); });
+  rebuild();
+  showSync();
+  refreshList().then(upload);
+  // Keep the list fresh and retry the upload; a quiet minute costs one 304.
+  var pause = 15000;
+  (function tick() {
+    setTimeout(function () {
+      (queue.length ? upload() : refreshList()).then(tick, tick);
+    }, queue.length ? 5000 : pause);
+  })();
 
   // The camera, where the browser has one and the library loaded.
   var start = desk.querySelector("[data-desk-start]");

@@ -1,0 +1,153 @@
+"""The check-in API, modelled on pretix's redeem call: a scan in, an answer out; the check-in list
+a desk keeps for working offline; and the upload of a desk's offline queue."""
+
+import gzip
+import json
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router
+
+from confman.auth import ORGANISER_AUTH
+from events import selectors as event_selectors
+from events.permissions import Action
+from registrations import checkin, checkin_offline
+from registrations.models import Registration, ScanResult
+from registrations.schemas import (
+    CheckInIn,
+    CheckInListOut,
+    CheckInOut,
+    CheckInSyncIn,
+    CheckInSyncOut,
+)
+
+router = Router(tags=["check-in"])
+
+
+def _person(registration: Registration | None, result: str) -> dict | None:
+    if registration is None or result == ScanResult.WRONG_EVENT:
+        return None
+    return {
+        "reference": registration.reference,
+        "name": registration.name,
+        "organization": registration.organization.name if registration.organization else "",
+        "country": registration.country.code,
+        "ticket": registration.ticket.name,
+        "mode": registration.mode,
+        "accessibility_needs": registration.accessibility_needs,
+        "dietary_needs": registration.dietary_needs,
+    }
+
+
+@router.post(
+    "/events/{slug}/checkins",
+    response=CheckInOut,
+    auth=ORGANISER_AUTH,
+    summary="Check a badge in or out",
+)
+def create_checkin(request: HttpRequest, slug: str, payload: CheckInIn):
+    """For check-in staff and organisers. Every scan gets an answer: status ok, or error with a
+    reason; the same nonce from the same device gets the first answer again. Two devices
+    scanning one badge at the same instant: exactly one ok. With `session`, the scan is at that
+    session's door and counts its attendance (room_full when its seats are taken)."""
+    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, organizations=False)
+    answer = checkin.scan(
+        event=event,
+        secret=payload.secret,
+        device=payload.device,
+        gate=payload.gate,
+        type=payload.type,
+        scanned_at=payload.scanned_at,
+        nonce=payload.nonce,
+        session=checkin.door_session(event, payload.session),
+        by=request.user,
+    )
+    return {
+        "status": "ok" if answer.ok else "error",
+        "reason": None if answer.ok else answer.result,
+        "message": answer.message,
+        "scanned_at": answer.checkin.scanned_at,
+        "previous_checkin_at": answer.previous.scanned_at if answer.previous else None,
+        "previous_gate": answer.previous.gate if answer.previous else None,
+        "person": _person(answer.registration, answer.result),
+    }
+
+
+@router.get(
+    "/events/{slug}/checkin-list",
+    response=CheckInListOut,
+    auth=ORGANISER_AUTH,
+    summary="The check-in list, for scanning offline",
+)
+def get_checkin_list(request: HttpRequest, slug: str):
+    """Everything a desk needs to answer on its own: badge codes as SHA-256 (first 32 hex
+    characters of the digest of the code), names, tickets, states, who is inside. Send the
+    version you hold as `If-None-Match` to get 304 when nothing changed. Gzipped when the client
+    accepts it (a few hundred kilobytes become tens)."""
+    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, organizations=False)
+    body = checkin_offline.checkin_list(event, request.user)
+    etag = f'"{body["version"]}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response.content = gzip.compress(content, compresslevel=6)
+            headers["Content-Encoding"] = "gzip"
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+@router.post(
+    "/events/{slug}/checkins/sync",
+    response=CheckInSyncOut,
+    auth=ORGANISER_AUTH,
+    summary="Upload a desk's offline scans",
+)
+def sync_checkins(request: HttpRequest, slug: str, payload: CheckInSyncIn):
+    """The scans a desk made while offline, with what it told each person. They are merged by
+    scan time: the first entry wins; a later entry another device let through is recorded as a
+    flagged duplicate for the organisers. Each scan is answered on its own, and uploading the
+    same scans again (same nonces) records nothing twice."""
+    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, organizations=False)
+    recorded = checkin_offline.list_version_valid(
+        event, payload.list_version, payload.list_signature
+    )
+    results = checkin_offline.sync(
+        event=event,
+        by=request.user,
+        device=payload.device,
+        scans=[scan.model_dump() for scan in payload.scans],
+        list_version=payload.list_version,
+        list_signature=payload.list_signature,
+    )
+    out = []
+    for item in results:
+        if item.answer is None:
+            out.append(
+                {
+                    "nonce": item.nonce,
+                    "status": "error",
+                    "reason": item.error.code,
+                    "message": item.error.message,
+                    "flagged": False,
+                    "previous_checkin_at": None,
+                    "person": None,
+                }
+            )
+            continue
+        answer = item.answer
+        out.append(
+            {
+                "nonce": item.nonce,
+                "status": "ok" if answer.ok else "error",
+                "reason": None if answer.ok else answer.result,
+                "message": answer.message,
+                "flagged": answer.checkin.flagged,
+                "previous_checkin_at": answer.previous.scanned_at if answer.previous else None,
+                "person": _person(answer.registration, answer.result),
+            }
+        )
+    return {"list_version_recorded": recorded, "results": out}

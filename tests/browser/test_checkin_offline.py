@@ -1,0 +1,120 @@
+"""The offline scenario of the check-in desk in a real browser: two phones at two entrances lose
+the network, both let the same badge in, and when they come back the record holds one check-in
+and one flagged duplicate."""
+
+import datetime as dt
+import os
+import tempfile
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from events.models import TeamMember
+from registrations import services
+from registrations.models import CheckIn, Registration
+from tests.browser.conftest import CHROMIUM_ARGS, _chromium
+from tests.factories import EventFactory, TeamMemberFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """A browser whose contexts do not share storage: each context is one phone."""
+    executable = _chromium()
+    if executable is None:
+        if os.environ.get("CONFMAN_REQUIRE_BROWSER") == "1":
+            pytest.fail("CONFMAN_REQUIRE_BROWSER=1 but no chromium is installed")
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright, tempfile.TemporaryDirectory():
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def guest(transactional_db):
+    today = timezone.now().date()
+    event = EventFactory(slug="seminar", start_date=today, end_date=today + dt.timedelta(days=1))
+    delegate = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+    registration = services.register(
+        ticket=delegate,
+        mode="in_person",
+        consent_version="v",
+        name="Amina Yusuf",
+        email="amina@example.org",
+        country="KE",
+    )
+    TeamMemberFactory(event=event, user=UserFactory(username="desk"), role=TeamMember.Role.CHECKIN)
+    return Registration.objects.get(pk=registration.pk)
+
+
+def _phone(chromium, live_server, gate):
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/?next=/events/seminar/checkin/")
+    page.get_by_label("Username").fill("desk")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Entrance").fill(gate)
+    # The desk has downloaded the check-in list before the network goes.
+    expect(page.locator("[data-desk-sync]")).to_contain_text("1 people")
+    return context, page
+
+
+def _check_in(page, secret):
+    page.get_by_label("Badge code").fill(secret)
+    page.get_by_role("button", name="Check in", exact=True).click()
+
+
+def test_two_offline_desks_admit_one_badge_then_sync_to_one_check_in_and_one_flag(
+    chromium, live_server, guest
+):
+    north_context, north = _phone(chromium, live_server, "North gate")
+    south_context, south = _phone(chromium, live_server, "South gate")
+    north_context.set_offline(True)
+    south_context.set_offline(True)
+
+    _check_in(north, guest.badge_secret)
+    _check_in(south, guest.badge_secret)
+
+    for page in (north, south):
+        expect(page.locator("[data-desk-answer]")).to_contain_text("ADMITTED")
+        expect(page.locator("[data-desk-answer]")).to_contain_text("Amina Yusuf")
+        expect(page.locator("[data-desk-answer]")).to_contain_text("Offline")
+        sync = page.locator("[data-desk-sync]")
+        expect(sync).to_contain_text("Offline")
+        expect(sync).to_have_attribute("data-queue", "1")
+    # Both still answer from their own list: a second scan at the same desk is refused.
+    _check_in(north, guest.badge_secret)
+    expect(north.locator("[data-desk-answer]")).to_contain_text("ALREADY CHECKED IN")
+    assert not CheckIn.objects.exists()
+
+    north_context.set_offline(False)
+    expect(north.locator("[data-desk-sync]")).to_have_attribute("data-queue", "0")
+    south_context.set_offline(False)
+    expect(south.locator("[data-desk-sync]")).to_have_attribute("data-queue", "0")
+    expect(south.locator("[data-desk-sync]")).to_contain_text("1 flagged")
+
+    admitted = CheckIn.objects.filter(registration=guest, result="ok", type="entry")
+    assert admitted.count() == 1 and admitted.get().gate == "North gate"
+    flagged = CheckIn.objects.get(flagged=True)
+    assert flagged.gate == "South gate" and flagged.duplicate_of == admitted.get()
+    assert flagged.offline and flagged.result == "already_checked_in"
+
+    # Online again: the server's answer, with the time of the entry that counts.
+    _check_in(south, guest.badge_secret)
+    expect(south.locator("[data-desk-answer]")).to_contain_text("ALREADY CHECKED IN")
+    expect(south.locator("[data-desk-answer]")).to_contain_text("North gate")
+    north_context.close()
+    south_context.close()
