@@ -74,4 +74,55 @@ def seed_demo_registrations(event: Event) -> int:
         if registration.state == registration.State.AWAITING_APPROVAL:
             services.approve(registration=registration, by=None, reason="demo delegation list")
         count += 1
+    seed_demo_checkins(event)
     return count
+
+
+DEMO_GATES = ("Main entrance", "North entrance")
+
+
+def seed_demo_checkins(event: Event) -> int:
+    """Half of the delegates in person came through the doors in the last two hours, so the
+    check-in figures have something to show; the other half are still to come, so the desk
+    admits the first badge a newcomer types."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registrations import checkin
+    from registrations.models import CheckIn, Registration, State
+
+    delegates = Registration.objects.filter(
+        event=event, state=State.CONFIRMED, mode=Mode.IN_PERSON
+    ).order_by("pk")
+    now = timezone.now()
+    count = 0
+    for index, registration in enumerate(delegates):
+        if index % 2:
+            continue
+        answer = checkin.scan(
+            event=event,
+            secret=registration.badge_secret,
+            device="demo-desk",
+            gate=DEMO_GATES[index % 4 // 2],
+            by=None,
+        )
+        # Spread over the morning, as a real queue would be.
+        when = now - timedelta(minutes=115 - index * 4)
+        CheckIn.objects.filter(pk=answer.checkin.pk).update(
+            scanned_at=when, effective_at=when, received_at=when
+        )
+        count += 1
+    return count
+
+
+def demo_badge_to_scan(event: Event):
+    """A delegate in person who has not come through the doors yet."""
+    from registrations.models import Registration, State
+
+    return (
+        Registration.objects.filter(event=event, state=State.CONFIRMED, mode=Mode.IN_PERSON)
+        .exclude(checkins__result="ok")
+        .order_by("pk")
+        .first()
+    )

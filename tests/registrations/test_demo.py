@@ -18,3 +18,20 @@ def test_demo_has_confirmed_delegates_with_badges_and_online_participants():
     assert set(registrations.values_list("state", flat=True)) == {"confirmed"}
     assert in_person.count() > 0 and registrations.filter(mode="online").count() > 0
     assert not in_person.filter(badge_secret=None).exists()
+
+
+def test_demo_has_morning_check_ins_and_a_badge_still_to_admit():
+    from registrations import checkin
+    from registrations.demo import demo_badge_to_scan
+    from registrations.models import CheckIn
+
+    event, _ = seed_demo_event()
+
+    admitted = CheckIn.objects.filter(event=event, result="ok", type="entry")
+    delegates = Registration.objects.filter(event=event, mode="in_person")
+    assert 0 < admitted.count() < delegates.count()
+    assert set(admitted.values_list("gate", flat=True)) == {"Main entrance", "North entrance"}
+    badge = demo_badge_to_scan(event)
+    first = checkin.scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
+    again = checkin.scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
+    assert first.ok and again.result == "already_checked_in"

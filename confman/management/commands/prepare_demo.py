@@ -13,7 +13,7 @@ from events.demo import seed_demo_event
 from events.demo_data import DEMO_SLUG
 from events.models import Event, TeamMember
 from events.services import organisers_group_ensure, team_member_set
-from registrations.demo import seed_demo_tickets
+from registrations.demo import demo_badge_to_scan, seed_demo_tickets
 from sessions.demo import seed_demo_programme
 
 DEMO_USERS = [
@@ -93,6 +93,9 @@ class Command(BaseCommand):
         out(f"  API docs        {url}/api/docs")
         out(f"  OpenAPI schema  {url}/api/openapi.json")
         out(f"  Health          {url}/healthz")
+        badge = demo_badge_to_scan(event) if event else None
+        if badge is not None:
+            out(f"  A badge to scan {badge.badge_secret}  ({badge.name}, not checked in yet)")
         out(f"Demo logins (password kept in {settings.VAR_DIR / 'demo-password'}):")
         out(f"  organiser / {password}   owner of the demo event, back office and API")
         out(f"  checkin   / {password}   check-in staff of the demo event")
