@@ -400,6 +400,7 @@ class UpdateKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", _("Announcement")
     NEXT_SPEAKER = "next_speaker", _("Next speaker")
     PROGRAMME_PUBLISHED = "programme_published", _("Programme published")
+    STREAM = "stream", _("Stream changed")
 
 
 class SessionUpdate(models.Model):
