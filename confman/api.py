@@ -15,6 +15,7 @@ from ninja.renderers import JSONRenderer
 from confman.exceptions import DomainError, InvalidInput, out_of_range
 from confman.parser import JsonParser
 from events.api import router as events_router
+from livestream.api import router as live_router
 from registrations.api import router as registrations_router
 from registrations.checkin_api import router as checkin_router
 from sessions.api import router as sessions_router
@@ -49,6 +50,7 @@ api.add_router("/", events_router)
 api.add_router("/", sessions_router)
 api.add_router("/", registrations_router)
 api.add_router("/", checkin_router)
+api.add_router("/", live_router)
 
 
 def error_response(request: HttpRequest, exc: DomainError):

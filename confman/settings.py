@@ -156,6 +156,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+REDIS_PREFIX = env_str("REDIS_PREFIX", "confman")
 if REDIS_URL:
     _redis = urlsplit(REDIS_URL)
     try:
@@ -166,7 +167,7 @@ if REDIS_URL:
         raise ImproperlyConfigured(
             f"REDIS_URL={REDIS_URL!r} is not a Redis address; use redis://HOST:PORT/DB."
         )
-    _prefix = env_str("REDIS_PREFIX", "confman")
+    _prefix = REDIS_PREFIX
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("sessions.urls")),
     path("", include("registrations.urls")),
+    path("", include("livestream.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("healthz", healthz, name="healthz"),

@@ -188,12 +188,14 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
     roles = [role for role, group in demo_data.ORGANISATIONS for _row in group]
     organisations, new = _registry_organisations(rows)
     _link(event, organisations, roles)
+    from livestream.demo import seed_demo_streams
     from registrations.demo import seed_demo_registrations, seed_demo_tickets
     from sessions.demo import seed_demo_programme
 
     sessions = seed_demo_programme(event)
     seed_demo_tickets(event)
     seed_demo_registrations(event)
+    seed_demo_streams(event)
     _say(
         stdout,
         f"{event.slug}: {len(demo_data.ROOMS)} rooms, {len(demo_data.TRACKS)} tracks, "

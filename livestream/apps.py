@@ -8,6 +8,8 @@ class LivestreamConfig(AppConfig):
 
     def ready(self):
         from events.signals import event_changed
-        from livestream.broadcast import on_event_changed
+        from livestream.broadcast import on_event_changed, on_update_logged
+        from sessions.signals import update_logged
 
         event_changed.connect(on_event_changed, dispatch_uid="livestream.event_changed")
+        update_logged.connect(on_update_logged, dispatch_uid="livestream.update_logged")

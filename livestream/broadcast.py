@@ -10,6 +10,9 @@ from events.models import Event
 from events.schemas import EventSummaryOut
 from events.selectors import event_with_venue
 from livestream.groups import event_group
+from livestream.schemas import LiveMessageOut
+from livestream.selectors import update_message
+from sessions.models import SessionUpdate
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +38,27 @@ def broadcast_event_changed(event_id: int) -> None:
 
 def on_event_changed(sender, *, event_id: int, **kwargs) -> None:
     broadcast_event_changed(event_id)
+
+
+def update_payload(update: SessionUpdate) -> dict:
+    """The update as the live channel carries it between processes: JSON-ready, links included
+    (each consumer strips what its viewer may not see before sending)."""
+    return LiveMessageOut.model_validate(update_message(update)).model_dump(mode="json")
+
+
+def broadcast_update(update_id: int) -> None:
+    update = SessionUpdate.objects.filter(pk=update_id).first()
+    if update is None:
+        return
+    layer = get_channel_layer()
+    try:
+        async_to_sync(layer.group_send)(
+            event_group(update.event_id), {"type": "live.update", "message": update_payload(update)}
+        )
+    except Exception:
+        # Committed is committed: clients notice the gap by its number and fetch it from the log.
+        logger.exception("Could not broadcast update %s of event %s", update_id, update.event_id)
+
+
+def on_update_logged(sender, *, update_id: int, **kwargs) -> None:
+    broadcast_update(update_id)

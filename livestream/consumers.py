@@ -1,53 +1,140 @@
 """The live channel of an event: /ws/events/<slug>/live/. It only reads; every write happens in
-the services, which broadcast after commit."""
+the services, which broadcast after commit.
+
+On connect the viewer gets `hello`: the event, the update number it is at (`sequence`) and a
+snapshot of what is on now and next per room, with the streams this viewer may watch. Then
+every programme update as it happens, each with its number. A client that reconnects with
+`?since=N` gets every update after N from the log, in order, before the live ones (and a fresh
+snapshot instead when it missed too many); a client that sees a gap sends
+`{"type": "resume", "since": N}`. Numbers this socket has already sent are never sent twice,
+and a gap on the server side (a message the channel layer lost) is filled from the log."""
 
 import json
+import time
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from confman.exceptions import DomainError
 from events.permissions import Action, has_event_permission
 from events.selectors import event_with_venue
-from livestream.broadcast import event_payload
+from livestream import viewers
+from livestream.access import viewer_access
+from livestream.broadcast import event_payload, update_payload
 from livestream.groups import event_group
+from livestream.schemas import LiveSnapshotOut
+from livestream.selectors import for_viewer, snapshot, updates_since
 
 # Close codes 4000–4999 are ours. 4404: no such event, or not one this viewer may see (the two
 # look the same, so drafts do not leak); clients show it and stop reconnecting.
 CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_CHATTY = 4429
+CLOSE_TOO_BIG = 1009
+
+REPLAY_LIMIT = 500  # missed more than this: a fresh snapshot is shorter than the log
+MAX_FRAME = 1024  # bytes: clients only ping, resume and say which room they watch
+RATE_WINDOW = 60.0  # seconds
+RATE_LIMIT = 60  # frames per window
+
+
+def _since(values: list[str]) -> int | None:
+    if not values or not values[0].isdigit():
+        return None
+    return min(int(values[0]), 2**62)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
     sees_drafts = False
+    event = None
+    access = None
+    sent = 0  # the last update number this socket has sent
+    room: int | None = None
+
+    @classmethod
+    async def encode_json(cls, content):
+        return json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False)
 
     @database_sync_to_async
-    def _load(self, slug: str) -> dict | None:
+    def _load(self, slug: str, token: str) -> dict | None:
         event = event_with_venue(slug=slug)
         user = self.scope.get("user")
         if event is None or not has_event_permission(user, event, Action.VIEW):
             return None
+        registration = None
+        if token:
+            from registrations.links import registration_for_token
+
+            try:
+                registration = registration_for_token(token)
+            except DomainError:
+                registration = None
         return {
-            "id": event.pk,
+            "event": event,
             "payload": event_payload(event),
             "sees_drafts": has_event_permission(user, event, Action.VIEW_DRAFT),
+            "access": viewer_access(event, user, registration),
         }
 
+    @database_sync_to_async
+    def _snapshot(self) -> dict:
+        return LiveSnapshotOut.model_validate(snapshot(self.event, self.access)).model_dump(
+            mode="json"
+        )
+
+    @database_sync_to_async
+    def _missed(self, since: int, limit: int) -> list[dict]:
+        return [update_payload(u) for u in updates_since(self.event, since, limit)]
+
     async def connect(self):
-        loaded = await self._load(self.scope["url_route"]["kwargs"]["slug"])
+        self.frames: list[float] = []
+        params = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        since = _since(params.get("since", []))
+        loaded = await self._load(
+            self.scope["url_route"]["kwargs"]["slug"], params.get("r", [""])[0][:1000]
+        )
         # Accept first: a close before accepting reaches the browser as a bare handshake
         # failure, without our code.
         await self.accept()
         if loaded is None:
             await self._refuse()
             return
+        self.event = loaded["event"]
+        self.access = loaded["access"]
         self.sees_drafts = loaded["sees_drafts"]
-        self.group = event_group(loaded["id"])
+        self.group = event_group(self.event.pk)
+        # Join before reading: whatever is committed after this reaches the socket, and what
+        # the snapshot or the log already holds is not sent twice (numbers).
         await self.channel_layer.group_add(self.group, self.channel_name)
+        state = await self._snapshot()
+        missed = []
+        if since is not None and since <= state["sequence"]:
+            missed = await self._missed(since, REPLAY_LIMIT + 1)
+        fresh = since is None or since > state["sequence"] or len(missed) > REPLAY_LIMIT
+        self.sent = state["sequence"] if fresh else since
         await self.send_json(
-            {"type": "hello", "server_time": timezone.now().isoformat(), "event": loaded["payload"]}
+            {
+                "type": "hello",
+                "server_time": timezone.now().isoformat(),
+                "event": loaded["payload"],
+                "sequence": state["sequence"],
+                "snapshot": state if fresh else None,
+            }
         )
+        if not fresh:
+            await self._send_updates(missed)
+        await viewers.seen(self.event.pk, self.channel_name)
+
+    async def _send_updates(self, messages: list[dict]) -> None:
+        for message in messages:
+            if message["sequence"] <= self.sent:
+                continue
+            await self.send_json(for_viewer(message, self.access))
+            self.sent = message["sequence"]
 
     async def _refuse(self):
         await self.send_json(
@@ -62,20 +149,85 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.event is not None:
+            await viewers.gone(
+                self.event.pk, self.channel_name, {self.room} if self.room is not None else set()
+            )
+
+    async def _too_chatty(self) -> bool:
+        now = time.monotonic()
+        self.frames = [t for t in self.frames if now - t < RATE_WINDOW] + [now]
+        return len(self.frames) > RATE_LIMIT
+
+    async def websocket_receive(self, message):
+        size = len(message.get("text") or message.get("bytes") or b"")
+        if size > MAX_FRAME:
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "too_big",
+                    "detail": _("Frames to this channel are at most 1 KB."),
+                }
+            )
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if await self._too_chatty():
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "too_many",
+                    "detail": _("Too many frames; this channel mostly listens. Reconnect later."),
+                }
+            )
+            await self.close(code=CLOSE_TOO_CHATTY)
+            return
+        await super().websocket_receive(message)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
             content = json.loads(text_data) if text_data is not None else None
         except ValueError:
             content = None
-        if isinstance(content, dict) and content.get("type") == "ping":
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
             await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+            if self.event is not None:
+                await viewers.seen(self.event.pk, self.channel_name, self.room)
             return
+        if kind == "resume" and self.event is not None and isinstance(content.get("since"), int):
+            since = max(0, content["since"])
+            # A client that lost messages asks again: this socket may send them once more.
+            self.sent = min(self.sent, since)
+            missed = await self._missed(since, REPLAY_LIMIT + 1)
+            if len(missed) > REPLAY_LIMIT:
+                state = await self._snapshot()
+                self.sent = state["sequence"]
+                await self.send_json({"type": "snapshot", **state})
+            else:
+                await self._send_updates(missed)
+            return
+        if kind == "snapshot" and self.event is not None:
+            state = await self._snapshot()
+            self.sent = max(self.sent, state["sequence"])
+            await self.send_json(state)
+            return
+        if kind == "watching" and self.event is not None:
+            room = content.get("room")
+            if room is None or isinstance(room, int):
+                if self.room is not None and self.room != room:
+                    await viewers.gone(self.event.pk, self.channel_name, {self.room})
+                self.room = room
+                await viewers.seen(self.event.pk, self.channel_name, room)
+                return
         await self.send_json(
             {
                 "type": "error",
                 "code": "unknown_message",
-                "detail": _('This channel only understands the JSON text {"type": "ping"}.'),
+                "detail": _(
+                    'This channel understands the JSON texts {"type": "ping"}, '
+                    '{"type": "resume", "since": N}, {"type": "snapshot"} and '
+                    '{"type": "watching", "room": ID}.'
+                ),
             }
         )
 
@@ -88,3 +240,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._refuse()
             return
         await self.send_json({"type": "event.changed", "event": event})
+
+    async def live_update(self, event):
+        message = event["message"]
+        sequence = message["sequence"]
+        if sequence <= self.sent:
+            return
+        if sequence > self.sent + 1:
+            # Something between was lost on the way: fill the gap from the log, in order.
+            await self._send_updates(await self._missed(self.sent, sequence - self.sent))
+        if sequence > self.sent:
+            await self.send_json(for_viewer(message, self.access))
+            self.sent = sequence

@@ -42,6 +42,7 @@ from sessions.models import (
 )
 from sessions.permissions import require_chair
 from sessions.selectors import visible_sessions
+from sessions.signals import update_logged
 
 # Fields whose changes the update log records, and how their values are written there.
 DETAIL_FIELDS = ("title", "kind", "abstract", "track", "language", "attendance")
@@ -101,7 +102,7 @@ def _log(
 ) -> SessionUpdate:
     programme.last_sequence += 1
     programme.save(update_fields=["last_sequence"])
-    return SessionUpdate.objects.create(
+    update = SessionUpdate.objects.create(
         event_id=programme.event_id,
         sequence=programme.last_sequence,
         session=session,
@@ -112,6 +113,34 @@ def _log(
         actor=by,
         created_at=timezone.now(),
     )
+    # Told to the live audience after commit, never before: a rolled-back change is never heard.
+    transaction.on_commit(
+        lambda: update_logged.send(
+            sender=SessionUpdate,
+            event_id=update.event_id,
+            update_id=update.pk,
+            sequence=update.sequence,
+        )
+    )
+    return update
+
+
+def update_log(
+    *,
+    event: Event,
+    kind: str,
+    session: Session | None = None,
+    changes: dict | None = None,
+    message: str = "",
+    by: User | None = None,
+) -> SessionUpdate | None:
+    """Log a change that another module made to what the public programme shows (e.g. a
+    stream link), in the caller's transaction, numbered like every other update. Nothing is
+    logged (None) while the programme is unpublished or the session is a draft."""
+    programme = _lock(event)
+    if not programme.is_published or (session is not None and session.status == "draft"):
+        return None
+    return _log(programme, kind=kind, session=session, changes=changes, message=message, by=by)
 
 
 def _utc(fields: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from events.demo import seed_demo_event
 from events.demo_data import DEMO_SLUG
 from events.models import Event, TeamMember
 from events.services import organisers_group_ensure, team_member_set
+from livestream.demo import seed_demo_streams
 from registrations.demo import demo_badge_to_scan, seed_demo_tickets
 from sessions.demo import seed_demo_programme
 
@@ -50,6 +51,10 @@ class Command(BaseCommand):
         if demo is not None and not demo.ticket_types.exists():
             with transaction.atomic():
                 seed_demo_tickets(demo)
+        if demo is not None and not demo.streams.exists():
+            # A database from before the live schedule: the demo's streams.
+            with transaction.atomic():
+                seed_demo_streams(demo)
         password = demo_password()
         with transaction.atomic():
             group = organisers_group_ensure()
@@ -87,6 +92,7 @@ class Command(BaseCommand):
             register = reverse("registrations:register", args=[event.slug])
             out(f"  Register        {url}{register}")
             out(f"  Check-in desk   {url}{reverse('registrations:desk', args=[event.slug])}")
+            out(f"  Live now        {url}{reverse('livestream:live', args=[event.slug])}")
             out(f"  Chair console   {url}{reverse('agenda:chair', args=[event.slug])}")
             out(f"  Agenda builder  {url}{reverse('agenda:builder', args=[event.slug])}")
         out(f"  Back office     {url}/admin/")

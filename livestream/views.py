@@ -1,0 +1,218 @@
+"""The live page and its Server-Sent Events stream (for networks that block websockets).
+
+The page is whole without JavaScript (it reloads itself every minute inside <noscript>); with
+JavaScript, static/js/live.js keeps it current over the socket, falling back to the event
+stream and then to polling the JSON."""
+
+import asyncio
+import json
+import time
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from confman.exceptions import DomainError
+from events import selectors as event_selectors
+from events.models import Event
+from events.permissions import Action, has_event_permission
+from events.timezones import offset_label
+from livestream import viewers
+from livestream.access import Access, viewer_access
+from livestream.broadcast import update_payload
+from livestream.groups import event_group
+from livestream.schemas import LiveSnapshotOut
+from livestream.selectors import for_viewer, snapshot, updates_since
+
+HEARTBEAT = 15.0  # seconds between comments that keep proxies from closing a quiet stream
+STREAM_FOR = 600.0  # then the browser reconnects with Last-Event-ID (EventSource does)
+REPLAY_LIMIT = 500
+
+LIVE_STRINGS = {
+    "now": gettext_lazy("Now"),
+    "next": gettext_lazy("Next"),
+    "nothingNow": gettext_lazy("Nothing on now"),
+    "nothingNext": gettext_lazy("Nothing more today"),
+    "startsIn": gettext_lazy("starts in {minutes} min"),
+    "endsIn": gettext_lazy("ends in {minutes} min"),
+    "late": gettext_lazy("{minutes} min late"),
+    "live": gettext_lazy("Live"),
+    "cancelled": gettext_lazy("Cancelled"),
+    "moved": gettext_lazy("Moved"),
+    "eventTime": gettext_lazy("event time"),
+    "yourTime": gettext_lazy("your time"),
+    "connected": gettext_lazy("Live: updates appear here as they happen."),
+    "reconnecting": gettext_lazy("Connection lost; reconnecting…"),
+    "polling": gettext_lazy("Live updates by polling every 15 s (this network blocks sockets)."),
+    "offline": gettext_lazy("Offline: showing what was known at {time}."),
+    "watch": gettext_lazy("Watch"),
+    "join": gettext_lazy("Join"),
+    "passcode": gettext_lazy("Passcode"),
+    "locked": gettext_lazy("For registered online participants"),
+    "announcement": gettext_lazy("Announcement"),
+    "update": gettext_lazy("Update"),
+    "gone": gettext_lazy("This event is no longer public."),
+    "online": gettext_lazy("Online sessions"),
+    "chair": gettext_lazy("Chair:"),
+    "viewerZone": gettext_lazy("Your times are shown too ({zone})."),
+    "changeDelayed": gettext_lazy("{title}: runs {minutes} min late."),
+    "changeMovedRoom": gettext_lazy("{title} moved to {room}."),
+    "changeMovedTime": gettext_lazy("{title} moved to another time."),
+    "changeCancelled": gettext_lazy("{title} is cancelled."),
+    "changeLive": gettext_lazy("{title} is live now."),
+    "changeEnded": gettext_lazy("{title} has ended."),
+    "changeScheduled": gettext_lazy("{title} is scheduled again."),
+}
+
+
+def _registration(token: str):
+    if not token:
+        return None
+    from registrations.links import registration_for_token
+
+    try:
+        return registration_for_token(token)
+    except DomainError:
+        return None
+
+
+def _localise(value, event: Event) -> dict | None:
+    if value is None:
+        return None
+    local = value.astimezone(event.tzinfo)
+    return {"time": f"{local:%H:%M}", "day": local.date(), "offset": offset_label(local)}
+
+
+def live_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = event_selectors.event_get(slug, request.user, organizations=False)
+    token = request.GET.get("r", "")[:1000]
+    access = viewer_access(event, request.user, _registration(token))
+    state = snapshot(event, access)
+    for room in state["rooms"]:
+        by_id = {s["id"]: s for s in room["sessions"]}
+        room["now_session"] = by_id.get(room["now"])
+        room["next_session"] = by_id.get(room["next"])
+        for session in room["sessions"]:
+            session["local_start"] = _localise(session["actual_start"], event)
+            session["local_end"] = _localise(session["actual_end"], event)
+            session["effective_streams"] = (
+                session["streams"] if session["streams"] is not None else room["streams"]
+            )
+    team = has_event_permission(request.user, event, Action.VIEW_DRAFT)
+    counts = None
+    if team:
+        counts = viewers.counts(event.pk, [r["room"]["id"] for r in state["rooms"] if r["room"]])
+    now = timezone.now()
+    return render(
+        request,
+        "livestream/live.html",
+        {
+            "event": event,
+            "state": state,
+            "state_json": LiveSnapshotOut.model_validate(state).model_dump(mode="json"),
+            "token": token,
+            "now_local": _localise(now, event),
+            "counts": counts,
+            "live_strings": LIVE_STRINGS,
+            "changes": state["changes"],
+        },
+    )
+
+
+def _sse(kind: str, data: dict, sequence: int | None = None) -> str:
+    lines = []
+    if sequence is not None:
+        lines.append(f"id: {sequence}")
+    lines.append(f"event: {kind}")
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    lines.append(f"data: {payload}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _open(slug: str, user, token: str) -> tuple[Event, Access] | None:
+    event = event_selectors.event_with_venue(slug=slug)
+    if event is None or not has_event_permission(user, event, Action.VIEW):
+        return None
+    return event, viewer_access(event, user, _registration(token))
+
+
+def _state(event: Event, access: Access) -> dict:
+    return LiveSnapshotOut.model_validate(snapshot(event, access)).model_dump(mode="json")
+
+
+def _missed(event: Event, since: int) -> list[dict]:
+    return [update_payload(u) for u in updates_since(event, since, REPLAY_LIMIT + 1)]
+
+
+async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
+    """text/event-stream: a `snapshot` (or, with Last-Event-ID or ?since=N, the updates after
+    N), then each `update` as it happens, each with its number as the event id, so a browser's
+    EventSource resumes where it was by itself."""
+    user = await request.auser()
+    token = request.GET.get("r", "")[:1000]
+    opened = await sync_to_async(_open)(slug, user, token)
+    if opened is None:
+        return HttpResponse(
+            _("There is no such event, or it is not public."),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    event, access = opened
+    last = request.headers.get("Last-Event-ID") or request.GET.get("since", "")
+    since = int(last) if last.isdigit() and len(last) < 19 else None
+
+    async def stream():
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        group = event_group(event.pk)
+        await layer.group_add(group, channel)
+        try:
+            yield "retry: 3000\n\n"
+            state = await sync_to_async(_state)(event, access)
+            missed = []
+            if since is not None and since <= state["sequence"]:
+                missed = await sync_to_async(_missed)(event, since)
+            if since is None or since > state["sequence"] or len(missed) > REPLAY_LIMIT:
+                sent = state["sequence"]
+                yield _sse("snapshot", state, sent)
+            else:
+                sent = since
+                for message in missed:
+                    yield _sse("update", for_viewer(message, access), message["sequence"])
+                    sent = message["sequence"]
+            ends = time.monotonic() + STREAM_FOR
+            while time.monotonic() < ends:
+                try:
+                    message = await asyncio.wait_for(layer.receive(channel), HEARTBEAT)
+                except TimeoutError:
+                    yield ": keep-alive\n\n"
+                    continue
+                if message.get("type") == "event.changed":
+                    if message["event"]["status"] not in ("published", "archived"):
+                        yield _sse("gone", {"detail": str(LIVE_STRINGS["gone"])})
+                        return
+                    continue
+                if message.get("type") != "live.update":
+                    continue
+                update = message["message"]
+                if update["sequence"] <= sent:
+                    continue
+                if update["sequence"] > sent + 1:
+                    for filler in await sync_to_async(_missed)(event, sent):
+                        if sent < filler["sequence"] < update["sequence"]:
+                            yield _sse("update", for_viewer(filler, access), filler["sequence"])
+                            sent = filler["sequence"]
+                yield _sse("update", for_viewer(update, access), update["sequence"])
+                sent = update["sequence"]
+        finally:
+            await layer.group_discard(group, channel)
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response

@@ -1,0 +1,71 @@
+"""Several ASGI processes, one audience: with REDIS_URL, an update made through one process
+reaches a socket held by another."""
+
+import asyncio
+import datetime as dt
+import json
+
+import pytest
+import websockets
+from asgiref.sync import async_to_sync
+from django.utils import timezone
+
+from events.models import TeamMember
+from events.services import api_token_create
+from sessions.services import programme_publish
+from tests.asgi_servers import asgi_servers, require_postgres_and_redis
+from tests.factories import EventFactory, UserFactory
+from tests.factories.events import RoomFactory
+from tests.factories.sessions import SessionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_an_update_through_process_b_reaches_a_socket_on_process_a():
+    require_postgres_and_redis()
+    now = timezone.now()
+    event = EventFactory(slug="seminar", timezone="UTC", start_date=now.date(), end_date=now.date())
+    programme_publish(event=event, by=None)
+    session = SessionFactory(
+        event=event,
+        room=RoomFactory(event=event),
+        start=now - dt.timedelta(minutes=5),
+        end=now + dt.timedelta(minutes=55),
+    )
+    organiser = UserFactory(username="organiser")
+    TeamMember.objects.create(event=event, user=organiser, role=TeamMember.Role.ORGANISER)
+    token = api_token_create(user=organiser, name="test")[1]
+
+    with asgi_servers(2) as (a, b):
+
+        async def scenario():
+            socket_url = a.replace("http://", "ws://") + "/ws/events/seminar/live/"
+            async with websockets.connect(socket_url, origin=a) as socket:
+                hello = json.loads(await asyncio.wait_for(socket.recv(), 10))
+                status = await asyncio.to_thread(
+                    _post,
+                    f"{b}/api/events/seminar/sessions/{session.pk}/status",
+                    {"action": "delay", "minutes": 10},
+                    token,
+                )
+                message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+                return hello, status, message
+
+        hello, status, message = async_to_sync(scenario)()
+
+    assert status == 200
+    assert message["type"] == "update" and message["sequence"] == hello["sequence"] + 1
+    assert message["session"]["id"] == session.pk and message["session"]["delay_minutes"] == 10
+
+
+def _post(url: str, body: dict, token: str) -> int:
+    import urllib.request
+
+    request = urllib.request.Request(  # noqa: S310 (loopback)
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.status
