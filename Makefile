@@ -45,6 +45,23 @@ bench: $(STAMP)
 bench-registration: $(STAMP)
 	$(BIN)/python bench/registration.py 2>&1 | grep -v '^Conflict: '
 
+# 4 check-in devices over 5000 badges against uvicorn: on PostgreSQL (BENCH_POSTGRES_URL, default
+# the local server; skipped when it cannot be reached), then on SQLite, each in a scratch
+# database it creates and removes.
+.PHONY: bench-checkin
+bench-checkin: $(STAMP)
+	$(BIN)/python bench/checkin.py
+
+# Badges: QR codes per second, one badge, and 5000-badge print runs (A6 and A4) with their time
+# and peak memory, on a scratch SQLite database.
+.PHONY: bench-badges badge-fonts
+bench-badges: $(STAMP)
+	$(BIN)/python bench/badges.py
+
+# Rebuild registrations/fonts/ from Debian's Noto packages (apt-get download; see the script).
+badge-fonts: $(STAMP)
+	$(BIN)/python tools/badge_fonts.py
+
 # Re-pin every dependency from pyproject.toml (needs the registry).
 # Front-end libraries from the npm registry into confman/static/vendor/ (checked against the
 # integrity recorded in packages.json); committed, so make run needs no Node.js.

@@ -64,6 +64,7 @@ class TicketTypeForm(forms.ModelForm):
             "requires_approval",
             "hold_minutes",
             "refundable_until",
+            "badge_role",
             "order",
         ]
 

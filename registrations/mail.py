@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from registrations import badges
 from registrations.links import magic_token
 from registrations.models import Registration, State
 
@@ -57,8 +58,13 @@ def build_message(registration: Registration) -> EmailMessage:
         if last is not None and registration.state in (State.CANCELLED, State.REFUNDED)
         else "",
     }
+    badge = badges.badge_pdf_or_none(registration) if badges.has_badge(registration) else None
+    context["badge_attached"] = badge is not None
     body = render_to_string("registrations/mail/state.txt", context)
-    return EmailMessage(_subject(registration), body, to=[registration.email])
+    message = EmailMessage(_subject(registration), body, to=[registration.email])
+    if badge is not None:
+        message.attach(badges.badge_filename(registration, "pdf"), badge, "application/pdf")
+    return message
 
 
 @task()

@@ -62,6 +62,15 @@ def holding(now=None) -> Q:
     )
 
 
+class BadgeRole(models.TextChoices):
+    """What a ticket may print as the role on its badges; empty derives it (see
+    registrations.badges.badge_roles)."""
+
+    ATTENDEE = "attendee", _("Attendee")
+    PRESS = "press", _("Press")
+    STAFF = "staff", _("Staff")
+
+
 class TicketType(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
     name = models.CharField(_("name"), max_length=120)
@@ -106,6 +115,16 @@ class TicketType(models.Model):
     )
     refundable_until = models.DateTimeField(
         _("attendees may cancel with a refund until"), null=True, blank=True
+    )
+    badge_role = models.CharField(
+        _("role on the badge"),
+        max_length=20,
+        choices=BadgeRole.choices,
+        blank=True,
+        help_text=_(
+            "Leave empty to derive it: organiser or staff for the event's team, chair or "
+            "speaker from the agenda, attendee otherwise."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -483,6 +502,79 @@ class RevokedBadge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration.reference} (revoked)"
+
+
+class PrintRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class PrintLayout(models.TextChoices):
+    A6 = "a6", _("A6, one badge per page")
+    A4 = "a4_4up", _("A4, four badges per sheet with cut marks")
+
+
+class BadgePrintRun(models.Model):
+    """One PDF of in-person badges an organiser asked for, rendered by a background task
+    (registrations.badge_runs). `filters` holds what was chosen: {"tickets": [ids],
+    "country": "KE", "only_new": true}."""
+
+    Status = PrintRunStatus
+    Layout = PrintLayout
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="badge_print_runs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    layout = models.CharField(_("layout"), max_length=10, choices=PrintLayout.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PrintRunStatus.choices, default=PrintRunStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("badges rendered"), default=0)
+    total = models.PositiveIntegerField(_("badges in the run"), null=True, blank=True)
+    file = models.CharField(_("file"), max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("badge print run")
+        verbose_name_plural = _("badge print runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PrintRunStatus.values), name="print_run_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(layout__in=PrintLayout.values), name="print_run_layout_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} badges #{self.pk} ({self.status})"
+
+
+class BadgePrint(models.Model):
+    """A badge code that went into a finished print run: "only new since the last run" leaves
+    out the registrations whose current code has one (a reissued code has not)."""
+
+    run = models.ForeignKey(BadgePrintRun, on_delete=models.CASCADE, related_name="prints")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="badge_prints"
+    )
+    secret = models.CharField(_("badge code"), max_length=64)
+
+    class Meta:
+        verbose_name = _("printed badge")
+        verbose_name_plural = _("printed badges")
+        indexes = [models.Index(fields=["registration", "secret"], name="badge_print_reg_secret")]
+
+    def __str__(self) -> str:
+        return f"{self.registration.reference} in run {self.run_id}"
 
 
 class ScanType(models.TextChoices):

@@ -10,7 +10,7 @@ import itertools
 import factory
 from django.utils import timezone
 
-from registrations.models import Registration, State, TicketType
+from registrations.models import Registration, State, TicketType, new_badge_secret
 from registrations.services import register, ticket_create
 from tests.factories.events import EventFactory
 
@@ -83,3 +83,10 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     offer_expires_at = factory.LazyAttribute(
         lambda r: timezone.now() + dt.timedelta(hours=24) if r.state == State.OFFERED else None
     )
+
+
+class BadgeRegistrationFactory(RegistrationFactory):
+    """A confirmed registration with its badge code, attending in person unless told."""
+
+    mode = Registration.Mode.IN_PERSON
+    badge_secret = factory.LazyFunction(new_badge_secret)

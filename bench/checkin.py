@@ -1,0 +1,428 @@
+"""Check-in at the door under load: 4 devices scanning 5000 badges against the running ASGI server.
+
+Run from the repository root: `.venv/bin/python bench/checkin.py` (or `make bench-checkin`).
+Two runs, each in a scratch database that it creates and removes afterwards:
+
+1. PostgreSQL (`confman_bench_checkin` on BENCH_POSTGRES_URL, default
+   postgres://postgres@127.0.0.1:5432/postgres), uvicorn with 2 worker processes;
+2. SQLite (a file in a temporary directory), uvicorn with 1 worker process.
+
+Each seeds an event happening today with 5000 confirmed in-person registrations (bulk_create,
+each with its badge code), a check-in user and an API token. Then 4 client threads, one per
+device, POST /api/events/{slug}/checkins for their quarter of the badges, each scan with its
+own nonce; every tenth scan of a device is a repeat of the badge that the next device scans at
+the same moment, so about 500 scans race another device for the same badge (one of the two must
+answer already_checked_in). It prints scans per second; the latency at the client, on loopback
+(an upper bound on the server's time, with the HTTP round trip and the client's own work);
+and the server's time, measured inside the ASGI application (a Server-Timing header added by
+the wrapper `timed_application` below, for this benchmark only). The server's time includes
+any wait for the worker's one thread that runs Django's synchronous views (one request at a time
+per process): with 4 devices on 2 workers, a scan often waits for another. It fails unless exactly
+5000 scans are admitted and no answer is a 5xx. Target (issue 5): p99 under 50 ms at the server.
+
+Only 127.0.0.1; bounded: a fixed list of scans per device, HTTP timeouts, a server started and
+stopped here."""
+
+import http.client
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DATABASE = "confman_bench_checkin"
+PORT = int(os.environ.get("BENCH_PORT", "8766"))
+SLUG = "bench-checkin"
+BADGES = 5000
+DEVICES = int(os.environ.get("BENCH_DEVICES", "4"))
+REPEAT_EVERY = 10  # every tenth scan of a device repeats the next device's current badge
+GATES = ("North", "South", "East", "West")
+TARGET_P99_MS = 50
+
+
+# --- the server side: Django wrapped to report its own time ---------------------------------
+
+
+def _timed(app):
+    """The ASGI app, adding `Server-Timing: app;dur=<ms>`: the time from the request reaching
+    the application to its response starting (Django, the token check, the database)."""
+
+    async def timed(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        started = time.perf_counter()
+
+        async def send_timed(message):
+            if message["type"] == "http.response.start":
+                took = (time.perf_counter() - started) * 1000
+                headers = [*message.get("headers", []), (b"server-timing", b"app;dur=%.3f" % took)]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await app(scope, receive, send_timed)
+
+    return timed
+
+
+def __getattr__(name: str):
+    # uvicorn imports "bench.checkin:timed_application" in each worker; Django is set up only
+    # there, never in the process that drives the benchmark.
+    if name == "timed_application":
+        from confman.asgi import application
+
+        return _timed(application)
+    raise AttributeError(name)
+
+
+# --- seeding ---------------------------------------------------------------------------------
+
+SEED = """
+import json, sys
+import django
+django.setup()
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import timezone
+from events.models import TeamMember
+from events.services import api_token_create
+from events.timezones import local_today
+from registrations import services
+from registrations.models import Registration, State, Mode, new_badge_secret, new_reference
+from tests.factories import EventFactory
+
+call_command("migrate", verbosity=0)
+today = local_today("Asia/Shanghai")
+event = EventFactory(slug=%(slug)r, title="Check-in benchmark", start_date=today, end_date=today)
+ticket = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+now = timezone.now()
+references = set()
+while len(references) < %(badges)d:
+    references.add(new_reference())
+people = [
+    Registration(
+        event=event, ticket=ticket, reference=reference, badge_secret=new_badge_secret(),
+        state=State.CONFIRMED, mode=Mode.IN_PERSON, name=f"Delegate {n:04d}",
+        email=f"delegate{n:04d}@example.org", country="KE", consent_at=now,
+        consent_version="bench",
+    )
+    for n, reference in enumerate(sorted(references))
+]
+Registration.objects.bulk_create(people, batch_size=1000)
+desk = User.objects.create_user("bench-desk")
+TeamMember.objects.create(event=event, user=desk, role=TeamMember.Role.CHECKIN)
+token = api_token_create(user=desk, name="bench")[1]
+secrets = list(Registration.objects.filter(event=event).values_list("badge_secret", flat=True))
+with open(sys.argv[1], "w") as out:
+    json.dump({"token": token, "secrets": secrets}, out)
+"""
+
+
+def seed(env: dict, scratch: str) -> dict:
+    path = Path(scratch) / "seed.json"
+    started = time.perf_counter()
+    subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", SEED % {"slug": SLUG, "badges": BADGES}, str(path)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    seeded = json.loads(path.read_text())
+    seeded["seconds"] = time.perf_counter() - started
+    return seeded
+
+
+# --- the devices -----------------------------------------------------------------------------
+
+
+def device_scans(secrets: list[str]) -> list[list[str]]:
+    """Each device's badges in order: its own quarter, and every REPEAT_EVERY-th scan the badge
+    that the next device scans at about the same moment."""
+    share = math.ceil(len(secrets) / DEVICES)
+    own = [secrets[d * share : (d + 1) * share] for d in range(DEVICES)]
+    plans = []
+    for d in range(DEVICES):
+        neighbour = own[(d + 1) % DEVICES]
+        plan = []
+        for i, secret in enumerate(own[d]):
+            plan.append(secret)
+            if i % REPEAT_EVERY == REPEAT_EVERY - 1 and i < len(neighbour):
+                plan.append(neighbour[i])
+        plans.append(plan)
+    return plans
+
+
+def _server_ms(response: http.client.HTTPResponse) -> float | None:
+    header = response.getheader("Server-Timing") or ""
+    _, _, duration = header.partition("dur=")
+    try:
+        return float(duration)
+    except ValueError:
+        return None
+
+
+def run_devices(token: str, plans: list[list[str]]) -> dict:
+    barrier = threading.Barrier(len(plans))
+    lock = threading.Lock()
+    client_ms: list[float] = []
+    server_ms: list[float] = []
+    answers: dict[str, int] = {}
+    statuses: dict[int, int] = {}
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+
+    def device(number: int, plan: list[str]) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        mine_client, mine_server, mine_answers, mine_statuses = [], [], {}, {}
+        barrier.wait()
+        for secret in plan:
+            body = json.dumps(
+                {
+                    "secret": secret,
+                    "device": f"bench-{number}",
+                    "gate": GATES[number % len(GATES)],
+                    "type": "entry",
+                    "nonce": uuid.uuid4().hex,
+                }
+            )
+            started = time.perf_counter()
+            connection.request("POST", f"/api/events/{SLUG}/checkins", body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            mine_client.append((time.perf_counter() - started) * 1000)
+            took = _server_ms(response)
+            if took is not None:
+                mine_server.append(took)
+            mine_statuses[response.status] = mine_statuses.get(response.status, 0) + 1
+            try:
+                answer = json.loads(payload)
+                key = answer.get("reason") or answer.get("status") or answer.get("code")
+            except ValueError:
+                key = None
+            key = str(key or f"HTTP {response.status}")
+            mine_answers[key] = mine_answers.get(key, 0) + 1
+        connection.close()
+        with lock:
+            client_ms.extend(mine_client)
+            server_ms.extend(mine_server)
+            for key, n in mine_answers.items():
+                answers[key] = answers.get(key, 0) + n
+            for key, n in mine_statuses.items():
+                statuses[key] = statuses.get(key, 0) + n
+
+    threads = [threading.Thread(target=device, args=(n, plan)) for n, plan in enumerate(plans)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {
+        "wall": time.perf_counter() - started,
+        "client_ms": client_ms,
+        "server_ms": server_ms,
+        "answers": answers,
+        "statuses": statuses,
+    }
+
+
+def get(path: str, token: str) -> tuple[int, dict, float]:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    started = time.perf_counter()
+    connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    body = response.read()
+    took = (time.perf_counter() - started) * 1000
+    connection.close()
+    return response.status, json.loads(body or b"{}"), took
+
+
+def warm_up(token: str) -> None:
+    """Each worker imports, connects to the database and reads the token once before the
+    clock runs: a few reads over new connections, which the workers share out between them."""
+    for _ in range(8 * DEVICES):
+        get(f"/api/events/{SLUG}/checkins/stats", token)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def wait_for_server(server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server stopped while starting")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status in (200, 503):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def start_server(env: dict, workers: int) -> subprocess.Popen:
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.checkin:timed_application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(PORT),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--lifespan",
+            "off",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest rank: the smallest value with at least `share` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def describe(values: list[float]) -> str:
+    if not values:
+        return "not measured"
+    return (
+        f"median {statistics.median(values):.1f} ms, p95 {percentile(values, 0.95):.1f}, "
+        f"p99 {percentile(values, 0.99):.1f}, max {max(values):.1f}"
+    )
+
+
+def bench(title: str, env: dict, workers: int, scratch: str) -> bool:
+    load_before = os.getloadavg()[0]
+    seeded = seed(env, scratch)
+    plans = device_scans(seeded["secrets"])
+    scans = sum(len(plan) for plan in plans)
+    repeats = scans - len(seeded["secrets"])
+    server = start_server(env, workers)
+    try:
+        wait_for_server(server)
+        warm_up(seeded["token"])
+        result = run_devices(seeded["token"], plans)
+        status, stats, stats_ms = get(f"/api/events/{SLUG}/checkins/stats", seeded["token"])
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+    answers = result["answers"]
+    ok, already = answers.get("ok", 0), answers.get("already_checked_in", 0)
+    other = {key: n for key, n in answers.items() if key not in ("ok", "already_checked_in")}
+    errors = sum(n for code, n in result["statuses"].items() if code >= 500)
+    p99 = percentile(result["server_ms"], 0.99) if result["server_ms"] else math.inf
+    print(title)
+    print(
+        f"  this machine: {os.cpu_count()} CPUs, load average {load_before:.1f} before the run "
+        f"and {os.getloadavg()[0]:.1f} after (other work on the machine slows the figures)"
+    )
+    print(
+        f"  {len(seeded['secrets'])} badges seeded in {seeded['seconds']:.1f} s; "
+        f"{len(plans)} devices, {scans} scans ({repeats} repeats racing another device for "
+        "the same badge)"
+    )
+    print(f"  {scans} scans in {result['wall']:.2f} s: {scans / result['wall']:.0f} scans/s")
+    print(f"  latency at the client (loopback; an upper bound): {describe(result['client_ms'])}")
+    print(f"  time in the server (Server-Timing):               {describe(result['server_ms'])}")
+    print(f"  answers: ok {ok}, already_checked_in {already}, other {other or 0}; 5xx: {errors}")
+    print(
+        f"  then GET checkins/stats: HTTP {status} in {stats_ms:.0f} ms, "
+        f"checked_in {stats.get('checked_in')} of {stats.get('expected')} expected"
+    )
+    verdict = "met" if p99 < TARGET_P99_MS else "NOT met"
+    print(f"  target p99 under {TARGET_P99_MS} ms at the server: {verdict}")
+    passed = ok == len(seeded["secrets"]) and already == repeats and not other and not errors
+    passed = passed and stats.get("checked_in") == len(seeded["secrets"])
+    if not passed:
+        print(f"  FAILED: expected exactly {len(seeded['secrets'])} ok, {repeats} already, no 5xx")
+    return passed
+
+
+def base_env(scratch: str) -> dict:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "confman.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CONFMAN_VAR_DIR": scratch,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    for name in ("REDIS_URL", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_CONN_MAX_AGE"):
+        env.pop(name, None)
+    return env
+
+
+def database_url(name: str) -> str:
+    return urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
+
+
+def postgres_run() -> bool | None:
+    """None when there is no PostgreSQL to run on."""
+    import psycopg
+
+    try:
+        admin = psycopg.connect(SERVER, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        print(f"PostgreSQL: skipped, {SERVER} cannot be reached ({exc})".strip())
+        return None
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{DATABASE}"')
+        version = admin.execute("SHOW server_version").fetchone()[0]
+    try:
+        with tempfile.TemporaryDirectory(prefix="confman-bench-") as scratch:
+            env = base_env(scratch)
+            env["DATABASE_URL"] = database_url(DATABASE)
+            env["DATABASE_POOL_SIZE"] = "4"
+            return bench(
+                f"PostgreSQL {version}; uvicorn, 2 worker processes, on 127.0.0.1:{PORT}",
+                env,
+                2,
+                scratch,
+            )
+    finally:
+        with psycopg.connect(SERVER, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+
+
+def sqlite_run() -> bool:
+    with tempfile.TemporaryDirectory(prefix="confman-bench-") as scratch:
+        env = base_env(scratch)
+        env["DATABASE_URL"] = f"sqlite:///{Path(scratch) / 'bench.sqlite3'}"
+        return bench(
+            f"SQLite (WAL); uvicorn, 1 worker process, on 127.0.0.1:{PORT}", env, 1, scratch
+        )
+
+
+def main() -> None:
+    results = [postgres_run()]
+    print()
+    results.append(sqlite_run())
+    if any(result is False for result in results):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+/* confman check-in figures: every few seconds, ask the figures' JSON whether anything changed
+   (If-None-Match: a 304 costs nothing) and refresh the numbers, rows and bars in place. The
+   rows are built as registrations/figures_views.py chart_rows builds them, with the same
+   translated strings. Screen readers hear the checked-in total politely, at most every 30 s.
+   Without JavaScript the page refreshes itself (a meta refresh inside <noscript>). */
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-cf]");
+  if (!root || !window.fetch) return;
+  var strings = JSON.parse(document.getElementById("figure-strings").textContent);
+  var api = root.getAttribute("data-api");
+  var zone = root.getAttribute("data-zone");
+  var pollMs = (parseInt(root.getAttribute("data-poll"), 10) || 5) * 1000;
+  var announceMs = (parseInt(root.getAttribute("data-announce-every"), 10) || 30) * 1000;
+  var status = root.querySelector("[data-cf-status]");
+  var live = root.querySelector("[data-cf-announce]");
+  var MAX_POLLS = 17280; // a day at 5 s: a forgotten tab stops by itself
+
+  var etag = null, offset = "", lastAnnounced = 0, pending = null;
+  // The total the page was served with has been read already; announce only changes.
+  var lastTotal = parseInt(root.querySelector('[data-cf-total="checked_in"]').textContent, 10);
+  var lastSuccess = new Date(), polls = 0, busy = false;
+
+  function format(name, values) {
+    return String(strings[name]).replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
+    });
+  }
+  function percent(n, total) { return total ? Math.floor(n * 100 / total) : 0; }
+  function capped(n, total) { return Math.min(100, percent(n, total)); }
+
+  function clock(date) {
+    var time;
+    try {
+      time = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+        timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
+      }).format(date);
+    } catch (e) {
+      time = date.toTimeString().slice(0, 8);
+    }
+    return offset ? time + " (" + offset + ")" : time;
+  }
+
+  var builders = {
+    by_ticket: function (f) {
+      return f.by_ticket.map(function (t) {
+        return {
+          key: String(t.ticket_id), label: t.name, checked_in: String(t.checked_in),
+          expected: String(t.expected), inside: String(t.inside),
+          percent: format("percent", { percent: percent(t.checked_in, t.expected) }),
+          bar: capped(t.checked_in, t.expected)
+        };
+      });
+    },
+    by_mode: function (f) {
+      return f.by_mode.map(function (m) {
+        var door = m.door_check_in;
+        return {
+          key: m.mode, label: m.label, expected: String(m.expected),
+          checked_in: door ? String(m.checked_in) : "",
+          percent: door ? format("percent", { percent: percent(m.checked_in, m.expected) }) : format("noDoor", {}),
+          bar: door ? capped(m.checked_in, m.expected) : null
+        };
+      });
+    },
+    by_entrance: function (f) {
+      return f.by_entrance.map(function (e) {
+        return {
+          key: e.gate, label: e.label,
+          people: format("share", { n: e.people, percent: percent(e.people, f.checked_in) }),
+          bar: capped(e.people, f.checked_in)
+        };
+      });
+    },
+    by_hour: function (f) {
+      var busiest = f.by_hour.reduce(function (most, h) { return Math.max(most, h.entries); }, 0);
+      return f.by_hour.map(function (h, i) {
+        var first = i === 0 || f.by_hour[i - 1].day !== h.day;
+        return {
+          key: h.start, day: h.day_label, day_mark: first ? h.day_label : "", label: h.label,
+          offset: h.utc_offset, entries: String(h.entries), bar: percent(h.entries, busiest)
+        };
+      });
+    },
+    duplicates: function (f) {
+      return f.duplicates.map(function (d) {
+        return {
+          key: String(d.checkin_id), name: d.name, reference: d.reference, device: d.device,
+          gate: d.gate, at: d.at_label, first_device: d.first_device, first_gate: d.first_gate,
+          first_at: d.first_at_label, bar: null
+        };
+      });
+    },
+    refusals: function (f) {
+      return f.refusals.map(function (r) {
+        return { key: r.reason, label: r.label, scans: String(r.scans), bar: null };
+      });
+    },
+    sessions: function (f) {
+      return f.sessions.map(function (s) {
+        return {
+          key: String(s.session_id), title: s.title, room: s.room, start: s.start_label,
+          capacity: s.capacity === null ? format("noLimit", {}) : String(s.capacity),
+          attended: String(s.attended), inside: String(s.inside),
+          full: s.full ? format("full", {}) : "", turned_away: String(s.turned_away),
+          bar: s.capacity === null ? null : capped(s.inside, s.capacity)
+        };
+      });
+    }
+  };
+
+  function fill(element, row) {
+    element.setAttribute("data-key", row.key);
+    element.querySelectorAll("[data-cf-field]").forEach(function (cell) {
+      var value = row[cell.getAttribute("data-cf-field")];
+      if (cell.textContent !== value) cell.textContent = value === undefined ? "" : value;
+    });
+    element.querySelectorAll("[data-cf-bar]").forEach(function (bar) {
+      var track = bar.parentNode;
+      if (row.bar === null || row.bar === undefined) {
+        if (track.classList.contains("cf-bar")) track.hidden = true;
+        return;
+      }
+      track.hidden = false;
+      bar.style[bar.getAttribute("data-cf-bar")] = row.bar + "%";
+    });
+  }
+
+  function render(container, rows) {
+    var template = container.querySelector("template[data-cf-row]");
+    var empty = container.querySelector("[data-cf-empty]");
+    var existing = new Map();
+    Array.prototype.forEach.call(container.children, function (child) {
+      if (child.hasAttribute("data-key")) existing.set(child.getAttribute("data-key"), child);
+    });
+    var wanted = new Set(rows.map(function (row) { return row.key; }));
+    existing.forEach(function (element, key) { if (!wanted.has(key)) element.remove(); });
+    rows.forEach(function (row) {
+      var element = existing.get(row.key);
+      if (!element) element = template.content.firstElementChild.cloneNode(true);
+      fill(element, row);
+      // In the data's order, before the "none yet" row.
+      container.insertBefore(element, empty || null);
+    });
+    if (empty) empty.hidden = rows.length > 0;
+  }
+
+  function setTotal(name, value) {
+    var element = root.querySelector('[data-cf-total="' + name + '"]');
+    if (element && element.textContent !== value) element.textContent = value;
+  }
+
+  function announce(figures) {
+    if (figures.checked_in === lastTotal && !pending) return;
+    lastTotal = figures.checked_in;
+    var say = function () {
+      pending = null;
+      lastAnnounced = Date.now();
+      live.textContent = format("announce", { n: lastTotal, total: figures.expected });
+    };
+    var wait = lastAnnounced + announceMs - Date.now();
+    if (pending) window.clearTimeout(pending);
+    if (wait <= 0) say(); else pending = window.setTimeout(say, wait);
+  }
+
+  function update(figures) {
+    offset = figures.utc_offset;
+    setTotal("checked_in", String(figures.checked_in));
+    setTotal("of_expected", format("ofExpected", { total: figures.expected }));
+    setTotal("checked_in_percent", format("percent", { percent: percent(figures.checked_in, figures.expected) }));
+    setTotal("inside", String(figures.inside));
+    setTotal("flagged", String(figures.flagged));
+    setTotal("online", String(figures.online));
+    var box = root.querySelector("[data-cf-flagged-box]");
+    if (box) box.classList.toggle("cf-total--attention", figures.flagged > 0);
+    Object.keys(builders).forEach(function (name) {
+      var rows = builders[name](figures);
+      root.querySelectorAll('[data-cf-chart="' + name + '"]').forEach(function (container) {
+        render(container, rows);
+      });
+    });
+    announce(figures);
+  }
+
+  function poll() {
+    if (busy || document.hidden) return;
+    if (++polls > MAX_POLLS) { window.clearInterval(timer); return; }
+    busy = true;
+    var headers = { "Accept": "application/json" };
+    if (etag) headers["If-None-Match"] = etag;
+    fetch(api, { credentials: "same-origin", cache: "no-store", headers: headers })
+      .then(function (response) {
+        if (response.status === 304) return null;
+        if (!response.ok) throw new Error(String(response.status));
+        etag = response.headers.get("ETag");
+        return response.json();
+      })
+      .then(function (figures) {
+        if (figures) update(figures);
+        lastSuccess = new Date();
+        status.textContent = format("updated", { time: clock(lastSuccess) });
+        root.setAttribute("data-cf-updated", String(lastSuccess.getTime()));
+      })
+      .catch(function () {
+        status.textContent = format("stale", { time: clock(lastSuccess) });
+      })
+      .then(function () { busy = false; });
+  }
+
+  var timer = window.setInterval(poll, pollMs);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
+})();

@@ -1,0 +1,452 @@
+"""Drawing badges into a PDF: one design, A6 (105 x 148 mm) portrait, placed one per A6 page or
+four per A4 sheet with cut marks. The PNG of a badge is this PDF page rasterised (pypdfium2), so
+print, mail and screen show the same thing.
+
+Why fpdf2 (https://py-pdf.github.io/fpdf2/): it is pure Python and actively maintained (py-pdf,
+releases every few months), and it is the Python PDF writer that sets text in any script
+properly: with `set_text_shaping` it shapes through HarfBuzz (uharfbuzz), so Arabic letters join
+and run right to left (Unicode bidi), Devanagari and Thai combine; `set_fallback_fonts` picks,
+per character, a font that has it (a name mixing Latin and Chinese works); and it embeds only the
+glyphs used (fontTools subsetting), so a badge with a Chinese name is ~30 kB, not 10 MB.
+ReportLab, the usual alternative, is faster but does not shape Arabic and reads only TrueType
+outlines, not the CFF outlines of Noto Sans CJK. fpdf2 keeps a whole document in memory, so a
+print run renders in chunks and pikepdf (qpdf) joins the chunk files (registrations.badge_runs).
+
+This module knows nothing of Django: it takes `Badge` values whose words are already
+translated, so it can run anywhere (a task, a benchmark, a test)."""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+
+from registrations.badge_qr import qr_matrix
+
+# fontTools reports every table it subsets at INFO (dozens of lines per badge), pikepdf that it
+# has started: not news for the logs.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+logging.getLogger("pikepdf").setLevel(logging.WARNING)
+
+FONT_DIR = Path(__file__).with_name("fonts")
+BASE = "sans"  # Noto Sans: Latin, Cyrillic, Greek
+# Families tried in this order for a character the base font lacks: (family, regular, bold).
+FALLBACKS = (
+    ("arabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
+    ("hebrew", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"),
+    ("devanagari", "NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
+    ("thai", "NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"),
+    # One weight only (see tools/badge_fonts.py): bold text in Chinese is set in it too.
+    ("cjk", "NotoSansCJKsc-Regular.otf", None),
+)
+MONO = ("mono", "NotoSansMono-Regular.ttf")
+
+# Geometry, in millimetres.
+WIDTH, HEIGHT = 105.0, 148.0
+A4 = (210.0, 297.0)
+MARGIN = 6.0
+HEADER = 26.0
+BAND_TOP = 131.0
+QR_SIZE = 28.0  # the symbol without its quiet zone: 29 modules (version 3) of ~1 mm
+QR_TOP = 92.0
+CUT_MARK = 6.0
+
+INK = (27, 31, 36)
+MUTED = (85, 93, 102)
+HEADER_FILL = (11, 87, 208)  # the site's accent
+WHITE = (255, 255, 255)
+# Attendance modes: a colour band, and always the word on it. White text on both meets WCAG AA.
+MODE_FILL = {"in_person": (10, 107, 45), "online": (91, 33, 182)}
+
+
+class Layout(StrEnum):
+    A6 = "a6"  # one badge per A6 page
+    A4 = "a4_4up"  # four badges per A4 sheet, 2 x 2, with cut marks
+
+
+@dataclass(frozen=True)
+class Badge:
+    """What a badge shows, with every word already in the badge's language."""
+
+    name: str
+    organisation: str
+    country: str
+    role: str
+    mode: str  # "in_person" or "online": picks the band's colour
+    mode_label: str
+    secret: str
+    event_title: str
+    event_when: str
+
+    def texts(self) -> tuple[str, ...]:
+        return (
+            self.name,
+            self.organisation,
+            self.country,
+            self.role.upper(),
+            self.mode_label.upper(),
+            self.event_title,
+            self.event_when,
+        )
+
+
+@cache
+def _cmap(filename: str) -> frozenset[int]:
+    """The characters a bundled font has (read once per process; cheap, the table is small)."""
+    font = TTFont(FONT_DIR / filename, lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+class BadgeSheet:
+    """A PDF of badges. Add badges, then `output()`; fonts are added as the text needs them,
+    so a document with only Latin names never reads the CJK font."""
+
+    def __init__(
+        self, layout: Layout = Layout.A6, *, title: str = "", fonts: dict[str, str] | None = None
+    ):
+        """`fonts` replaces bundled font files by name with cut-down copies (subset_fonts)."""
+        self.layout = Layout(layout)
+        self._files = fonts or {}
+        page = (WIDTH, HEIGHT) if self.layout == Layout.A6 else A4
+        pdf = FPDF(unit="mm", format=page)
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(0, 0, 0)
+        pdf.c_margin = 0
+        pdf.set_creator("confman")
+        if title:
+            pdf.set_title(title)
+        pdf.add_font(BASE, "", FONT_DIR / "NotoSans-Regular.ttf")
+        pdf.add_font(BASE, "B", FONT_DIR / "NotoSans-Bold.ttf")
+        pdf.add_font(MONO[0], "", FONT_DIR / MONO[1])
+        self.pdf = pdf
+        self.count = 0
+        self._fallbacks: list[str] = []
+        self._covered = set(_cmap("NotoSans-Regular.ttf"))
+        # The event's title and dates, the roles and modes repeat on every badge: their fitting
+        # (which measures text, the costly part) is worked out once.
+        self._fitted: dict[tuple, list[tuple[float, str, float]]] = {}
+
+    # --- fonts --------------------------------------------------------------------------------
+
+    def _fonts_for(self, texts: Iterable[str]) -> None:
+        missing = {ord(c) for text in texts for c in text if c > " "} - self._covered
+        if not missing:
+            return
+        for family, regular, bold in FALLBACKS:
+            cmap = _cmap(regular)
+            if family in self._fallbacks or not missing & cmap:
+                continue
+            self.pdf.add_font(family, "", self._file(regular))
+            if bold:
+                self.pdf.add_font(family, "B", self._file(bold))
+            self._fallbacks.append(family)
+            self._covered |= cmap
+            missing -= cmap
+        if self._fallbacks:
+            # Not exact: a bold name in Chinese falls back to the regular CJK face.
+            self.pdf.set_fallback_fonts(self._fallbacks, exact_match=False)
+
+    def _file(self, name: str) -> Path:
+        return Path(self._files.get(name) or FONT_DIR / name)
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def add(self, badge: Badge) -> None:
+        self._fonts_for(badge.texts())
+        if self.layout == Layout.A6:
+            self.pdf.add_page()
+            x, y = 0.0, 0.0
+        else:
+            slot = self.count % 4
+            if slot == 0:
+                self.pdf.add_page()
+                self._cut_marks()
+            # The two rows sit in the middle of the sheet's 297 mm (1 mm to spare).
+            x = WIDTH * (slot % 2)
+            y = (A4[1] - 2 * HEIGHT) / 2 + HEIGHT * (slot // 2)
+        self._draw(badge, x, y)
+        self.count += 1
+
+    def output(self, path: Path | str | None = None) -> bytes | None:
+        """The PDF as bytes, or written to `path`."""
+        if path is None:
+            return bytes(self.pdf.output())
+        self.pdf.output(str(path))
+        return None
+
+    def _cut_marks(self) -> None:
+        """Ticks on the sheet's edges where the guillotine goes: the middle line across and the
+        middle line down. Black on a white stroke, so they show on the coloured bands too."""
+        pdf = self.pdf
+        width, height = A4
+        middle_y = height / 2
+        ticks = [
+            (WIDTH, 0, WIDTH, CUT_MARK),
+            (WIDTH, height - CUT_MARK, WIDTH, height),
+            (0, middle_y, CUT_MARK, middle_y),
+            (width - CUT_MARK, middle_y, width, middle_y),
+        ]
+        for colour, line_width in ((WHITE, 0.8), (INK, 0.2)):
+            pdf.set_draw_color(*colour)
+            pdf.set_line_width(line_width)
+            for x1, y1, x2, y2 in ticks:
+                pdf.line(x1, y1, x2, y2)
+
+    # --- one badge ------------------------------------------------------------------------------
+
+    def _draw(self, badge: Badge, x: float, y: float) -> None:
+        pdf = self.pdf
+        left, inner = x + MARGIN, WIDTH - 2 * MARGIN
+        # Header: the event.
+        pdf.set_fill_color(*HEADER_FILL)
+        pdf.rect(x, y, WIDTH, HEADER, style="F")
+        pdf.set_text_color(*WHITE)
+        self._text(badge.event_title, left, y + 4.5, inner, 12, "B", 13, 8, lines=2)
+        self._text(badge.event_when, left, y + 18, inner, 4.5, "", 8.5, 6)
+        # The person.
+        pdf.set_text_color(*INK)
+        self._text(badge.name, left, y + HEADER + 5, inner, 26, "B", 30, 11, lines=2)
+        pdf.set_text_color(*MUTED)
+        self._text(badge.organisation, left, y + 59, inner, 11, "", 12, 8, lines=2)
+        self._text(badge.country, left, y + 71, inner, 5, "", 10.5, 7)
+        self._role(badge.role.upper(), x, y + 79)
+        self._qr(badge.secret, x + (WIDTH - QR_SIZE) / 2, y + QR_TOP)
+        pdf.set_text_color(*INK)
+        pdf.set_font(MONO[0], "", 7)
+        pdf.set_text_shaping(False)
+        pdf.set_xy(left, y + QR_TOP + QR_SIZE + 2.5)
+        pdf.cell(inner, 3, badge.secret, align="C")
+        # Attendance: colour and word.
+        pdf.set_fill_color(*MODE_FILL.get(badge.mode, INK))
+        pdf.rect(x, y + BAND_TOP, WIDTH, HEIGHT - BAND_TOP, style="F")
+        pdf.set_text_color(*WHITE)
+        text = badge.mode_label.upper()
+        self._text(text, left, y + BAND_TOP + 2, inner, 13, "B", 16, 10, spacing=1.2)
+
+    def _role(self, role: str, x: float, y: float) -> None:
+        """The role in white on a dark pill, centred under the country."""
+        pdf = self.pdf
+        [(_size, _line, width)] = self._layout(role, WIDTH - 2 * MARGIN - 10, "B", 11, 8, 1, 0.6)
+        pill = width + 10
+        pdf.set_fill_color(*INK)
+        left = x + (WIDTH - pill) / 2
+        pdf.rect(left, y, pill, 8, style="F", round_corners=True, corner_radius=4)
+        pdf.set_text_color(*WHITE)
+        self._text(role, left, y, pill, 8, "B", 11, 8, spacing=0.6)
+
+    def _qr(self, secret: str, x: float, y: float) -> None:
+        """The modules as one filled path of rectangles (a run of dark modules in a row is one
+        rectangle): crisp at any print resolution and a few hundred bytes."""
+        matrix = qr_matrix(secret)
+        module = QR_SIZE / len(matrix)
+        k, page_height = self.pdf.k, self.pdf.h
+        ops = ["q 0 g"]
+        for row, cells in enumerate(matrix):
+            top = (page_height - (y + row * module)) * k
+            column = 0
+            while column < len(cells):
+                if not cells[column]:
+                    column += 1
+                    continue
+                start = column
+                while column < len(cells) and cells[column]:
+                    column += 1
+                ops.append(
+                    f"{(x + start * module) * k:.2f} {top:.2f} "
+                    f"{(column - start) * module * k:.2f} {-module * k:.2f} re"
+                )
+        ops.append("f Q")
+        self.pdf._out("\n".join(ops))  # fpdf2 has no public call for a raw path
+
+    # --- text -----------------------------------------------------------------------------------
+
+    def _text(self, text, x, y, width, box, style, largest, smallest, *, lines=1, spacing=0.0):
+        """`text` centred in a box `width` x `box` mm at (x, y): on one line at the largest
+        size that fits, else (when `lines` is 2) on two balanced lines, cut with an ellipsis
+        only when even the smallest size is too wide."""
+        if not text:
+            return
+        pdf = self.pdf
+        laid_out = self._layout(text, width, style, largest, smallest, lines, spacing)
+        self._shaping(text)
+        pdf.set_char_spacing(spacing if _spaceable(text) else 0)
+        leading = 1.25 if len(laid_out) == 1 else 1.15
+        height = laid_out[0][0] * PT * leading
+        top = y + (box - height * len(laid_out)) / 2
+        for n, (size, line, _) in enumerate(laid_out):
+            pdf.set_font(BASE, style, size)
+            pdf.set_xy(x, top + n * height)
+            pdf.cell(width, height, line, align="C")
+        pdf.set_char_spacing(0)
+
+    def _layout(self, text, width, style, largest, smallest, lines, spacing):
+        """[(size, line, line width)] for `_text`, worked out once per sheet and text."""
+        key = (text, width, style, largest, smallest, lines, spacing)
+        if key in self._fitted:
+            return self._fitted[key]
+        pdf = self.pdf
+        self._shaping(text)
+        pdf.set_char_spacing(spacing if _spaceable(text) else 0)
+        pdf.set_font(BASE, style, largest)
+        room = width * 0.99
+
+        def measure(part: str) -> float:
+            return pdf.get_string_width(part) / largest  # per point: width grows with size
+
+        per_point = measure(text)
+        size = min(largest, room / per_point) if per_point else largest
+        if lines == 1 or size >= max(smallest, largest * 0.75):
+            size = max(size, smallest)
+            laid_out = [(size, *self._cut(text, room, size, per_point * size))]
+        else:
+            parts = _split(text, measure)
+            widest = max(measure(part) for part in parts)
+            size = max(min(largest * 0.8, room / widest), smallest)
+            laid_out = [
+                (size, *self._cut(part, room, size, measure(part) * size)) for part in parts
+            ]
+        pdf.set_char_spacing(0)
+        self._fitted[key] = laid_out
+        return laid_out
+
+    def _cut(self, text: str, room: float, size: float, width: float) -> tuple[str, float]:
+        if width <= room * 1.001:  # sized to fit: equal but for rounding
+            return text, width
+        self.pdf.set_font_size(size)
+        while text and self.pdf.get_string_width(text + "…") > room:
+            text = text[:-1]
+        return text.rstrip() + "…", room
+
+    def _shaping(self, text: str) -> None:
+        """HarfBuzz shaping only for the scripts that need it (joining, reordering, combining
+        marks): it is the costly part of setting text, and Latin, Cyrillic and Chinese are
+        right without it."""
+        needed = any(_complex(c) for c in text)
+        if needed != bool(self.pdf.text_shaping):
+            self.pdf.set_text_shaping(needed)
+
+
+PT = 25.4 / 72  # millimetres per point
+
+
+def _complex(character: str) -> bool:
+    code = ord(character)
+    return (
+        0x0590 <= code <= 0x0DFF  # Hebrew, Arabic, Syriac, Thaana, the Indic scripts
+        or 0x0E00 <= code <= 0x109F  # Thai, Lao, Tibetan, Myanmar
+        or 0x1780 <= code <= 0x17FF  # Khmer
+        or 0xFB1D <= code <= 0xFEFF  # Hebrew and Arabic presentation forms
+    )
+
+
+def _spaceable(text: str) -> bool:
+    """Letter-spacing suits Latin, Greek and Cyrillic capitals; it would break joined scripts."""
+    return all(ord(c) < 0x0590 for c in text)
+
+
+def _split(text: str, measure) -> tuple[str, str]:
+    """Two lines of about equal width: at a space when there is one, else between characters
+    (Chinese and Japanese names and organisations have no spaces)."""
+    words = text.split()
+    if len(words) > 1:
+        options = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    else:
+        options = [(text[:i], text[i:]) for i in range(1, len(text))]
+    if not options:
+        return text, ""
+    return min(options, key=lambda pair: max(measure(pair[0]), measure(pair[1])))
+
+
+def render(badges: Iterable[Badge], layout: Layout = Layout.A6, *, title: str = "") -> bytes:
+    sheet = BadgeSheet(layout, title=title)
+    for badge in badges:
+        sheet.add(badge)
+    return sheet.output()
+
+
+def render_to_file(
+    badges: list[Badge], layout: Layout, path: str, fonts: dict[str, str] | None = None
+) -> int:
+    """A chunk of a print run, written to `path`; returns how many badges it holds. Runs in a
+    worker process, hence plain arguments."""
+    sheet = BadgeSheet(layout, fonts=fonts)
+    for badge in badges:
+        sheet.add(badge)
+    sheet.output(path)
+    return len(badges)
+
+
+def join_files(paths: list[str], target: str) -> None:
+    """One PDF of the chunk files, in order. qpdf copies each page's objects from the files as
+    it writes, so the pages are never all in memory as drawn (about 10 kB a page of bookkeeping
+    stays, ~50 MB for 5000)."""
+    import pikepdf
+
+    sources = []
+    try:
+        with pikepdf.Pdf.new() as joined:
+            for path in paths:
+                source = pikepdf.Pdf.open(path)
+                sources.append(source)
+                joined.pages.extend(source.pages)
+            joined.save(target, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    finally:
+        for source in sources:
+            source.close()
+
+
+BIG_FONT = 1_000_000  # bytes: worth cutting down once per run rather than read in every chunk
+
+
+def subset_fonts(characters: set[str], directory: Path) -> dict[str, str]:
+    """Copies of the big fallback fonts (the CJK one) cut down to `characters`, written to
+    `directory`, for BadgeSheet(fonts=...): every chunk of a print run then reads a font of a
+    few hundred kilobytes instead of 10 MB. Fonts the characters do not need are left out."""
+    from fontTools import subset
+
+    wanted = {ord(c) for c in characters}
+    files = {}
+    for _family, regular, bold in FALLBACKS:
+        for name in filter(None, (regular, bold)):
+            source = FONT_DIR / name
+            used = wanted & _cmap(name)
+            if source.stat().st_size < BIG_FONT or not used:
+                continue
+            options = subset.Options()
+            options.layout_features = ["*"]
+            options.notdef_outline = True
+            font = subset.load_font(str(source), options)
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=used)
+            subsetter.subset(font)
+            target = directory / name
+            subset.save_font(font, str(target), options)
+            files[name] = str(target)
+    return files
+
+
+def rasterise(pdf: bytes, *, dpi: int = 300, page: int = 0) -> bytes:
+    """One page of a badge PDF as PNG (A6 at 300 dpi is 1240 x 1748 pixels)."""
+    import io
+
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        sheet = document[page]
+        width, height = sheet.get_size()  # points
+        bitmap = sheet.render(scale=dpi / 72)
+        # pdfium rounds the pixel size up; keep the page's own size (1240 x 1748 for A6).
+        image = bitmap.to_pil().crop((0, 0, round(width * dpi / 72), round(height * dpi / 72)))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=False)
+        return buffer.getvalue()
+    finally:
+        document.close()
