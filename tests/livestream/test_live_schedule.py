@@ -3,6 +3,7 @@ stream link, and the fallbacks (JSON with ETag, Server-Sent Events, the page its
 
 import datetime as dt
 import json
+from urllib.parse import quote
 
 import pytest
 import pytest_asyncio
@@ -353,3 +354,14 @@ async def test_a_draft_events_live_page_and_stream_are_not_found():
     api = await AsyncClient().get("/api/events/hidden/live")
 
     assert page.status_code == stream.status_code == api.status_code == 404
+
+
+async def test_the_registrants_page_links_to_the_live_page_with_their_key():
+    event, hall, on_now, later = await live_event()
+    token = await online_participant(event)
+
+    page = await AsyncClient().get(f"/events/seminar/registration/{token}/")
+    live = await AsyncClient().get(f"/events/seminar/live/?r={token}")
+
+    assert f"/events/seminar/live/?r={quote(token)}" in page.content.decode()
+    assert SECRET_URL in live.content.decode()
