@@ -13,3 +13,9 @@ class LivestreamConfig(AppConfig):
 
         event_changed.connect(on_event_changed, dispatch_uid="livestream.event_changed")
         update_logged.connect(on_update_logged, dispatch_uid="livestream.update_logged")
+
+        from livestream.calendar import stream_lines
+        from sessions import ical
+
+        if stream_lines not in ical.PERSONAL_LINE_SOURCES:
+            ical.PERSONAL_LINE_SOURCES.append(stream_lines)

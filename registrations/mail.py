@@ -64,7 +64,25 @@ def build_message(registration: Registration) -> EmailMessage:
     message = EmailMessage(_subject(registration), body, to=[registration.email])
     if badge is not None:
         message.attach(badges.badge_filename(registration, "pdf"), badge, "application/pdf")
+    if registration.state == State.CONFIRMED:
+        calendar = _calendar_or_none(registration)
+        if calendar is not None:
+            message.attach(
+                f"{registration.event.slug}.ics", calendar, "text/calendar; charset=utf-8"
+            )
     return message
+
+
+def _calendar_or_none(registration: Registration) -> bytes | None:
+    """The event (and the registrant's own sessions) for their calendar. A failure here must
+    not keep the confirmation from going out."""
+    from sessions.ical import registration_calendar
+
+    try:
+        return registration_calendar(registration)
+    except Exception:
+        logger.exception("No calendar for the mail to %s", registration.reference)
+        return None
 
 
 @task()

@@ -1,6 +1,7 @@
 """The programme of an event: sessions, the people in them and their roles, and the log of every
 change a participant would care about (which calendar exports and live push read)."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -494,3 +495,41 @@ class Bookmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.session}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in the address of someone's personal calendar feed (their bookmarked sessions
+    of one event). Whoever has the address can read the feed, so it can be revoked: a revoked
+    token is kept, marked, and its address answers 404 for good."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_feed_token, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed address")
+        verbose_name_plural = _("calendar feed addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event"],
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_token_one_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.event}"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

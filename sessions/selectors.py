@@ -1,17 +1,27 @@
 """Reads of the programme shared by the pages, the API and (later) exports and the live channel.
 Every list is a fixed number of queries, however many sessions the event has."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from confman.exceptions import NotFound
-from events.models import Event
+from events.models import Event, Room, Track
 from events.permissions import Action, has_event_permission
-from sessions.models import Person, Programme, Session, SessionRole, SessionStatus
+from sessions.models import (
+    Person,
+    Programme,
+    Session,
+    SessionRole,
+    SessionStatus,
+    SessionUpdate,
+    UpdateKind,
+)
 
 
 def programme_of(event: Event) -> Programme:
@@ -87,7 +97,13 @@ def visible_sessions(user: User | AnonymousUser | None, event: Event) -> QuerySe
 def sessions_for(
     user: User | AnonymousUser | None, event: Event, filters: SessionFilter | None = None
 ) -> QuerySet[Session]:
-    sessions = visible_sessions(user, event)
+    sessions = _filtered(visible_sessions(user, event), event, filters)
+    return with_details(sessions).order_by("start", "room__order", "room__name", "pk")
+
+
+def _filtered(
+    sessions: QuerySet[Session], event: Event, filters: SessionFilter | None
+) -> QuerySet[Session]:
     f = filters or SessionFilter()
     if f.day is not None:
         start, end = day_bounds(event, f.day)
@@ -120,7 +136,7 @@ def sessions_for(
         sessions = sessions.filter(updated_at__gte=f.updated_since)
     if f.statuses:
         sessions = sessions.filter(status__in=f.statuses)
-    return with_details(sessions).order_by("start", "room__order", "room__name", "pk")
+    return sessions
 
 
 def session_get(user: User | AnonymousUser | None, event: Event, pk: int) -> Session:
@@ -162,3 +178,169 @@ def agenda_days(event: Event, sessions: list[Session]) -> list[date]:
     tz = event.tzinfo
     days |= {s.start.astimezone(tz).date() for s in sessions if s.start is not None}
     return sorted(days)
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportState:
+    """What the public exports of an event are built from, read in three small queries before
+    anything is built: the published programme, and the names and details of the rooms and
+    tracks. `fingerprint` changes with every logged change of the programme (its last update
+    number) and with what the log does not number but the exports show: the event's own
+    details (its updated_at), its venue, rooms and tracks."""
+
+    programme: Programme
+    room_names: dict[int, str]
+    track_names: dict[int, str]
+    fingerprint: str
+
+
+ROOM_EXPORT_FIELDS = ("pk", "name", "kind", "floor", "capacity", "description", "order")
+TRACK_EXPORT_FIELDS = ("pk", "name", "colour", "description", "order")
+
+
+def export_state(event: Event) -> ExportState:
+    """The state of the event's public exports, or a 404 while its programme is unpublished:
+    exports show the public programme only, whoever asks (the team included)."""
+    try:
+        programme = event.programme  # read now, unless the caller's query brought it along
+    except Programme.DoesNotExist:
+        programme = None
+    if programme is None or not programme.is_published:
+        raise NotFound(
+            _("The programme of “%(title)s” is not published yet.") % {"title": event.title},
+            code="programme_not_published",
+        )
+    # Sorted here rather than in SQL: this runs for every request, cached or not.
+    rooms = sorted(Room.objects.filter(event=event).order_by().values_list(*ROOM_EXPORT_FIELDS))
+    tracks = sorted(Track.objects.filter(event=event).order_by().values_list(*TRACK_EXPORT_FIELDS))
+    venue = event.venue
+    parts = (
+        settings.SITE_URL,
+        programme.last_sequence,
+        programme.published_at,
+        event.updated_at,
+        venue
+        and (
+            venue.pk,
+            venue.name,
+            venue.address,
+            venue.city,
+            str(venue.country),
+            venue.latitude,
+            venue.longitude,
+        ),
+        rooms,
+        tracks,
+    )
+    return ExportState(
+        programme=programme,
+        room_names={row[0]: row[1] for row in rooms},
+        track_names={row[0]: row[1] for row in tracks},
+        fingerprint=hashlib.sha256(repr(parts).encode()).hexdigest()[:32],
+    )
+
+
+def export_sessions(
+    event: Event, filters: SessionFilter | None = None, *, ids: list[int] | None = None
+) -> list[Session]:
+    """The public programme's sessions (cancelled ones included, drafts never), whoever asks,
+    with what the exports show: room, track and people in order; only those of `ids` when
+    given. Two queries."""
+    chosen = _filtered(visible_sessions(None, event), event, filters)
+    if ids is not None:
+        chosen = chosen.filter(pk__in=ids)
+    sessions = list(
+        chosen.select_related("room", "track").order_by("start", "room__order", "room__name", "pk")
+    )
+    roles: dict[int, list[SessionRole]] = {session.pk: [] for session in sessions}
+    for role in (
+        SessionRole.objects.filter(session__in=chosen.values("pk"))
+        .select_related("person")
+        .order_by("order", "pk")
+    ):
+        if role.session_id in roles:  # not a session that became public a moment ago
+            roles[role.session_id].append(role)
+    for session in sessions:
+        session.event = event
+        # Session.ordered_roles is a cached property: filled here from the one query above.
+        # (A prefetch would do the same, but clones a queryset per session: a third of the
+        # time of a 600-session export.)
+        session.__dict__["ordered_roles"] = roles[session.pk]
+    return sessions
+
+
+def rooms_and_tracks(event: Event) -> tuple[list[Room], list[Track]]:
+    return (
+        list(Room.objects.filter(event=event).order_by("order", "name", "pk")),
+        list(Track.objects.filter(event=event).order_by("order", "name", "pk")),
+    )
+
+
+def bookmarked_ids(user: User, event: Event) -> list[int]:
+    """The ids of the public sessions of the event on the user's agenda, in order."""
+    return list(
+        visible_sessions(None, event)
+        .filter(bookmarks__user=user)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def person_on_programme(event: Event, pk: int) -> Person | None:
+    """The person, if they have a role in a public session of the event."""
+    return (
+        Person.objects.filter(event=event, pk=pk)
+        .filter(
+            Exists(
+                SessionRole.objects.filter(
+                    person=OuterRef("pk"), session__in=visible_sessions(None, event)
+                )
+            )
+        )
+        .first()
+    )
+
+
+# The updates that change a session's time, place or status: each one is a new revision of
+# its calendar entry (iCalendar's SEQUENCE). "changed" counts only when it changed the
+# attendance (online or in person: the entry's location); moves of time and room are "moved".
+REVISION_KINDS = (
+    UpdateKind.MOVED,
+    UpdateKind.DELAYED,
+    UpdateKind.STATUS,
+    UpdateKind.CANCELLED,
+)
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    last_logged: datetime | None
+
+
+def session_revisions(event: Event, session_ids: list[int] | None = None) -> dict[int, Revision]:
+    """Per session id: how many revisions of its time, place or status the update log holds,
+    and when the log last mentioned it (announcements aside). One query; sessions the log never
+    mentioned are absent."""
+    updates = SessionUpdate.objects.filter(event=event, session__isnull=False)
+    if session_ids is not None:
+        updates = updates.filter(session_id__in=session_ids)
+    rows = (
+        updates.order_by()
+        .values("session_id")
+        .annotate(
+            number=Count(
+                "pk",
+                filter=Q(kind__in=REVISION_KINDS)
+                | Q(kind=UpdateKind.CHANGED, changes__has_key="attendance"),
+            ),
+            last_logged=Max("created_at", filter=~Q(kind=UpdateKind.ANNOUNCEMENT)),
+        )
+    )
+    return {
+        row["session_id"]: Revision(number=row["number"], last_logged=row["last_logged"])
+        for row in rows
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import manage, views
+from sessions import exports, manage, views
 
 app_name = "agenda"
 urlpatterns = [
@@ -8,6 +8,24 @@ urlpatterns = [
     path("events/<slug:slug>/my-agenda/", views.my_agenda, name="my-agenda"),
     path("events/<slug:slug>/sessions/<int:pk>/", views.session_detail, name="session"),
     path("events/<slug:slug>/sessions/<int:pk>/bookmark/", views.bookmark, name="bookmark"),
+    path("events/<slug:slug>/calendar.ics", exports.event_calendar, name="calendar"),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/calendar.ics",
+        exports.session_calendar,
+        name="session-calendar",
+    ),
+    path(
+        "events/<slug:slug>/my-agenda/calendar/<slug:token>.ics",
+        exports.personal_calendar,
+        name="my-calendar",
+    ),
+    path(
+        "events/<slug:slug>/my-agenda/calendar/renew/",
+        exports.personal_calendar_renew,
+        name="my-calendar-renew",
+    ),
+    path("events/<slug:slug>/schedule.xml", exports.schedule_xml, name="schedule-xml"),
+    path("events/<slug:slug>/schedule.json", exports.schedule_json, name="schedule-json"),
     path("events/<slug:slug>/chair/", views.chair_console, name="chair"),
     path("events/<slug:slug>/chair/sessions/<int:pk>/", views.chair_action, name="chair-action"),
     path(

@@ -18,7 +18,7 @@ from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from events.timezones import local_today
-from sessions import selectors, services
+from sessions import feeds, selectors, services
 from sessions.forms import AgendaFilterForm, AnnouncementForm
 from sessions.grid import build_day, flag_overlaps
 from sessions.models import Bookmark, Person, Session, SessionStatus
@@ -88,6 +88,12 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     grid = build_day(event, day, sessions, bookmarked=bookmarked) if day else None
     query = request.GET.copy()
     query.pop("day", None)
+    programme = selectors.programme_of(event)
+    exports = None
+    if programme.is_published:
+        exports = feeds.programme_links(
+            event, track=filters.track, room=filters.room, kind=filters.kind
+        )
     return render(
         request,
         "sessions/agenda.html",
@@ -103,7 +109,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
                 [filters.q, filters.track, filters.room, filters.kind, filters.attendance]
             ),
             "filter_query": query.urlencode(),
-            "programme": selectors.programme_of(event),
+            "programme": programme,
+            "exports": exports,
             **_nav(request, event),
         },
     )
@@ -112,6 +119,10 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event(request, slug)
     session = selectors.session_get(request.user, event, pk)
+    programme = selectors.programme_of(event)
+    exports = None
+    if programme.is_published and session.status != SessionStatus.DRAFT:
+        exports = feeds.session_links(event, session.pk)
     return render(
         request,
         "sessions/session_detail.html",
@@ -119,7 +130,8 @@ def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "event": event,
             "session": session,
             "bookmarked": pk in _bookmarked(request, event),
-            "programme": selectors.programme_of(event),
+            "programme": programme,
+            "exports": exports,
             "people_groups": [
                 (_("Chairs and moderators"), session.chairs),
                 (_("Speakers and panellists"), session.speakers),
@@ -159,11 +171,15 @@ def my_agenda(request: HttpRequest, slug: str) -> HttpResponse:
     for session in sessions:
         key = session.start.astimezone(tz).date() if session.start else None
         days.setdefault(key, []).append(session)
+    feed = None
+    if selectors.programme_of(event).is_published:
+        feed = feeds.personal_links(feeds.feed_token_get_or_create(user=request.user, event=event))
     return render(
         request,
         "sessions/my_agenda.html",
         {
             "event": event,
+            "feed": feed,
             "days": sorted(days.items(), key=lambda pair: (pair[0] is None, pair[0] or date.min)),
             "clashing": clashing,
             "count": len(sessions),

@@ -341,7 +341,8 @@ def test_the_confirmation_mail_carries_the_badge_pdf(event):
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     [message] = mail.outbox
-    [(filename, content, kind)] = message.attachments
+    (filename, content, kind), calendar = message.attachments
+    assert calendar[0] == f"{event.slug}.ics"  # tests/sessions/test_mail_calendar.py
     assert kind == "application/pdf"
     assert filename == f"badge-{event.slug}-{registration.reference}.pdf"
     registration.refresh_from_db()
