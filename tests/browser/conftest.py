@@ -4,6 +4,7 @@ skipped, unless CONFMAN_REQUIRE_BROWSER=1 (as in CI), where a missing browser is
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 
@@ -24,10 +25,10 @@ def _chromium() -> str | None:
     )
 
 
-# Module scope, not session: Playwright's sync API keeps an event loop running in the main
-# thread while it is open, which the asyncio and ORM tests of other modules must not inherit.
-@pytest.fixture(scope="module")
-def browser():
+@contextmanager
+def playwright_session():
+    """Playwright, ready to launch Debian's chromium (skipped, or failed under
+    CONFMAN_REQUIRE_BROWSER=1, when there is none)."""
     executable = _chromium()
     if executable is None:
         if os.environ.get("CONFMAN_REQUIRE_BROWSER") == "1":
@@ -39,12 +40,20 @@ def browser():
     # assertions, the database flush after each test) are still plain synchronous code.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-            context = playwright.chromium.launch_persistent_context(
-                profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            yield context
-            context.close()
+        with sync_playwright() as playwright:
+            yield playwright, executable
+
+
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, which the asyncio and ORM tests of other modules must not inherit.
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_session() as (playwright, executable), tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield context
+        context.close()
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ the network, both let the same badge in, and when they come back the record hold
 and one flagged duplicate."""
 
 import datetime as dt
-import os
-import tempfile
 
 import pytest
 from django.utils import timezone
@@ -13,7 +11,7 @@ from playwright.sync_api import expect
 from events.models import TeamMember
 from registrations import services
 from registrations.models import CheckIn, Registration
-from tests.browser.conftest import CHROMIUM_ARGS, _chromium
+from tests.browser.conftest import CHROMIUM_ARGS, playwright_session
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,21 +22,12 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture(scope="module")
 def chromium():
     """A browser whose contexts do not share storage: each context is one phone."""
-    executable = _chromium()
-    if executable is None:
-        if os.environ.get("CONFMAN_REQUIRE_BROWSER") == "1":
-            pytest.fail("CONFMAN_REQUIRE_BROWSER=1 but no chromium is installed")
-        pytest.skip("no chromium on this machine (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright, tempfile.TemporaryDirectory():
-            browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-            yield browser
-            browser.close()
+    with playwright_session() as (playwright, executable):
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

@@ -19,20 +19,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/events/seminar/checkins"
 
 
-@pytest.fixture
-def today_event(event):
-    """The seminar, happening now."""
-    today = timezone.now().date()
-    event.start_date, event.end_date = today, today + dt.timedelta(days=1)
-    event.save()
-    return event
-
-
-@pytest.fixture
-def guest(today_event):
-    return registered(ticket(today_event, name="Delegate"), name="Amina Yusuf")
-
-
 def scan(event, secret, **fields):
     return checkin.scan(
         event=event, secret=secret, device=fields.pop("device", "desk-1"), by=None, **fields

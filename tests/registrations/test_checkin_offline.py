@@ -24,19 +24,6 @@ SYNC = "/api/events/seminar/checkins/sync"
 LIST = "/api/events/seminar/checkin-list"
 
 
-@pytest.fixture
-def today_event(event):
-    today = timezone.now().date()
-    event.start_date, event.end_date = today, today + dt.timedelta(days=1)
-    event.save()
-    return event
-
-
-@pytest.fixture
-def guest(today_event):
-    return registered(ticket(today_event, name="Delegate"), name="Amina Yusuf")
-
-
 def offline(event, secret, minutes_ago, device, answered="ok", by=None, **fields):
     """One scan from a device's offline queue, uploaded now."""
     scanned_at = timezone.now() - dt.timedelta(minutes=minutes_ago)
