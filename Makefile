@@ -52,6 +52,14 @@ bench-registration: $(STAMP)
 bench-checkin: $(STAMP)
 	$(BIN)/python bench/checkin.py
 
+# Live fan-out: 1000 then 5000 websocket clients on the demo event's live channel, against 1
+# then 2 uvicorn processes behind one Redis: delivery latency of a chair update, messages lost,
+# memory per client, connect rate. Needs PostgreSQL (BENCH_POSTGRES_URL, default the local
+# server; a scratch database it creates and drops) and Redis (REDIS_URL, default the local one).
+.PHONY: bench-live
+bench-live: $(STAMP)
+	$(BIN)/python bench/live_fanout.py
+
 # Badges: QR codes per second, one badge, and 5000-badge print runs (A6 and A4) with their time
 # and peak memory, on a scratch SQLite database.
 .PHONY: bench-badges badge-fonts
