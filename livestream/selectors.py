@@ -140,10 +140,8 @@ def snapshot(event: Event, access: Access, now: datetime | None = None) -> dict:
             Q(status=SessionStatus.LIVE)
             | Q(end__gt=now - timedelta(minutes=MAX_DELAY_MINUTES), start__lt=now + WINDOW)
         )
-        .select_related("room", "track")
-        .prefetch_related(
-            _chairs_prefetch(),
-        )
+        .select_related("event", "room", "track")
+        .prefetch_related(_chairs_prefetch())
         .order_by("start", "pk")
     )
     room_streams, session_streams = _streams_by_scope(event)
@@ -207,7 +205,7 @@ def update_message(update: SessionUpdate) -> dict:
     session = None
     if update.session_id:
         session = (
-            Session.objects.select_related("room", "track")
+            Session.objects.select_related("event", "room", "track")
             .prefetch_related(_chairs_prefetch())
             .get(pk=update.session_id)
         )
