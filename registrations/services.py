@@ -568,8 +568,15 @@ def offer_seats(event: Event) -> list[Registration]:
         .select_related("ticket__quota", "event")
         .order_by("created_at", "pk")
     )
+    # Offers only take seats, so a ticket and mode found full stays full for this pass: one
+    # quota check per ticket and mode, not per waiting person (hundreds may wait).
+    full: set[tuple[int, str]] = set()
     for registration in waiting:
+        place = (registration.ticket_id, registration.mode)
+        if place in full:
+            continue
         if not _has_room(registration, now):
+            full.add(place)
             continue
         registration.offer_expires_at = now + timedelta(hours=hours)
         _move(registration, State.OFFERED, by=None, reason=_("a seat became free"))
