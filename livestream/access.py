@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
+from confman.exceptions import DomainError
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from registrations.models import Mode, Registration, State, TicketModes
@@ -39,6 +40,19 @@ class Access:
 
 
 PUBLIC = Access()
+
+
+def registration_for_link(token: str) -> Registration | None:
+    """The registration a private link token names, or None for no token or a bad one (the
+    viewer then simply sees what the public sees)."""
+    if not token:
+        return None
+    from registrations.links import registration_for_token
+
+    try:
+        return registration_for_token(token)
+    except DomainError:
+        return None
 
 
 def _entitled(registration: Registration | None, event: Event) -> bool:

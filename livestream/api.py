@@ -10,12 +10,12 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from confman.auth import ORGANISER_AUTH, request_user
-from confman.exceptions import DomainError
+from confman.conditional import etag_matches
 from events import selectors as event_selectors
 from events.models import Event, Room
 from events.permissions import Action
 from livestream import viewers
-from livestream.access import Access, viewer_access
+from livestream.access import Access, registration_for_link, viewer_access
 from livestream.broadcast import update_payload
 from livestream.schemas import LiveOut, LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
@@ -35,15 +35,7 @@ class LiveQuery(Schema):
 
 
 def live_access(request: HttpRequest, event: Event, token: str) -> Access:
-    registration = None
-    if token:
-        from registrations.links import registration_for_token
-
-        try:
-            registration = registration_for_token(token)
-        except DomainError:
-            registration = None
-    return viewer_access(event, request_user(request), registration)
+    return viewer_access(event, request_user(request), registration_for_link(token))
 
 
 def live_body(event: Event, access: Access, since: int | None) -> dict:
@@ -75,7 +67,7 @@ def get_live(request: HttpRequest, slug: str, query: Query[LiveQuery]):
         f"{body['snapshot']['sequence']}|{query.since}|{access.key}|{minute}".encode()
     ).hexdigest()[:20]
     etag = f'"{tag}"'
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+    if etag_matches(request, etag):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(

@@ -20,11 +20,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import DomainError
 from events.permissions import Action, has_event_permission
 from events.selectors import event_with_venue
 from livestream import viewers
-from livestream.access import viewer_access
+from livestream.access import registration_for_link, viewer_access
 from livestream.broadcast import event_payload, update_payload
 from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
@@ -77,14 +76,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if event is None or not has_event_permission(user, event, Action.VIEW):
             return None
-        registration = None
-        if token:
-            from registrations.links import registration_for_token
-
-            try:
-                registration = registration_for_token(token)
-            except DomainError:
-                registration = None
+        registration = registration_for_link(token)
         return {
             "event": event,
             "payload": event_payload(event),

@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from confman.exceptions import DomainError
 from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from events.timezones import offset_label
 from livestream import viewers
-from livestream.access import Access, viewer_access
+from livestream.access import Access, registration_for_link, viewer_access
 from livestream.broadcast import update_payload
 from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
@@ -70,17 +69,6 @@ LIVE_STRINGS = {
 }
 
 
-def _registration(token: str):
-    if not token:
-        return None
-    from registrations.links import registration_for_token
-
-    try:
-        return registration_for_token(token)
-    except DomainError:
-        return None
-
-
 def _localise(value, event: Event) -> dict | None:
     if value is None:
         return None
@@ -91,7 +79,7 @@ def _localise(value, event: Event) -> dict | None:
 def live_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_selectors.event_get(slug, request.user, organizations=False)
     token = request.GET.get("r", "")[:1000]
-    access = viewer_access(event, request.user, _registration(token))
+    access = viewer_access(event, request.user, registration_for_link(token))
     state = snapshot(event, access)
     for room in state["rooms"]:
         by_id = {s["id"]: s for s in room["sessions"]}
@@ -138,7 +126,7 @@ def _open(slug: str, user, token: str) -> tuple[Event, Access] | None:
     event = event_selectors.event_with_venue(slug=slug)
     if event is None or not has_event_permission(user, event, Action.VIEW):
         return None
-    return event, viewer_access(event, user, _registration(token))
+    return event, viewer_access(event, user, registration_for_link(token))
 
 
 def _state(event: Event, access: Access) -> dict:

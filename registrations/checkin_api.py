@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
 from confman.auth import ORGANISER_AUTH
+from confman.conditional import etag_matches
 from events import selectors as event_selectors
 from events.permissions import Action
 from registrations import checkin, checkin_offline
@@ -87,7 +88,7 @@ def get_checkin_list(request: HttpRequest, slug: str):
     body = checkin_offline.checkin_list(event, request.user)
     etag = f'"{body["version"]}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+    if etag_matches(request, etag):
         response = HttpResponse(status=304)
     else:
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -7,10 +7,10 @@ import json
 from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils.http import parse_etags
 from ninja import Field, Router, Schema
 
 from confman.auth import ORGANISER_AUTH
+from confman.conditional import etag_matches
 from events import selectors as event_selectors
 from events.permissions import Action
 from registrations.figures import checkin_figures
@@ -104,11 +104,6 @@ def etag_for(figures: CheckInFiguresOut) -> str:
     return f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
 
 
-def _matches(request: HttpRequest, etag: str) -> bool:
-    wanted = parse_etags(request.headers.get("If-None-Match", ""))
-    return "*" in wanted or any(tag.removeprefix("W/") == etag for tag in wanted)
-
-
 @router.get(
     "/events/{slug}/checkins/stats",
     response={200: CheckInFiguresOut, 304: None},
@@ -124,7 +119,7 @@ def checkin_stats(request: HttpRequest, slug: str, response: HttpResponse):
     )
     figures = CheckInFiguresOut.model_validate(checkin_figures(event))
     etag = etag_for(figures)
-    if _matches(request, etag):
+    if etag_matches(request, etag):
         not_modified = HttpResponseNotModified()
         not_modified["ETag"] = etag
         not_modified["Cache-Control"] = "private, no-cache"
