@@ -17,11 +17,12 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def user_for_token(plaintext: str) -> User:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(plaintext), revoked_at__isnull=True)
-        .first()
-    )
+    try:
+        token = ApiToken.objects.select_related("user").get(
+            token_hash=hash_token(plaintext), revoked_at__isnull=True
+        )
+    except ApiToken.DoesNotExist:
+        token = None
     now = timezone.now()
     if token is None or not token.user.is_active:
         raise NotAuthenticated(

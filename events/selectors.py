@@ -11,11 +11,14 @@ from events.permissions import Action, events_for, require_event_permission
 HOST_ROLES = (EventOrganization.Role.ORGANISER, EventOrganization.Role.CO_HOST)
 
 
-def _with_details(events: QuerySet[Event], *, organizations: bool = True) -> QuerySet[Event]:
-    """With the venue; and with `hosts` (organisers and co-hosts, a handful) and
-    `organization_count` unless told not to. Partners and sponsors can run into thousands:
+def _with_details(
+    events: QuerySet[Event], *, organizations: bool = True, venue: bool = True
+) -> QuerySet[Event]:
+    """With the venue and with `hosts` (organisers and co-hosts, a handful) and
+    `organization_count`, unless told not to. Partners and sponsors can run into thousands:
     they are listed page by page elsewhere."""
-    events = events.select_related("venue")
+    if venue:
+        events = events.select_related("venue")
     if not organizations:
         return events
     return events.annotate(organization_count=Count("event_organizations")).prefetch_related(
@@ -63,15 +66,22 @@ def event_get(
     action: Action = Action.VIEW,
     *,
     organizations: bool = True,
+    venue: bool = True,
 ) -> Event:
-    """The event with its venue (and organisations, unless told not to), or a 404 (also for
-    drafts the user may not see), or a 401/403 when the user may see it but not do `action`."""
-    event = _with_details(Event.objects.filter(slug=slug), organizations=organizations).first()
-    if event is None:
+    """The event with its venue and organisations (unless told not to: the check-in calls, made
+    for every scan, need neither), or a 404 (also for drafts the user may not see), or a 401/403
+    when the user may see it but not do `action`."""
+    events = _with_details(
+        Event.objects.filter(slug=slug), organizations=organizations, venue=venue
+    )
+    try:
+        # get(), not first(): the slug is unique, and get() leaves out the ORDER BY.
+        event = events.get()
+    except Event.DoesNotExist:
         raise NotFound(
             _("There is no event “%(slug)s”. Check the address; the list of events is at /.")
             % {"slug": slug}
-        )
+        ) from None
     require_event_permission(user, event, action)
     return event
 
