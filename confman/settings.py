@@ -130,6 +130,10 @@ _pool_size = env_int("DATABASE_POOL_SIZE", 0, minimum=0)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at BEGIN,
     # so two writers queue instead of failing half-way with "database is locked".
+    # confman.sqlite is Django's SQLite backend keeping closed connections for the next request,
+    # and with the writers of one process queueing on a lock rather than in SQLite's sleeping
+    # busy handler (see its docstring).
+    _database["ENGINE"] = "confman.sqlite"
     _database["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
