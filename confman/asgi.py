@@ -1,5 +1,6 @@
 """ASGI entry point: Django for HTTP, Channels for the live websockets."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -22,3 +23,12 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# A server process keeps what it loaded at start (modules, models, URL patterns, templates) for
+# its whole life. Freeze it out of the cyclic collector's sight, and collect young objects every
+# 50,000 allocations rather than every 700: a request allocates thousands, and each collection
+# walked them again. bench/checkin.py, one device on SQLite: server CPU per scan 10.0 ms before,
+# 8.5-9.4 ms after.
+gc.collect()
+gc.freeze()
+gc.set_threshold(50_000, 10, 10)
