@@ -20,8 +20,9 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from confman.exceptions import DomainError
+from confman.exceptions import DomainError, NotFound
 from events.models import Event
 from events.permissions import Action, require_event_permission
 from registrations import checkin
@@ -129,6 +130,30 @@ def checkin_list(event: Event, user: User) -> dict:
     }
 
 
+def _secret_for_reference(event: Event, reference: str) -> str:
+    """The badge code of a person a desk found by name on its list and let in without the
+    badge: the registration's code, or, if it was revoked since (a cancellation), the last code
+    it had, so that the scan is judged as the badge would have been when it was made."""
+    registration = (
+        Registration.objects.filter(event=event, reference=reference.upper())
+        .only("badge_secret")
+        .first()
+    )
+    if registration is None:
+        raise NotFound(
+            _("There is no registration %(reference)s at this event.") % {"reference": reference}
+        )
+    if registration.badge_secret:
+        return registration.badge_secret
+    last = RevokedBadge.objects.filter(registration=registration).order_by("-pk").first()
+    if last is None:
+        raise NotFound(
+            _("Registration %(reference)s never had a badge: it was not confirmed.")
+            % {"reference": reference}
+        )
+    return last.secret
+
+
 @dataclass(frozen=True)
 class SyncResult:
     nonce: str
@@ -158,11 +183,12 @@ def sync(
             session_id = item.get("session")
             if session_id is not None and session_id not in doors:
                 doors[session_id] = checkin.door_session(event, session_id)
+            secret = item.get("secret") or _secret_for_reference(event, item["reference"])
             answer = checkin.record(
                 event=event,
                 by=by,
                 scan=checkin.Scan(
-                    secret=item["secret"],
+                    secret=secret,
                     device=device,
                     type=item["type"],
                     gate=item.get("gate", ""),

@@ -49,6 +49,11 @@ DESK_STRINGS = {
     "notInside": gettext_lazy("Not checked in, so cannot be checked out."),
     "welcome": gettext_lazy("Welcome, {name}."),
     "goodbye": gettext_lazy("Goodbye, {name}."),
+    "foundOffline": gettext_lazy(
+        "Offline: found on this device's list. Checking in is saved and uploaded later."
+    ),
+    "noMatch": gettext_lazy("Nobody on this device's list matches “{query}”."),
+    "checkIn": gettext_lazy("Check in"),
     "syncOnline": gettext_lazy("Online"),
     "syncOffline": gettext_lazy("Offline"),
     "syncList": gettext_lazy("list of {time}, {count} people"),

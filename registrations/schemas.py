@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime, field_validator
+from pydantic import AwareDatetime, field_validator, model_validator
 
 from events.schemas import InSchema, _check_country, _check_email
 
@@ -147,13 +147,28 @@ DeviceAnswer = Literal[
 
 
 class OfflineScanIn(InSchema):
-    secret: str = Field(min_length=1, max_length=64, description="The badge's QR code content")
+    secret: str = Field("", max_length=64, description="The badge's QR code content")
+    reference: str = Field(
+        "",
+        max_length=20,
+        description="Instead of `secret`, for a person found by name on the desk's list "
+        "(no badge at hand): the registration's reference from that list",
+    )
     type: Literal["entry", "exit"] = "entry"
     gate: str = Field("", max_length=100)
     scanned_at: AwareDatetime = Field(description="The device's time of the scan")
     nonce: str = Field(min_length=1, max_length=100, description="Unique per scan and device")
     session: int | None = None
     answered: DeviceAnswer = Field(description="What the device told the person, on its own")
+
+    @model_validator(mode="after")
+    def _one_way_to_name_the_person(self):
+        if bool(self.secret) == bool(self.reference):
+            raise ValueError(
+                "Send the badge code as `secret` or, for a person found by name on the list, "
+                "their registration's `reference`: one of the two, not both."
+            )
+        return self
 
 
 class CheckInSyncIn(InSchema):

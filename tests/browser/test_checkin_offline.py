@@ -107,3 +107,36 @@ def test_two_offline_desks_admit_one_badge_then_sync_to_one_check_in_and_one_fla
     expect(south.locator("[data-desk-answer]")).to_contain_text("North gate")
     north_context.close()
     south_context.close()
+
+
+def test_offline_a_person_without_a_badge_is_found_by_name_and_checked_in(
+    chromium, live_server, guest
+):
+    context, page = _phone(chromium, live_server, "North gate")
+    context.set_offline(True)
+    find = page.get_by_role("search")
+
+    find.get_by_label("Name, email or organisation").fill("nobody like this")
+    find.get_by_role("button", name="Find").click()
+    expect(page.locator("[data-desk-found]")).to_contain_text("Nobody on this device's list")
+
+    find.get_by_label("Name, email or organisation").fill("amina")
+    find.get_by_role("button", name="Find").click()
+    found = page.locator("[data-desk-found]")
+    expect(found).to_contain_text("Offline: found on this device's list")
+    found.get_by_role("button", name="Check in Amina Yusuf").click()
+
+    expect(page.locator("[data-desk-answer]")).to_contain_text("ADMITTED")
+    expect(page.locator("[data-desk-answer]")).to_contain_text("Amina Yusuf")
+    expect(page.locator("[data-desk-sync]")).to_have_attribute("data-queue", "1")
+    # Her badge, scanned now at the same desk, is already in.
+    _check_in(page, guest.badge_secret)
+    expect(page.locator("[data-desk-answer]")).to_contain_text("ALREADY CHECKED IN")
+    assert not CheckIn.objects.exists()
+
+    context.set_offline(False)
+    expect(page.locator("[data-desk-sync]")).to_have_attribute("data-queue", "0")
+    admitted = CheckIn.objects.get(registration=guest, result="ok", type="entry")
+    assert admitted.offline and admitted.gate == "North gate"
+    assert CheckIn.objects.filter(result="already_checked_in").count() == 1
+    context.close()

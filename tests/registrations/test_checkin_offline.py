@@ -288,6 +288,74 @@ def test_sync_api_refuses_a_scan_without_what_the_device_answered(
     assert "answered" in json.dumps(response.json()["errors"])
 
 
+def test_sync_api_takes_a_person_found_by_name_by_their_reference(
+    client, today_event, guest, checkin_staff, bearer
+):
+    """A desk that found someone by name on its list (no badge at hand) names them by the
+    reference from the list; a second device that scanned the badge later is flagged."""
+    headers = bearer(checkin_staff)
+    found = {**_queue("", "desk-a", 6, "by-name"), "reference": guest.reference.lower()}
+    del found["secret"]
+    by_name = client.post(
+        SYNC,
+        {"device": "desk-a", "scans": [found]},
+        content_type="application/json",
+        headers=headers,
+    )
+    by_badge = client.post(
+        SYNC,
+        {"device": "desk-b", "scans": [_queue(guest.badge_secret, "desk-b", 2, "badge")]},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert by_name.status_code == 200, by_name.content
+    assert by_name.json()["results"][0]["status"] == "ok"
+    assert by_name.json()["results"][0]["person"]["reference"] == guest.reference
+    assert by_badge.json()["results"][0]["reason"] == "already_checked_in"
+    assert by_badge.json()["results"][0]["flagged"] is True
+    assert admitted(guest).get().nonce == "by-name"
+
+
+def test_sync_api_says_which_reference_it_does_not_know(
+    client, today_event, guest, checkin_staff, bearer
+):
+    scan = {**_queue("", "desk-a", 5, "ghost"), "reference": "ZZZZZZZZ"}
+    del scan["secret"]
+
+    response = client.post(
+        SYNC,
+        {"device": "desk-a", "scans": [scan]},
+        content_type="application/json",
+        headers=bearer(checkin_staff),
+    )
+
+    result = response.json()["results"][0]
+    assert response.status_code == 200
+    assert result["status"] == "error" and result["reason"] == "not_found"
+    assert "ZZZZZZZZ" in result["message"]
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize("both", [True, False])
+def test_sync_api_wants_either_the_badge_code_or_the_reference(
+    client, today_event, guest, checkin_staff, bearer, both
+):
+    scan = _queue(guest.badge_secret if both else "", "desk-a", 5, "n")
+    if both:
+        scan["reference"] = guest.reference
+
+    response = client.post(
+        SYNC,
+        {"device": "desk-a", "scans": [scan]},
+        content_type="application/json",
+        headers=bearer(checkin_staff),
+    )
+
+    assert response.status_code == 422
+    assert "reference" in json.dumps(response.json()["errors"])
+
+
 # --- session doors --------------------------------------------------------------------------
 
 

@@ -183,8 +183,10 @@
         list_version: list ? list.version : "",
         list_signature: list ? list.signature : "",
         scans: batch.map(function (scan) {
-          return { secret: scan.secret, type: scan.type, gate: scan.gate, scanned_at: scan.scanned_at,
-                   nonce: scan.nonce, session: scan.session ? Number(scan.session) : null, answered: scan.answered };
+          var out = { type: scan.type, gate: scan.gate, scanned_at: scan.scanned_at, nonce: scan.nonce,
+                      session: scan.session ? Number(scan.session) : null, answered: scan.answered };
+          if (scan.reference) out.reference = scan.reference; else out.secret = scan.secret;
+          return out;
         })
       })
     }).then(function (response) {
@@ -256,9 +258,10 @@
     }
   }
 
-  // Answer from the list, as the server would, and queue the scan for upload.
-  function answerOffline(secret, type, id) {
-    var hash = badgeHash(secret), session = where();
+  // Answer from the list, as the server would, and queue the scan for upload. `who` is the
+  // code a badge gave ({secret}) or the list's entry for a person found by name ({entry}).
+  function answerOffline(who, type, id) {
+    var hash = who.entry ? who.entry.hash : badgeHash(who.secret), session = where();
     var entry = index[hash], key = placeKey(hash, session), result, message;
     var now = new Date();
     if (!list) { result = "unknown"; message = strings.noList; }
@@ -278,8 +281,10 @@
       inside[key] = type === "entry";
       if (type === "entry") inside[key + "@"] = now.toISOString();
     }
-    queue.push({ secret: secret, hash: hash, type: type, gate: gate.value, session: session,
-                 scanned_at: now.toISOString(), nonce: id, answered: result });
+    var scan = { hash: hash, type: type, gate: gate.value, session: session,
+                 scanned_at: now.toISOString(), nonce: id, answered: result };
+    if (who.entry) scan.reference = who.entry.reference; else scan.secret = who.secret;
+    queue.push(scan);
     save(KEYS.queue, queue);
     var person = entry ? { name: entry.name, organization: entry.organization, ticket: entry.ticket,
                            accessibility_needs: entry.accessibility_needs } : null;
@@ -291,7 +296,7 @@
     type = type || "entry";
     var id = nonce();
     if (!online || navigator.onLine === false) {
-      answerOffline(secret, type, id);
+      answerOffline({ secret: secret }, type, id);
       return Promise.resolve();
     }
     show("wait", "", strings.checking, "");
@@ -321,7 +326,7 @@
       // No answer in time: answer from the list. The scan keeps its nonce, so if the server did
       // record it, the upload is answered with that record and nothing counts twice.
       online = false;
-      answerOffline(secret, type, id);
+      answerOffline({ secret: secret }, type, id);
     });
   }
 
@@ -333,6 +338,50 @@
     var type = event.submitter && event.submitter.value === "exit" ? "exit" : "entry";
     send(code, type).then(function () { input.value = ""; input.focus(); });
   });
+  // No badge, and no network: find the person on this device's list instead of asking the
+  // server, and check them in from there (queued like a scan, naming them by reference).
+  var find = desk.querySelector("[data-desk-find]");
+  var found = desk.querySelector("[data-desk-found]");
+  function fold(text) { return String(text || "").toLocaleLowerCase(); }
+  function findOffline(query) {
+    var q = fold(query.trim());
+    var matches = !list || !q ? [] : list.entries.filter(function (entry) {
+      return fold(entry.name).indexOf(q) !== -1 || fold(entry.organization).indexOf(q) !== -1 ||
+        fold(entry.reference) === q;
+    }).slice(0, 20);
+    found.textContent = "";
+    var heading = document.createElement("p");
+    heading.textContent = !list ? strings.noList : matches.length ? strings.foundOffline : fill(strings.noMatch, { query: query.trim() });
+    found.appendChild(heading);
+    if (!matches.length) return;
+    var ul = document.createElement("ul");
+    ul.className = "desk-matches";
+    matches.forEach(function (entry) {
+      var li = document.createElement("li"), line = document.createElement("span"), strong = document.createElement("strong");
+      var button = document.createElement("button"), hidden = document.createElement("span");
+      strong.textContent = entry.name;
+      line.appendChild(strong);
+      line.appendChild(document.createTextNode([""].concat([entry.organization, entry.ticket].filter(Boolean)).join(" · ")));
+      button.type = "button";
+      button.textContent = strings.checkIn;
+      hidden.className = "visually-hidden"; hidden.textContent = " " + entry.name;
+      button.appendChild(hidden);
+      button.addEventListener("click", function () {
+        answerOffline({ entry: entry }, "entry", nonce());
+        answer.scrollIntoView({ block: "nearest" });
+      });
+      li.appendChild(line); li.appendChild(button);
+      ul.appendChild(li);
+    });
+    found.appendChild(ul);
+  }
+  if (find && found) {
+    find.addEventListener("submit", function (event) {
+      if (online && navigator.onLine !== false) return; // the server searches everyone, emails too
+      event.preventDefault();
+      findOffline(find.querySelector("input[name=q]").value);
+    });
+  }
   if (door) {
     // The door is part of the desk's address, so a reload (and the forms without JavaScript) keep it.
     door.addEventListener("change", function () {
