@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AwareDatetime, field_validator, model_validator
 
@@ -165,8 +166,10 @@ class OfflineScanIn(InSchema):
     def _one_way_to_name_the_person(self):
         if bool(self.secret) == bool(self.reference):
             raise ValueError(
-                "Send the badge code as `secret` or, for a person found by name on the list, "
-                "their registration's `reference`: one of the two, not both."
+                _(
+                    "Send the badge code as `secret` or, for a person found by name on the "
+                    "list, their registration's `reference`: one of the two, not both."
+                )
             )
         return self
 
