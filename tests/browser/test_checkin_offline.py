@@ -11,8 +11,11 @@ from playwright.sync_api import expect
 from events.models import TeamMember
 from registrations import services
 from registrations.models import CheckIn, Registration
+from sessions.services import programme_publish
 from tests.browser.conftest import CHROMIUM_ARGS, playwright_session
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
+from tests.factories.events import RoomFactory
+from tests.factories.sessions import SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -139,4 +142,22 @@ def test_offline_a_person_without_a_badge_is_found_by_name_and_checked_in(
     admitted = CheckIn.objects.get(registration=guest, result="ok", type="entry")
     assert admitted.offline and admitted.gate == "North gate"
     assert CheckIn.objects.filter(result="already_checked_in").count() == 1
+    context.close()
+
+
+def test_the_desk_with_a_session_door_fits_a_phone(chromium, live_server, guest):
+    """A long session title in the door list widened the page past a phone's screen."""
+    event = guest.event
+    programme_publish(event=event, by=None)
+    SessionFactory(
+        event=event,
+        room=RoomFactory(event=event, name="Plenary hall", capacity=300),
+        title="Roundtable on digital transformation of higher education in Asia and the Pacific",
+        start=timezone.now(),
+        end=timezone.now() + dt.timedelta(hours=1),
+    )
+    context, page = _phone(chromium, live_server, "North gate")
+
+    expect(page.get_by_label("Where this desk scans")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     context.close()

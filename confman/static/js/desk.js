@@ -97,7 +97,8 @@
   }
   function clock(iso) {
     try {
-      return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: zone });
+      // In the event's zone, with its offset, as the server's own answers say it.
+      return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: zone, timeZoneName: "shortOffset" });
     } catch (e) { return new Date(iso).toLocaleTimeString(); }
   }
   function where() { return door && door.value ? door.value : ""; }
@@ -357,7 +358,9 @@
     var ul = document.createElement("ul");
     ul.className = "desk-matches";
     matches.forEach(function (entry) {
-      var li = document.createElement("li"), line = document.createElement("span"), strong = document.createElement("strong");
+      // The same markup as the server's list of matches (.desk-match).
+      var li = document.createElement("li"), row = document.createElement("div");
+      var line = document.createElement("span"), strong = document.createElement("strong");
       var button = document.createElement("button"), hidden = document.createElement("span");
       strong.textContent = entry.name;
       line.appendChild(strong);
@@ -370,7 +373,9 @@
         answerOffline({ entry: entry }, "entry", nonce());
         answer.scrollIntoView({ block: "nearest" });
       });
-      li.appendChild(line); li.appendChild(button);
+      row.className = "desk-match";
+      row.appendChild(line); row.appendChild(button);
+      li.appendChild(row);
       ul.appendChild(li);
     });
     found.appendChild(ul);
