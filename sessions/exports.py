@@ -364,35 +364,28 @@ def _schedule(event: Event, state: selectors.ExportState) -> frab.Schedule:
     )
 
 
-@require_safe
-def schedule_xml(request: HttpRequest, slug: str) -> HttpResponse:
-    """The Frab schedule (c3voc schema.xsd), for schedule apps."""
+def _schedule_export(request: HttpRequest, slug: str, name: str, render, content_type: str):
     event, state = _event(request, slug)
     return serve(
         request,
         Export(
-            key=("schedule.xml", event.pk, state.fingerprint),
-            build=lambda: frab.schedule_xml(_schedule(event, state)),
-            content_type=XML,
-            filename=f"{event.slug}-schedule.xml",
+            key=(name, event.pk, state.fingerprint),
+            build=lambda: render(_schedule(event, state)),
+            content_type=content_type,
+            filename=f"{event.slug}-{name}",
             private=not event.is_public,
             headers=_public(event),
         ),
     )
+
+
+@require_safe
+def schedule_xml(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Frab schedule (c3voc schema.xsd), for schedule apps."""
+    return _schedule_export(request, slug, "schedule.xml", frab.schedule_xml, XML)
 
 
 @require_safe
 def schedule_json(request: HttpRequest, slug: str) -> HttpResponse:
     """The Frab schedule as JSON (c3voc schema.json)."""
-    event, state = _event(request, slug)
-    return serve(
-        request,
-        Export(
-            key=("schedule.json", event.pk, state.fingerprint),
-            build=lambda: frab.schedule_json(_schedule(event, state)),
-            content_type=JSON,
-            filename=f"{event.slug}-schedule.json",
-            private=not event.is_public,
-            headers=_public(event),
-        ),
-    )
+    return _schedule_export(request, slug, "schedule.json", frab.schedule_json, JSON)

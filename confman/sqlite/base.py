@@ -121,15 +121,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             return super()._commit()
         finally:
-            if not self._in_transaction():
-                self._release_write_lock()
+            self._release_if_ended()
 
     def _rollback(self):
         try:
             return super()._rollback()
         finally:
-            if not self._in_transaction():
-                self._release_write_lock()
+            self._release_if_ended()
 
-    def _in_transaction(self) -> bool:
-        return self.connection is not None and self.connection.in_transaction
+    def _release_if_ended(self):
+        # A COMMIT that failed leaves the transaction open; the rollback after it ends it.
+        if self.connection is None or not self.connection.in_transaction:
+            self._release_write_lock()

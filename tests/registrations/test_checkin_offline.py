@@ -199,42 +199,48 @@ def test_only_the_desk_may_download_the_list_or_upload(
 
 
 def _queue(secret, device, minutes_ago, nonce, answered="ok", **extra):
-    return {
-        "secret": secret,
+    """One scan of a device's queue; secret None leaves the badge code out (for `reference`)."""
+    scan = {
         "scanned_at": (timezone.now() - dt.timedelta(minutes=minutes_ago)).isoformat(),
         "nonce": nonce,
         "answered": answered,
         **extra,
     }
+    if secret is not None:
+        scan["secret"] = secret
+    return scan
+
+
+def _upload(client, headers, device, scans, **body):
+    return client.post(
+        SYNC,
+        {"device": device, "scans": scans, **body},
+        content_type="application/json",
+        headers=headers,
+    )
 
 
 def test_sync_api_merges_two_devices_queues(client, today_event, guest, checkin_staff, bearer):
     headers = bearer(checkin_staff)
     listed = client.get(LIST, headers=headers).json()
-    a = client.post(
-        SYNC,
-        {
-            "device": "desk-a",
-            "list_version": listed["version"],
-            "list_signature": listed["signature"],
-            "scans": [_queue(guest.badge_secret, "desk-a", 5, "a1")],
-        },
-        content_type="application/json",
-        headers=headers,
+    a = _upload(
+        client,
+        headers,
+        "desk-a",
+        [_queue(guest.badge_secret, "desk-a", 5, "a1")],
+        list_version=listed["version"],
+        list_signature=listed["signature"],
     )
-    b = client.post(
-        SYNC,
-        {
-            "device": "desk-b",
-            "list_version": listed["version"],
-            "list_signature": "forged",
-            "scans": [
-                _queue(guest.badge_secret, "desk-b", 4, "b1"),
-                _queue("nobody", "desk-b", 3, "b2", answered="unknown"),
-            ],
-        },
-        content_type="application/json",
-        headers=headers,
+    b = _upload(
+        client,
+        headers,
+        "desk-b",
+        [
+            _queue(guest.badge_secret, "desk-b", 4, "b1"),
+            _queue("nobody", "desk-b", 3, "b2", answered="unknown"),
+        ],
+        list_version=listed["version"],
+        list_signature="forged",
     )
 
     assert a.status_code == 200 and a.json()["results"][0]["status"] == "ok"
@@ -251,17 +257,14 @@ def test_sync_api_merges_two_devices_queues(client, today_event, guest, checkin_
 def test_sync_api_answers_a_bad_scan_time_on_its_own(
     client, today_event, guest, checkin_staff, bearer
 ):
-    response = client.post(
-        SYNC,
-        {
-            "device": "desk-a",
-            "scans": [
-                _queue(guest.badge_secret, "desk-a", 60 * 24 * 3, "old"),
-                _queue(guest.badge_secret, "desk-a", 5, "fine"),
-            ],
-        },
-        content_type="application/json",
-        headers=bearer(checkin_staff),
+    response = _upload(
+        client,
+        bearer(checkin_staff),
+        "desk-a",
+        [
+            _queue(guest.badge_secret, "desk-a", 60 * 24 * 3, "old"),
+            _queue(guest.badge_secret, "desk-a", 5, "fine"),
+        ],
     )
 
     old, fine = response.json()["results"]
@@ -277,12 +280,7 @@ def test_sync_api_refuses_a_scan_without_what_the_device_answered(
     scan = _queue(guest.badge_secret, "desk-a", 5, "n")
     del scan["answered"]
 
-    response = client.post(
-        SYNC,
-        {"device": "desk-a", "scans": [scan]},
-        content_type="application/json",
-        headers=bearer(checkin_staff),
-    )
+    response = _upload(client, bearer(checkin_staff), "desk-a", [scan])
 
     assert response.status_code == 422
     assert "answered" in json.dumps(response.json()["errors"])
@@ -294,19 +292,10 @@ def test_sync_api_takes_a_person_found_by_name_by_their_reference(
     """A desk that found someone by name on its list (no badge at hand) names them by the
     reference from the list; a second device that scanned the badge later is flagged."""
     headers = bearer(checkin_staff)
-    found = {**_queue("", "desk-a", 6, "by-name"), "reference": guest.reference.lower()}
-    del found["secret"]
-    by_name = client.post(
-        SYNC,
-        {"device": "desk-a", "scans": [found]},
-        content_type="application/json",
-        headers=headers,
-    )
-    by_badge = client.post(
-        SYNC,
-        {"device": "desk-b", "scans": [_queue(guest.badge_secret, "desk-b", 2, "badge")]},
-        content_type="application/json",
-        headers=headers,
+    found = _queue(None, "desk-a", 6, "by-name", reference=guest.reference.lower())
+    by_name = _upload(client, headers, "desk-a", [found])
+    by_badge = _upload(
+        client, headers, "desk-b", [_queue(guest.badge_secret, "desk-b", 2, "badge")]
     )
 
     assert by_name.status_code == 200, by_name.content
@@ -320,15 +309,9 @@ def test_sync_api_takes_a_person_found_by_name_by_their_reference(
 def test_sync_api_says_which_reference_it_does_not_know(
     client, today_event, guest, checkin_staff, bearer
 ):
-    scan = {**_queue("", "desk-a", 5, "ghost"), "reference": "ZZZZZZZZ"}
-    del scan["secret"]
+    scan = _queue(None, "desk-a", 5, "ghost", reference="ZZZZZZZZ")
 
-    response = client.post(
-        SYNC,
-        {"device": "desk-a", "scans": [scan]},
-        content_type="application/json",
-        headers=bearer(checkin_staff),
-    )
+    response = _upload(client, bearer(checkin_staff), "desk-a", [scan])
 
     result = response.json()["results"][0]
     assert response.status_code == 200
@@ -345,12 +328,7 @@ def test_sync_api_wants_either_the_badge_code_or_the_reference(
     if both:
         scan["reference"] = guest.reference
 
-    response = client.post(
-        SYNC,
-        {"device": "desk-a", "scans": [scan]},
-        content_type="application/json",
-        headers=bearer(checkin_staff),
-    )
+    response = _upload(client, bearer(checkin_staff), "desk-a", [scan])
 
     assert response.status_code == 422
     assert "reference" in json.dumps(response.json()["errors"])
