@@ -3,11 +3,16 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
-# Django must be set up before anything imports models (the websocket routes do).
-django_asgi_app = get_asgi_application()
+# Django must be set up before anything imports models (the websocket routes do), and before
+# the handler loads the middleware: what get_asgi_application() does, with our handler.
+django.setup(set_prefix=False)
+
+from confman.handler import ASGIHandler  # noqa: E402
+
+django_asgi_app = ASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
