@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from confman.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from confman.prepared import PreparedQuery
 from events.models import Event, TeamMember
 
 
@@ -45,11 +46,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
+# Asked on every request of a signed-in user (see confman.prepared).
+_ROLES = PreparedQuery(
+    lambda p: TeamMember.objects.filter(user_id=p.int("user")).values_list("event_id", "role")
+)
+
+
 def _roles(user: User | AnonymousUser) -> dict[int, str]:
     """The user's role per event id, read once per user object (i.e. once per request)."""
     cached = getattr(user, "_confman_event_roles", None)
     if cached is None:
-        cached = dict(TeamMember.objects.filter(user=user).values_list("event_id", "role"))
+        cached = dict(_ROLES.all(user=user.pk))
         user._confman_event_roles = cached
     return cached
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confman.exceptions import InvalidInput, NotFound
+from confman.prepared import PreparedQuery
 from events.models import Event
 from events.permissions import Action, require_event_permission
 from events.timezones import offset_label
@@ -128,14 +129,37 @@ def door_session(event: Event, session_id: int | None) -> Session | None:
     return session
 
 
+# The three reads of every scan, compiled once (confman.prepared): the badge's registration,
+# locked, and the last scan that let the person through at the entrance or at a session's door.
+_LOCKED_BY_BADGE = PreparedQuery(
+    lambda p: (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("ticket", "organization")
+        .only(*ANSWER_FIELDS)
+        .filter(badge_secret=p.str("secret"))
+    )
+)
+_LAST_OK = {
+    at_door: PreparedQuery(
+        lambda p, at_door=at_door: (
+            CheckIn.objects.filter(
+                Q(session_id=p.int("session")) if at_door else Q(session__isnull=True),
+                registration_id=p.int("registration"),
+                result=ScanResult.OK,
+            )
+            .only(*PREVIOUS_FIELDS)
+            .order_by("-effective_at", "-pk")[:1]
+        )
+    )
+    for at_door in (False, True)
+}
+
+
 def _last_ok(registration: Registration, session: Session | None) -> CheckIn | None:
     """The last scan that let this person through here, in the order scans count."""
-    return (
-        CheckIn.objects.filter(registration=registration, session=session, result=ScanResult.OK)
-        .only(*PREVIOUS_FIELDS)
-        .order_by("-effective_at", "-pk")
-        .first()
-    )
+    if session is None:
+        return _LAST_OK[False].first(registration=registration.pk)
+    return _LAST_OK[True].first(registration=registration.pk, session=session.pk)
 
 
 def session_inside(session: Session) -> int:
@@ -233,7 +257,7 @@ def _judge_badge(event: Event, scan: Scan, when: datetime):
         .only(*ANSWER_FIELDS)
     )
     try:
-        registration = locked.get(badge_secret=secret) if secret else None
+        registration = _LOCKED_BY_BADGE.get(secret=secret) if secret else None
     except Registration.DoesNotExist:
         registration = None
     if registration is None:
