@@ -4,6 +4,7 @@ import gc
 import os
 
 import django
+from django.urls import reverse
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
 # Django must be set up before anything imports models (the websocket routes do), and before
@@ -29,11 +30,17 @@ application = ProtocolTypeRouter(
     }
 )
 
-# A server process keeps what it loaded at start (modules, models, URL patterns, templates) for
-# its whole life. Freeze it out of the cyclic collector's sight, and collect young objects every
-# 50,000 allocations rather than every 700: a request allocates thousands, and each collection
-# walked them again. bench/checkin.py, one device on SQLite: server CPU per scan 10.0 ms before,
-# 8.5-9.4 ms after.
+# A server process keeps what it loaded at start (modules, models, URL patterns, the API's
+# schemas) for its whole life. Load the URLconf now (the first request would: it imports every
+# view and builds the API) and freeze all of it out of the cyclic collector's sight.
+reverse("healthz")
 gc.collect()
 gc.freeze()
-gc.set_threshold(50_000, 10, 10)
+# Each request leaves about a hundred objects in reference cycles (Django's request and its
+# messages storage, its lazy user, the resolver match), freed only by the collector, which
+# stops the process while it works. Collect young objects every 5,000 allocations, not 700 (a
+# request allocates thousands: it walked them again and again) nor 50,000: at that threshold a
+# collection freed some 46,000 objects at once and stopped every request in flight for 25-50
+# ms, every two seconds of a busy desk (bench/checkin.py, SQLite, flat out: each of those stops
+# showed as four scans slow together, the benchmark's p99); at 5,000 a collection takes 2-3 ms.
+gc.set_threshold(5_000, 10, 10)

@@ -12,12 +12,13 @@ admin.site.site_title = _("confman")
 admin.site.index_title = _("Your events")
 
 urlpatterns = [
+    # The API first: a check-in desk's scan is matched before the pages' patterns are tried.
+    path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("", include("events.urls")),
     path("", include("sessions.urls")),
     path("", include("registrations.urls")),
     path("", include("livestream.urls")),
-    path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path(
