@@ -43,4 +43,7 @@ gc.freeze()
 # collection freed some 46,000 objects at once and stopped every request in flight for 25-50
 # ms, every two seconds of a busy desk (bench/checkin.py, SQLite, flat out: each of those stops
 # showed as four scans slow together, the benchmark's p99); at 5,000 a collection takes 2-3 ms.
-gc.set_threshold(5_000, 10, 10)
+# Full collections, which walk everything a process holds (5,000 live-page sockets: hundreds of
+# MB), stay as rare as before, once in 5 million allocations: a tenth as many had one land in a
+# round of bench/live_fanout.py and delay its delivery to 5,000 clients (p99 1.1 s, 2.2 s then).
+gc.set_threshold(5_000, 10, 100)
