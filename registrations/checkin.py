@@ -129,15 +129,18 @@ def door_session(event: Event, session_id: int | None) -> Session | None:
     return session
 
 
-# The three reads of every scan, compiled once (confman.prepared): the badge's registration,
-# locked, and the last scan that let the person through at the entrance or at a session's door.
-_LOCKED_BY_BADGE = PreparedQuery(
-    lambda p: (
+def _locked_registrations():
+    return (
         Registration.objects.select_for_update(of=("self",))
         .select_related("ticket", "organization")
         .only(*ANSWER_FIELDS)
-        .filter(badge_secret=p.str("secret"))
     )
+
+
+# The reads of every scan, compiled once (confman.prepared): the badge's registration, locked,
+# and the last scan that let the person through at the entrance or at a session's door.
+_LOCKED_BY_BADGE = PreparedQuery(
+    lambda p: _locked_registrations().filter(badge_secret=p.str("secret"))
 )
 _LAST_OK = {
     at_door: PreparedQuery(
@@ -251,11 +254,6 @@ def _judge_badge(event: Event, scan: Scan, when: datetime):
             None,
         )
     secret = scan.secret.strip()
-    locked = (
-        Registration.objects.select_for_update(of=("self",))
-        .select_related("ticket", "organization")
-        .only(*ANSWER_FIELDS)
-    )
     try:
         registration = _LOCKED_BY_BADGE.get(secret=secret) if secret else None
     except Registration.DoesNotExist:
@@ -263,7 +261,7 @@ def _judge_badge(event: Event, scan: Scan, when: datetime):
     if registration is None:
         revoked = RevokedBadge.objects.filter(secret=secret).first() if secret else None
         if revoked is not None and revoked.registration.event_id == event.pk:
-            registration = locked.get(pk=revoked.registration_id)
+            registration = _locked_registrations().get(pk=revoked.registration_id)
             if not (scan.offline and revoked.revoked_at > when):
                 return (
                     ScanResult.REVOKED,
