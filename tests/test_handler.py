@@ -1,7 +1,6 @@
 """confman.handler: API requests run whole in one worker thread, everything else as Django runs
 it, and both answer the same."""
 
-import asyncio
 import json
 import threading
 import uuid
@@ -9,6 +8,7 @@ import uuid
 import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
+from channels.testing import HttpCommunicator
 from django.core import signals
 from django.db import connections
 from django.http import StreamingHttpResponse
@@ -31,39 +31,11 @@ async def _close_worker_connections():
     await database_sync_to_async(connections.close_all)()
 
 
-async def call(app, method: str, path: str, body: bytes = b"", headers=()) -> dict:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"127.0.0.1"), *headers],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
-    chunks = [body[:5], body[5:]]  # the body in two messages, as a server may deliver it
-
-    async def receive():
-        if not chunks:  # Django's handler listens for a disconnect until the answer is sent
-            await asyncio.Future()
-        chunk = chunks.pop(0)
-        return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
-
-    answer = {"body": b""}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            answer["status"] = message["status"]
-            answer["headers"] = {k.decode().lower(): v.decode() for k, v in message["headers"]}
-        else:
-            answer["body"] += message.get("body", b"")
-
-    await app(scope, receive, send)
+async def call(app, method, path, body=b"", headers=(), timeout: float = 10) -> dict:
+    communicator = HttpCommunicator(app, method, path, body, [(b"host", b"127.0.0.1"), *headers])
+    answer = await communicator.get_response(timeout=timeout)
+    await communicator.wait(timeout)  # until the request has ended (connections closed)
+    answer["headers"] = {k.decode().lower(): v.decode() for k, v in answer["headers"]}
     return answer
 
 
@@ -167,5 +139,6 @@ async def test_a_streaming_api_answer_is_sent_whole_and_finishes_once(threads, m
         handler._sync, "get_response", lambda request: StreamingHttpResponse(pieces())
     )
     with pytest.raises(TypeError, match="asynchronous stream"):
-        await call(handler, "GET", f"/api/{uuid.uuid4().hex}")
+        # The application's own error, raised when the wait for its answer ends.
+        await call(handler, "GET", f"/api/{uuid.uuid4().hex}", timeout=1)
     assert [kind for kind, _ in threads][-1] == "finished"
