@@ -12,8 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from confman.exceptions import DomainError, InvalidInput, out_of_range
-from confman.parser import JsonParser
+from confman.core.exceptions import DomainError, InvalidInput, out_of_range
+from confman.core.parser import JsonParser
 from events.api import router as events_router
 from livestream.api import router as live_router
 from registrations.api import router as registrations_router

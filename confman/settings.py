@@ -10,7 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from confman.env import env_bool, env_int, env_list, env_str, secret_file
+from confman.core import fastpaths
+from confman.core.env import env_bool, env_int, env_list, env_str, secret_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CONFMAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -24,6 +25,15 @@ except OSError as exc:
     ) from None
 
 DEBUG = env_bool("DEBUG", False)
+
+# The fast paths that rely on Django's internals (confman/core/fastpaths/), all on by default.
+_fast_paths_off = set(env_list("FAST_PATHS_OFF", []))
+if _fast_paths_off - set(fastpaths.NAMES):
+    raise ImproperlyConfigured(
+        f"FAST_PATHS_OFF names {', '.join(sorted(_fast_paths_off - set(fastpaths.NAMES)))}, "
+        f"which confman does not have; use some of: {', '.join(fastpaths.NAMES)}."
+    )
+FAST_PATHS = {name: name not in _fast_paths_off for name in fastpaths.NAMES}
 
 
 def _secret_key() -> str:
@@ -81,7 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "confman.middleware.RejectNulCharactersMiddleware",
+    "confman.core.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,7 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "confman.middleware.DomainErrorMiddleware",
+    "confman.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "confman.urls"
@@ -130,10 +140,9 @@ _pool_size = env_int("DATABASE_POOL_SIZE", 0, minimum=0)
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at BEGIN,
     # so two writers queue instead of failing half-way with "database is locked".
-    # confman.sqlite is Django's SQLite backend keeping closed connections for the next request,
-    # and with the writers of one process queueing on a lock rather than in SQLite's sleeping
-    # busy handler (see its docstring).
-    _database["ENGINE"] = "confman.sqlite"
+    # A fast path (confman/core/fastpaths/sqlite): connections kept, writers queued in Python.
+    if FAST_PATHS["sqlite_pool"]:
+        _database["ENGINE"] = "confman.core.fastpaths.sqlite"
     _database["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
@@ -291,6 +300,8 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         f"LOG_LEVEL={LOG_LEVEL!r} is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL."
     )
 CONFMAN_API_TOKEN_PREFIX = "cm_"  # noqa: S105 (a marker, not a secret)
+# Who a bearer token belongs to: the events app keeps the tokens (confman.core.auth calls this).
+API_TOKEN_AUTHENTICATE = "events.services.api_token_authenticate"  # noqa: S105 (a path)
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from confman.exceptions import DomainError
+from confman.core.admin import EventScopedAdmin
+from confman.core.exceptions import DomainError
 from events import services
 from events.models import (
     ApiToken,
@@ -28,6 +29,23 @@ from events.permissions import Action, events_for, has_event_permission
 from events.timezones import TIME_ZONE_CHOICES
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ActionScopedAdmin(EventScopedAdmin):
+    """Rows of the events where the user may `view_action`, changed where they may
+    `manage_action` (events.permissions decides)."""
+
+    view_action: Action
+    manage_action: Action
+
+    def visible_events(self, user):
+        return events_for(user, self.view_action)
+
+    def managed_events(self, user):
+        return events_for(user, self.manage_action)
+
+    def manages(self, user, event) -> bool:
+        return has_event_permission(user, event, self.manage_action)
 
 
 class EventScopedInline(admin.TabularInline):

@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from confman.auth import ORGANISER_AUTH, request_user
-from confman.exceptions import InvalidInput, NotFound
-from confman.pagination import Pages
+from confman.core.auth import ORGANISER_AUTH, request_user
+from confman.core.exceptions import InvalidInput, NotFound
+from confman.core.pagination import Pages
 from events import selectors, services
 from events.models import EventOrganization, Organization, Room, TeamMember, Track, Venue
 from events.permissions import Action, can_create_events

@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from confman.exceptions import NotAuthenticated, NotFound, PermissionDenied
-from confman.prepared import PreparedQuery
+from confman.core.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from confman.core.fastpaths.prepared import PreparedQuery
 from events.models import Event, TeamMember
 
 
@@ -46,7 +46,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 }
 
 
-# Asked on every request of a signed-in user (see confman.prepared).
+# Asked on every request of a signed-in user (see confman.core.fastpaths.prepared).
 _ROLES = PreparedQuery(
     lambda p: TeamMember.objects.filter(user_id=p.int("user")).values_list("event_id", "role")
 )

@@ -4,8 +4,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
-from confman.exceptions import NotFound
-from confman.prepared import PreparedQuery
+from confman.core.exceptions import NotFound
+from confman.core.fastpaths.prepared import PreparedQuery
 from events.models import Event, EventOrganization, Organization
 from events.permissions import Action, events_for, require_event_permission
 
@@ -61,8 +61,8 @@ def event_list(
     return upcoming + past
 
 
-# The event alone, or with its venue: what every call of a check-in desk reads first (see
-# confman.prepared; with organisations the query prefetches, which a prepared query cannot).
+# The event alone, or with its venue: what every call of a check-in desk reads first, prepared
+# (with organisations the query prefetches, which a prepared query cannot).
 _EVENT_BY_SLUG = {
     venue: PreparedQuery(
         lambda p, venue=venue: _with_details(

@@ -3,7 +3,7 @@ whether it comes from the API, a page or the admin."""
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +13,14 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import Conflict, DomainError, InvalidInput, PermissionDenied
+from confman.core.exceptions import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotAuthenticated,
+    PermissionDenied,
+)
+from confman.core.fastpaths.prepared import PreparedQuery
 from events.models import (
     CONSTRAINT_FIELDS,
     ApiToken,
@@ -234,6 +241,43 @@ def api_token_create(
     )
     validated_save(token)
     return token, plaintext
+
+
+# Writing last_used_at on every call would turn each read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+# Every API call of a check-in desk starts here.
+_TOKEN = PreparedQuery(
+    lambda p: ApiToken.objects.select_related("user").filter(
+        token_hash=p.str("hash"), revoked_at__isnull=True
+    )
+)
+
+
+def api_token_authenticate(plaintext: str) -> User:
+    """The active user of a valid API token (confman.core.auth calls it for every bearer token,
+    as settings.API_TOKEN_AUTHENTICATE), or NotAuthenticated saying what to do. Notes when the
+    token was last used, at most once a minute."""
+    try:
+        token = _TOKEN.get(hash=hash_token(plaintext))
+    except ApiToken.DoesNotExist:
+        token = None
+    now = timezone.now()
+    if token is None or not token.user.is_active:
+        raise NotAuthenticated(
+            _(
+                "This API token is not valid: it is unknown or was revoked. Create a new one in "
+                "the back office (API tokens) or with `python manage.py create_api_token USERNAME`."
+            )
+        )
+    if token.expires_at is not None and token.expires_at <= now:
+        raise NotAuthenticated(
+            _("This API token expired at %(when)s. Create a new one.")
+            % {"when": token.expires_at.isoformat()}
+        )
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
 
 
 def api_token_revoke(*, token: ApiToken) -> ApiToken:

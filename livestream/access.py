@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
-from confman.exceptions import DomainError
+from confman.core.exceptions import DomainError
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from registrations.models import Mode, Registration, State, TicketModes

@@ -4,7 +4,7 @@ numbered update. Organisers see only the events whose agenda they manage."""
 
 from django.contrib import admin, messages
 
-from confman.exceptions import DomainError
+from confman.core.exceptions import DomainError
 from events.models import Room
 from events.permissions import Action, events_for
 from livestream import services

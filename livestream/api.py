@@ -9,8 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from confman.auth import ORGANISER_AUTH, request_user
-from confman.conditional import etag_matches
+from confman.core.auth import ORGANISER_AUTH, request_user
+from confman.core.conditional import etag_matches
 from events import selectors as event_selectors
 from events.models import Event, Room
 from events.permissions import Action

@@ -10,34 +10,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from confman.exceptions import DomainError
-from events.permissions import Action, events_for, has_event_permission
+from confman.core.exceptions import DomainError
+from events.admin import ActionScopedAdmin
+from events.permissions import Action, events_for
 from registrations import services
 from registrations.models import Question, Quota, RegistrationSettings, TicketType
 
 
-class RegistrationScoped(admin.ModelAdmin):
+class RegistrationScoped(ActionScopedAdmin):
     """Rows of the events whose registrations the user manages."""
 
-    def get_queryset(self, request):
-        events = events_for(request.user, Action.VIEW_REGISTRATIONS)
-        return super().get_queryset(request).filter(event__in=events)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "event":
-            kwargs["queryset"] = events_for(request.user, Action.MANAGE_REGISTRATIONS)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _manages(self, request, obj) -> bool:
-        return obj is None or has_event_permission(
-            request.user, obj.event, Action.MANAGE_REGISTRATIONS
-        )
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._manages(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._manages(request, obj)
+    view_action = Action.VIEW_REGISTRATIONS
+    manage_action = Action.MANAGE_REGISTRATIONS
 
 
 class TicketTypeForm(forms.ModelForm):

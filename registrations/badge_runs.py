@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from confman.exceptions import Conflict, InvalidInput
+from confman.core.exceptions import Conflict, InvalidInput
 from events.models import Event
 from registrations.badge_pdf import Badge, Layout, join_files, render_to_file, subset_fonts
 from registrations.badges import badges_for

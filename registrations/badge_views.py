@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from confman.exceptions import DomainError, InvalidInput, NotFound
+from confman.core.exceptions import DomainError, InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action

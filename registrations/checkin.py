@@ -20,8 +20,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import InvalidInput, NotFound
-from confman.prepared import PreparedQuery
+from confman.core.exceptions import InvalidInput, NotFound
+from confman.core.fastpaths.prepared import PreparedQuery
 from events.models import Event
 from events.permissions import Action, require_event_permission
 from events.timezones import offset_label
@@ -137,8 +137,8 @@ def _locked_registrations():
     )
 
 
-# The reads of every scan, compiled once (confman.prepared): the badge's registration, locked,
-# and the last scan that let the person through at the entrance or at a session's door.
+# The reads of every scan, compiled once (prepared): the badge's registration, locked, and the
+# last scan that let the person through at the entrance or at a session's door.
 _LOCKED_BY_BADGE = PreparedQuery(
     lambda p: _locked_registrations().filter(badge_secret=p.str("secret"))
 )

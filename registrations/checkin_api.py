@@ -7,8 +7,8 @@ import json
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
 
-from confman.auth import ORGANISER_AUTH
-from confman.conditional import etag_matches
+from confman.core.auth import ORGANISER_AUTH
+from confman.core.conditional import etag_matches
 from events import selectors as event_selectors
 from events.permissions import Action
 from registrations import checkin, checkin_offline

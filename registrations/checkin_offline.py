@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import DomainError, NotFound
+from confman.core.exceptions import DomainError, NotFound
 from events.models import Event
 from events.permissions import Action, require_event_permission
 from registrations import checkin

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from confman.exceptions import InvalidInput, NotFound
+from confman.core.exceptions import InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event, Room
 from events.permissions import Action

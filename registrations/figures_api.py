@@ -9,8 +9,8 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja import Field, Router, Schema
 
-from confman.auth import ORGANISER_AUTH
-from confman.conditional import etag_matches
+from confman.core.auth import ORGANISER_AUTH
+from confman.core.conditional import etag_matches
 from events import selectors as event_selectors
 from events.permissions import Action
 from registrations.figures import checkin_figures

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.core import signing
 from django.utils.translation import gettext as _
 
-from confman.exceptions import DomainError, NotFound
+from confman.core.exceptions import DomainError, NotFound
 from registrations.models import Registration
 
 MAGIC_LINK_SALT = "confman.registration"

@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from confman.exceptions import DomainError, NotFound
-from confman.redirects import next_or
+from confman.core.exceptions import DomainError, NotFound
+from confman.core.redirects import next_or
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from confman.exceptions import NotFound
+from confman.core.exceptions import NotFound
 from registrations import payments
 from registrations.links import registration_for_token
 from registrations.models import Registration

@@ -43,7 +43,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import DomainError
+from confman.core.exceptions import DomainError
 from events.models import Event
 from events.permissions import Action, require_event_permission
 from registrations import services

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from confman.exceptions import Conflict, DomainError, InvalidInput, NotFound
+from confman.core.exceptions import Conflict, DomainError, InvalidInput, NotFound
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission, require_event_permission
 from events.services import validate

@@ -18,7 +18,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from confman.exceptions import DomainError
+from confman.core.exceptions import DomainError
 from registrations import payments
 
 logger = logging.getLogger(__name__)

@@ -9,33 +9,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from confman.exceptions import DomainError
-from events.permissions import Action, events_for, has_event_permission
+from confman.core.exceptions import DomainError
+from events.admin import ActionScopedAdmin
+from events.permissions import Action
 from events.timezones import offset_label
 from sessions import services
 from sessions.models import Person, Session, SessionStatus, SessionUpdate
 
 
-class AgendaScoped(admin.ModelAdmin):
+class AgendaScoped(ActionScopedAdmin):
     """Rows of the events whose agenda the user manages (read: whose drafts they see)."""
 
-    def get_queryset(self, request):
-        events = events_for(request.user, Action.VIEW_DRAFT)
-        return super().get_queryset(request).filter(event__in=events)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "event":
-            kwargs["queryset"] = events_for(request.user, Action.MANAGE_AGENDA)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _manages(self, request, obj) -> bool:
-        return obj is None or has_event_permission(request.user, obj.event, Action.MANAGE_AGENDA)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._manages(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._manages(request, obj)
+    view_action = Action.VIEW_DRAFT
+    manage_action = Action.MANAGE_AGENDA
 
 
 @admin.register(Person)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from confman.auth import ORGANISER_AUTH, request_user
-from confman.exceptions import InvalidInput, NotFound
-from confman.pagination import Pages
+from confman.core.auth import ORGANISER_AUTH, request_user
+from confman.core.exceptions import InvalidInput, NotFound
+from confman.core.pagination import Pages
 from events import selectors as event_selectors
 from events.api import _changes
 from events.models import Event, Organization, Room, Track

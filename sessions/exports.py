@@ -28,7 +28,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from confman.exceptions import DomainError, NotFound
+from confman.core.exceptions import DomainError, NotFound
 from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, require_event_permission

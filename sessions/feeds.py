@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import NotAuthenticated, NotFound
+from confman.core.exceptions import NotAuthenticated, NotFound
 from events.models import Event
 from sessions.models import CalendarFeedToken
 

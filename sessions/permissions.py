@@ -4,7 +4,7 @@ moderator, facilitator, host) through the user account linked to their Person.""
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
 
-from confman.exceptions import NotAuthenticated, PermissionDenied
+from confman.core.exceptions import NotAuthenticated, PermissionDenied
 from events.models import Event
 from events.permissions import Action, has_event_permission, require_event_permission
 from sessions.models import CHAIRING_ROLES, Session, SessionRole

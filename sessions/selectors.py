@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from confman.exceptions import NotFound
+from confman.core.exceptions import NotFound
 from events.models import Event, Room, Track
 from events.permissions import Action, has_event_permission
 from sessions.models import (

@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.exceptions import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound
+from confman.core.exceptions import Conflict, DomainError, InvalidInput, NotAuthenticated, NotFound
 from events.models import Event, Room
 from events.permissions import Action, require_event_permission
 from events.services import validate

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from confman.exceptions import DomainError, PermissionDenied
-from confman.redirects import next_or
+from confman.core.exceptions import DomainError, PermissionDenied
+from confman.core.redirects import next_or
 from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission

@@ -25,6 +25,7 @@ CONFIG_VARIABLES = (
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
     "BEHIND_TLS_PROXY",
+    "FAST_PATHS_OFF",
 )
 
 
@@ -76,6 +77,7 @@ def test_settings_start_with_valid_configuration(tmp_path):
         ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "-1"}),
         ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "ten"}),
         ("BEHIND_TLS_PROXY", {"BEHIND_TLS_PROXY": "sometimes"}),
+        ("FAST_PATHS_OFF", {"FAST_PATHS_OFF": "prepared_queries,warp_drive"}),
         (
             "DATABASE_POOL_SIZE",
             {
@@ -100,6 +102,7 @@ def test_settings_start_with_valid_configuration(tmp_path):
         "conn-max-age-negative",
         "conn-max-age-not-number",
         "behind-tls-proxy-not-boolean",
+        "fast-path-unknown",
         "pool-and-conn-max-age",
         "pool-size-not-number",
     ],
@@ -227,3 +230,19 @@ def test_settings_pool_postgresql_connections_when_asked(tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "15"
+
+
+def test_fast_paths_are_on_unless_switched_off(tmp_path):
+    report = (
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'], sorted(settings.FAST_PATHS.items()))"
+    )
+    on = start(tmp_path, report)
+    off = start(tmp_path, report, FAST_PATHS_OFF="sqlite_pool, prepared_queries")
+
+    assert on.returncode == 0 and off.returncode == 0, on.stderr + off.stderr
+    assert on.stdout.split()[0] == "confman.core.fastpaths.sqlite"
+    assert "('prepared_queries', True)" in on.stdout
+    assert off.stdout.split()[0] == "django.db.backends.sqlite3"
+    assert "('prepared_queries', False)" in off.stdout
+    assert "('api_handler', True)" in off.stdout

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from confman.auth import user_for_token
+from confman.core.auth import user_for_token
 from events.demo_data import DEMO_SLUG
 from events.models import ApiToken, Event, TeamMember
 from tests.factories import UserFactory

@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from confman.exceptions import NotAuthenticated, NotFound, PermissionDenied
+from confman.core.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from events.models import Event, TeamMember
 from events.permissions import (
     Action,

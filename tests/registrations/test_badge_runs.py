@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from confman.exceptions import Conflict
+from confman.core.exceptions import Conflict
 from registrations import badge_runs, services
 from registrations.badge_runs import badge_print_run_create, badge_print_selection
 from registrations.models import BadgePrint, BadgePrintRun, State

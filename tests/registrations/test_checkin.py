@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from confman.exceptions import InvalidInput
+from confman.core.exceptions import InvalidInput
 from registrations import checkin, services
 from registrations.links import magic_token
 from registrations.models import CheckIn, Registration, RevokedBadge

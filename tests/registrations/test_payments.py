@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from confman.exceptions import DomainError, PermissionDenied
+from confman.core.exceptions import DomainError, PermissionDenied
 from registrations import payments
 from registrations.links import magic_token
 from registrations.models import Payment, Registration, State, Transition

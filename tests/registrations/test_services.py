@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from confman.exceptions import (
+from confman.core.exceptions import (
     Conflict,
     DomainError,
     InvalidInput,

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from confman.exceptions import (
+from confman.core.exceptions import (
     Conflict,
     DomainError,
     InvalidInput,

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from confman.exceptions import DomainError
+from confman.core.exceptions import DomainError
 from events.services import api_token_create
 
 

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from confman.exceptions import DomainError, out_of_range
+from confman.core.exceptions import DomainError, out_of_range
 
 
 class DomainErrorMiddleware:

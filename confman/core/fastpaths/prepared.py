@@ -1,25 +1,18 @@
-"""Querysets compiled to SQL once per process, then run again with new values.
-
-Django builds and compiles a queryset's SQL each time it is evaluated. For a short query that is
-most of its cost: the check-in desk's lookup of a badge (the registration with its ticket and
-organisation, some of its fields, locked) took 1.1 ms through the ORM, of which 0.85 ms was
-compiling the SQL and 0.1 ms the database (bench/checkin.py's scan runs five such queries). A
-`PreparedQuery` builds the queryset once per database, with a placeholder where each value goes,
-keeps its SQL, and afterwards only puts the values in and turns the rows into what the ORM would
-have returned: model instances (with their select_related objects, deferred fields and
-annotations), or the tuples or values of values_list().
+"""Querysets compiled to SQL once per process, then run again with new values
+(bench/checkin.py: compiling was most of each of a scan's five short queries).
 
     TOKEN = PreparedQuery(
         lambda p: ApiToken.objects.select_related("user").filter(token_hash=p.str("hash"))
     )
     token = TOKEN.get(hash=...)
 
-The builder is called once per database alias, so everything that varies between calls must be
-a placeholder: `p.str(name)` or `p.int(name)`, used where the value goes into the SQL as it is
-(exact lookups, `in` lists of a fixed length, comparisons, ids); a placeholder that a lookup
-transforms (contains, iexact, dates) is refused when the query is prepared. No prefetch_related,
-no values() dictionaries, no iterator(). Only for the few queries that run on every request of
-a hot path; everywhere else the ORM's own evaluation is the clearer code."""
+The builder runs once per database alias, so everything that varies between calls must be a
+placeholder, `p.str(name)` or `p.int(name)`, where the value reaches the SQL as it is (exact, in
+with a fixed length, comparisons); a placeholder that a lookup transforms (contains, iexact,
+dates) is refused. Results are what the ORM returns: instances with their select_related objects,
+deferred fields and annotations, or values_list() rows. No prefetch_related, no values() dicts.
+Only for the few queries on every request of a hot path. Switched off
+(FAST_PATHS_OFF=prepared_queries), the builder runs with the values and the ORM evaluates it."""
 
 import threading
 from collections.abc import Callable
@@ -35,6 +28,8 @@ from django.db.models.query import (
     get_related_populators,
 )
 from django.db.transaction import TransactionManagementError
+
+from confman.core.fastpaths import enabled
 
 # Values that nothing else in a query holds, to find where each placeholder's value went among
 # the compiled query's parameters. The integers are within a 32-bit column's range, so that
@@ -62,6 +57,19 @@ class _Placeholders:
     def int(self, name: str) -> int:
         position = list(self.kinds).index(name) if name in self.kinds else len(self.kinds)
         return self._stand_in(name, int, _INT_SENTINEL_BASE - position)
+
+
+class _Values:
+    """The builder's `p` when the fast path is off: the values themselves."""
+
+    def __init__(self, values: dict[str, Any]):
+        self.values = values
+
+    def str(self, name: str) -> str:
+        return str(self.values[name])
+
+    def int(self, name: str) -> int:
+        return int(self.values[name])
 
 
 class _Compiled:
@@ -187,7 +195,12 @@ class PreparedQuery:
                     self._compiled[alias] = compiled
         return compiled
 
+    def _orm(self, using: str, values: dict[str, Any]) -> QuerySet:
+        return self._build(_Values(values)).using(using)
+
     def all(self, *, using: str = "default", **values) -> list:
+        if not enabled("prepared_queries"):
+            return list(self._orm(using, values))
         return self._for(using).results(values)
 
     def first(self, *, using: str = "default", **values) -> Model | Any | None:
@@ -199,6 +212,8 @@ class PreparedQuery:
     def get(self, *, using: str = "default", **values) -> Model | Any:
         """Exactly one result, or the model's DoesNotExist or MultipleObjectsReturned, as
         QuerySet.get() raises them."""
+        if not enabled("prepared_queries"):
+            return self._orm(using, values).get()
         compiled = self._for(using)
         results = compiled.results(values)
         if len(results) == 1:

@@ -1,6 +1,7 @@
-"""confman.sqlite: SQLite connections kept between requests, and writers of one process queueing
-on a lock instead of in SQLite's busy handler. Each test opens its own database file, whatever
-database the suite runs on."""
+"""The sqlite_pool fast path: SQLite connections kept between requests, and writers of one
+process queueing on a lock instead of in SQLite's busy handler; what is written and read is what
+Django's own backend gives. Each test opens its own database file, whatever database the suite
+runs on."""
 
 import threading
 from contextlib import contextmanager
@@ -9,12 +10,16 @@ import pytest
 from django.db import OperationalError, connections, transaction
 from django.db.utils import load_backend
 
-from confman.sqlite import base as pooled
+from confman.core.fastpaths.sqlite import base as pooled
 
 
-def wrapper(path, alias="sqlite-test", timeout=5):
+POOLED = "confman.core.fastpaths.sqlite"
+DJANGO = "django.db.backends.sqlite3"
+
+
+def wrapper(path, alias="sqlite-test", timeout=5, engine=POOLED):
     settings = {
-        "ENGINE": "confman.sqlite",
+        "ENGINE": engine,
         "NAME": str(path),
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL;",
@@ -32,7 +37,7 @@ def wrapper(path, alias="sqlite-test", timeout=5):
         "PORT": "",
         "TEST": {},
     }
-    return load_backend("confman.sqlite").DatabaseWrapper(settings, alias)
+    return load_backend(engine).DatabaseWrapper(settings, alias)
 
 
 @pytest.fixture
@@ -200,3 +205,40 @@ def _atomic(connection):
             yield
     finally:
         del connections[connection.alias]
+
+
+def _session(path, engine) -> list:
+    """Writes committed, one rolled back, a read in a transaction, over three connections
+    opened and closed one after the other: what a few requests do."""
+    seen = []
+    for step in range(3):
+        connection = wrapper(path, alias=f"{engine}-{step}", engine=engine)
+        connections[connection.alias] = connection  # for transaction.atomic(using=...)
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO item (name) VALUES (%s)", [f"kept {step}"])
+        try:
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+                cursor.execute("INSERT INTO item (name) VALUES ('rolled back')")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys")
+            seen.append(cursor.fetchone())
+            cursor.execute("SELECT name FROM item ORDER BY id")
+            seen.append(cursor.fetchall())
+        connection.close()
+        del connections[connection.alias]
+    return seen
+
+
+def test_writes_and_reads_match_djangos_own_backend(tmp_path, django_db_blocker):
+    ours, theirs = tmp_path / "ours.sqlite3", tmp_path / "theirs.sqlite3"
+    with django_db_blocker.unblock():
+        results = {}
+        for path, engine in ((ours, POOLED), (theirs, DJANGO)):
+            for _ in _database(path):
+                results[engine] = _session(path, engine)
+
+    assert results[POOLED] == results[DJANGO]
+    assert results[POOLED][-1] == [("kept 0",), ("kept 1",), ("kept 2",)]

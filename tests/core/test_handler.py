@@ -1,6 +1,5 @@
-"""confman.handler: API requests run whole in one worker thread, everything else as Django runs
-it, and both answer the same."""
-
+"""The api_handler fast path: API requests run whole in one worker thread, everything else as
+Django runs it, and both handlers answer the same."""
 import json
 import threading
 import uuid
@@ -10,11 +9,12 @@ import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing import HttpCommunicator
 from django.core import signals
+from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
 from django.db import connections
 from django.http import StreamingHttpResponse
 
 from confman.asgi import django_asgi_app
-from confman.handler import ASGIHandler
+from confman.core.fastpaths.handler import ASGIHandler
 from events.models import TeamMember
 from events.services import api_token_create
 from events.timezones import local_today
@@ -142,3 +142,25 @@ async def test_a_streaming_api_answer_is_sent_whole_and_finishes_once(threads, m
         # The application's own error, raised when the wait for its answer ends.
         await call(handler, "GET", f"/api/{uuid.uuid4().hex}", timeout=1)
     assert [kind for kind, _ in threads][-1] == "finished"
+
+
+async def test_the_api_answers_as_through_djangos_own_handler():
+    badge, token = await desk()
+    auth = (b"authorization", f"Bearer {token}".encode())
+    json_body = (b"content-type", b"application/json")
+    incomplete = json.dumps({"secret": badge.badge_secret}).encode()
+    requests = [
+        ("GET", "/api/events", b"", []),
+        ("GET", "/api/events/seminar/checkin-list", b"", []),
+        ("GET", "/api/events/nowhere/checkin-list", b"", [auth]),
+        ("POST", "/api/events/seminar/checkins", b"{not json", [json_body, auth]),
+        ("POST", "/api/events/seminar/checkins", incomplete, [json_body, auth]),
+        ("GET", "/api/no-such-operation", b"", []),
+    ]
+    ours, djangos = ASGIHandler(threads=2), DjangoASGIHandler()
+    for method, path, body, headers in requests:
+        mine = await call(ours, method, path, body, headers)
+        theirs = await call(djangos, method, path, body, headers)
+        assert (mine["status"], mine["body"]) == (theirs["status"], theirs["body"]), path
+        for header in ("content-type", "content-length", "x-content-type-options", "vary"):
+            assert mine["headers"].get(header) == theirs["headers"].get(header), (path, header)

@@ -1,24 +1,12 @@
-"""Django's SQLite backend with two changes for a server that runs on one SQLite file.
+"""Django's SQLite backend for a server on one SQLite file (bench/checkin.py on SQLite).
 
-**Connections are kept.** Under ASGI, Django runs each request's synchronous code in a thread
-of its own, and each thread opens its own connection: on SQLite that means a new connection per
-request, which reads the schema again and starts with an empty page cache (a check-in scan took
-three times as long as on a kept connection). Closed connections go back to a small pool of the
-process instead, and the next request takes one from there. A connection goes back only when no
-error happened on it; it is rolled back first if a transaction was left open, and foreign keys
-are switched on again when it is taken out. In-memory databases are never closed by Django and
-never pooled.
+Connections are kept: a closed one goes back to a small pool of the process (rolled back if a
+transaction was left open, never after an error; in-memory databases are never pooled), so a
+request does not read the schema again into an empty page cache. Writers queue in Python: the
+threads of one process wait on a lock for the `BEGIN IMMEDIATE` write lock instead of in SQLite's
+sleeping busy handler, and each goes on the moment the one before it commits or rolls back.
 
-**Writers queue in Python.** SQLite lets one writer at a time hold a database; `BEGIN
-IMMEDIATE` (see the settings) takes that lock when a transaction starts. Another connection
-that asks for it meanwhile is refused and retries in SQLite's busy handler, which sleeps 1, 2,
-5, 10 … 100 ms between tries: with a few concurrent writers (four check-in desks on one embedded
-server) a write often waited tens of milliseconds after the lock was free. The threads of one
-process queue on a lock here instead, and each goes on the moment the one before it commits or
-rolls back. Other processes on the same file (the task worker) still meet SQLite's own lock and
-its busy handler.
-
-Used as ENGINE "confman.sqlite" for every SQLite database (confman.settings)."""
+ENGINE "confman.core.fastpaths.sqlite" (confman.settings; off: FAST_PATHS_OFF=sqlite_pool)."""
 
 import os
 import threading

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
-from confman.exceptions import InvalidInput
+from confman.core.exceptions import InvalidInput
 
 
 def _nul_paths(value: Any, path: str = "") -> list[str]:

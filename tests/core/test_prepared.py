@@ -1,4 +1,5 @@
-"""confman.prepared: a query compiled once gives, for any values, what the ORM gives."""
+"""The prepared_queries fast path: a query compiled once gives, for any values, what the ORM
+gives; switched off, the ORM gives it."""
 
 import pytest
 from django.db import connection, transaction
@@ -6,7 +7,7 @@ from django.db.models import Count
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from confman.prepared import PreparedQuery
+from confman.core.fastpaths.prepared import PreparedQuery
 from events.models import Event, Organization, TeamMember
 from registrations.models import Registration
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
@@ -161,3 +162,20 @@ def test_refuses_what_it_cannot_reproduce():
         by_slug.all(slug=None)
     with pytest.raises(TypeError, match="needs a value"):
         by_slug.all()
+
+
+@pytest.fixture
+def prepared_off(settings):
+    settings.FAST_PATHS = {**settings.FAST_PATHS, "prepared_queries": False}
+
+
+def test_switched_off_the_orm_answers_the_same(people, django_assert_num_queries, prepared_off):
+    fresh = PreparedQuery(BY_BADGE._build)
+    for person in people:
+        with django_assert_num_queries(1):
+            got = fresh.get(secret=person.badge_secret)
+        assert loaded(got) == loaded(orm_by_badge(person.badge_secret))
+    with pytest.raises(Registration.DoesNotExist):
+        fresh.get(secret="no such badge")
+    assert fresh.first(secret="no such badge") is None
+    assert fresh._compiled == {}  # nothing was compiled

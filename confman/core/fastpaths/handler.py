@@ -1,26 +1,11 @@
-"""Django's ASGI handler, with the REST API's requests served in one trip to a worker thread.
+"""Django's ASGI handler, with each REST API request served in one trip to a worker thread
+(bench/checkin.py: Django's handler goes between the loop and a new thread four times a request).
 
-Django's own handler runs a synchronous view's request in a thread made for that request, and
-goes between the event loop and that thread four times: the request_started signal, the
-middleware (synchronous here), the view (reached through the asynchronous URL resolution), and
-closing the response. Each trip wakes a thread and the loop, copies the context, and the new
-thread per request opens its own database connection. For the pages that is a small part of a
-request's cost; for the API, called at rate by machines (a check-in desk sends a scan every
-second or two, four desks at the doors of a big event), it was a quarter of a scan's CPU
-(bench/checkin.py, in process: 11.4 ms a scan through Django's handler, 8.7 ms through this
-one).
-
-So requests under /api/ run as under WSGI: the body is read on the loop, then one call in a
-thread of a fixed pool signals the request's start, runs the middleware and the view, and closes
-the response (which ends the request: request_finished closes its database connections, in the
-thread and context that opened them); the loop sends what came back. Everything else (pages,
-whose exports and badge files stream; the asynchronous views; websockets, which Channels routes
-elsewhere) goes through Django's handler unchanged.
-
-The API's views are synchronous and answer with JSON. A streaming response (the API has none: its
-exports are pages) is read whole in the thread; one with an asynchronous iterator cannot be, and
-is a programming error here. A client that goes away mid-request is noticed
-when the answer is sent, as under WSGI: a view in a thread cannot be stopped half-way anyway."""
+Requests under /api/ run as under WSGI: the body is read on the loop, then one call in a thread of
+a fixed pool runs request_started, the synchronous middleware and view, and closes the response
+(request_finished closes its database connections in the thread that opened them). Everything
+else (pages, async views, streams) goes through Django's handler unchanged. A synchronous
+streaming API answer is read whole; an asynchronous one is a programming error here."""
 
 from concurrent.futures import ThreadPoolExecutor
 
@@ -32,7 +17,7 @@ from django.core.handlers.base import BaseHandler
 from django.http import HttpResponse
 from django.urls import set_script_prefix
 
-from confman.env import env_int
+from confman.core.env import env_int
 
 API_PREFIX = "/api/"
 # Threads for API requests, per process: as many API requests run at once, the others wait for

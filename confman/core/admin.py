@@ -1,0 +1,37 @@
+"""The back office's base for rows that belong to one event."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+
+
+class EventScopedAdmin(admin.ModelAdmin):
+    """Rows that belong to an event (their `event` field): listed for the events the user may
+    see, and offered, changed and deleted only in the events they manage. Who may see and manage
+    an event is the events app's to say: a subclass gives `visible_events`, `managed_events` and
+    `manages` (events.admin.ActionScopedAdmin does, from a permission action each)."""
+
+    def visible_events(self, user) -> QuerySet:
+        raise NotImplementedError
+
+    def managed_events(self, user) -> QuerySet:
+        raise NotImplementedError
+
+    def manages(self, user, event) -> bool:
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(event__in=self.visible_events(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "event":
+            kwargs["queryset"] = self.managed_events(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _may_change(self, request, obj) -> bool:
+        return obj is None or self.manages(request.user, obj.event)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_change(request, obj)
