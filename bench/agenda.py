@@ -27,7 +27,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from events.demo import seed_scale_event
+    from confman.demo.events import seed_scale_event
     from sessions.models import Session
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]

@@ -50,7 +50,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from events.demo import seed_scale_event
+    from confman.demo.events import seed_scale_event
     from sessions.feeds import feed_token_get_or_create, personal_feed_path
     from sessions.models import Session
     from sessions.services import bookmark_add

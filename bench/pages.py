@@ -24,7 +24,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from events.demo import seed_demo_event, seed_scale_event
+    from confman.demo.events import seed_demo_event, seed_scale_event
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     call_command("migrate", verbosity=0)

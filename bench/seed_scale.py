@@ -24,7 +24,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from events.demo import seed_demo_event, seed_scale_event
+    from confman.demo.events import seed_demo_event, seed_scale_event
 
     models = list(apps.get_app_config("events").get_models())
 

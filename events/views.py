@@ -7,8 +7,6 @@ from django.shortcuts import render
 
 from events import selectors
 from events.permissions import Action, has_event_permission
-from sessions.permissions import chaired_sessions
-from sessions.selectors import programme_visible
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -33,20 +31,13 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rooms": event.rooms.all(),
             "tracks": event.tracks.all(),
             "can_change": has_event_permission(request.user, event, Action.CHANGE),
-            **_programme_links(request, event),
+            # The programme's own links come from the agenda's template tag (programme_access).
+            "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
+            "sees_registrations": has_event_permission(
+                request.user, event, Action.VIEW_REGISTRATIONS
+            ),
         },
     )
-
-
-def _programme_links(request: HttpRequest, event) -> dict:
-    """Links to the agenda, the chair console, the builder and the registrations, for those who
-    may use them."""
-    return {
-        "agenda_visible": programme_visible(request.user, event),
-        "is_chair": chaired_sessions(request.user, event).exists(),
-        "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
-        "sees_registrations": has_event_permission(request.user, event, Action.VIEW_REGISTRATIONS),
-    }
 
 
 def event_organizations(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,4 +1,7 @@
+import icalendar
 import pytest
+import vobject
+from django.core.cache import cache
 
 from events.models import TeamMember
 from events.services import api_token_create
@@ -63,3 +66,40 @@ def bearer(token_for):
         return {"Authorization": f"Bearer {token_for(user)}"}
 
     return headers
+
+
+# --- exports: a clean cache, and a calendar read by two independent parsers ----------------
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+class Parsed:
+    """One .ics read twice: by icalendar (the library that wrote it) and by vobject."""
+
+    def __init__(self, content: bytes):
+        self.raw = content.decode()
+        self.calendar = icalendar.Calendar.from_ical(content)
+        self.other = vobject.readOne(self.raw)
+
+    @property
+    def events(self) -> dict[str, icalendar.Event]:
+        return {str(event["UID"]): event for event in self.calendar.walk("VEVENT")}
+
+    @property
+    def other_events(self) -> dict:
+        return {event.uid.value: event for event in getattr(self.other, "vevent_list", [])}
+
+
+@pytest.fixture
+def read_ics():
+    def read(response) -> Parsed:
+        assert response.status_code == 200, response.content[:500]
+        assert response["Content-Type"] == "text/calendar; charset=utf-8"
+        return Parsed(response.content)
+
+    return read

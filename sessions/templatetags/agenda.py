@@ -1,5 +1,6 @@
 """Times on programme pages: shown in the event's zone, marked up so that the browser can offer
-the viewer's own zone (static/js/agenda.js rewrites the text of every <time data-moment>)."""
+the viewer's own zone (static/js/agenda.js rewrites the text of every <time data-moment>); and
+what of the programme a page's user may reach, for pages of the apps below (the event's)."""
 
 from datetime import datetime
 
@@ -8,6 +9,8 @@ from django.utils import dateformat
 from django.utils.html import format_html
 
 from events.timezones import offset_label
+from sessions.permissions import chaired_sessions
+from sessions.selectors import programme_visible
 
 register = template.Library()
 
@@ -41,3 +44,13 @@ def utc_offset(value: datetime | None, event) -> str:
     if not isinstance(value, datetime):
         return ""
     return offset_label(value.astimezone(event.tzinfo))
+
+
+@register.simple_tag(takes_context=True)
+def programme_access(context, event) -> dict[str, bool]:
+    """{"visible": may see the agenda and live page, "chair": chairs a session of it}."""
+    user = context["request"].user
+    return {
+        "visible": programme_visible(user, event),
+        "chair": chaired_sessions(user, event).exists(),
+    }

@@ -1,5 +1,6 @@
 """The api_handler fast path: API requests run whole in one worker thread, everything else as
 Django runs it, and both handlers answer the same."""
+
 import json
 import threading
 import uuid

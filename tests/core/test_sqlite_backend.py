@@ -12,7 +12,6 @@ from django.db.utils import load_backend
 
 from confman.core.fastpaths.sqlite import base as pooled
 
-
 POOLED = "confman.core.fastpaths.sqlite"
 DJANGO = "django.db.backends.sqlite3"
 

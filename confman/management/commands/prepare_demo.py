@@ -9,13 +9,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from confman.core.env import secret_file
-from events.demo import seed_demo_event
-from events.demo_data import DEMO_SLUG
+from confman.demo.event_data import DEMO_SLUG
+from confman.demo.events import seed_demo_event
+from confman.demo.programme import seed_demo_programme
+from confman.demo.registrations import demo_badge_to_scan, seed_demo_tickets
+from confman.demo.streams import seed_demo_streams
 from events.models import Event, TeamMember
 from events.services import organisers_group_ensure, team_member_set
-from livestream.demo import seed_demo_streams
-from registrations.demo import demo_badge_to_scan, seed_demo_tickets
-from sessions.demo import seed_demo_programme
 
 DEMO_USERS = [
     # username, full name, superuser, role on the demo event

@@ -11,7 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django_countries import countries
 
-from events import demo_data
+from confman.demo import event_data
+from confman.demo.programme import seed_demo_programme, seed_scale_programme
+from confman.demo.registrations import seed_demo_registrations, seed_demo_tickets
+from confman.demo.streams import seed_demo_streams
 from events.models import Event, EventOrganization, Organization, Room, Track, Venue
 from events.timezones import local_today
 
@@ -65,8 +68,8 @@ def seed_demo_event(stdout: TextIO | None = None) -> tuple[Event, bool]:
     demo slug already existed, in which case nothing is changed. Organisations already in the
     registry under the same name (any case) and country are re-used, not duplicated. Progress
     lines go to `stdout` when it is given."""
-    result = _create_once(demo_data.DEMO_SLUG, lambda: _build_demo_event(stdout))
-    for companion in demo_data.COMPANIONS:
+    result = _create_once(event_data.DEMO_SLUG, lambda: _build_demo_event(stdout))
+    for companion in event_data.COMPANIONS:
         _create_once(companion["event"]["slug"], lambda c=companion: _build_companion(c, stdout))
     return result
 
@@ -160,13 +163,13 @@ def _link(
 
 
 def _build_demo_event(stdout: TextIO | None) -> Event:
-    start = local_today(demo_data.DEMO_TIME_ZONE)
+    start = local_today(event_data.DEMO_TIME_ZONE)
     event = Event.objects.create(
-        **demo_data.EVENT,
-        description=demo_data.DESCRIPTION,
+        **event_data.EVENT,
+        description=event_data.DESCRIPTION,
         start_date=start,
         end_date=start + timedelta(days=1),
-        venue=_venue(**demo_data.VENUE),
+        venue=_venue(**event_data.VENUE),
     )
     Room.objects.bulk_create(
         Room(
@@ -178,19 +181,16 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
             description=where,
             order=i,
         )
-        for i, (name, kind, seats, floor, where) in enumerate(demo_data.ROOMS)
+        for i, (name, kind, seats, floor, where) in enumerate(event_data.ROOMS)
     )
     Track.objects.bulk_create(
         Track(event=event, name=name, colour=colour, description=description, order=i)
-        for i, (name, colour, description) in enumerate(demo_data.TRACKS)
+        for i, (name, colour, description) in enumerate(event_data.TRACKS)
     )
-    rows = [row for _role, group in demo_data.ORGANISATIONS for row in group]
-    roles = [role for role, group in demo_data.ORGANISATIONS for _row in group]
+    rows = [row for _role, group in event_data.ORGANISATIONS for row in group]
+    roles = [role for role, group in event_data.ORGANISATIONS for _row in group]
     organisations, new = _registry_organisations(rows)
     _link(event, organisations, roles)
-    from livestream.demo import seed_demo_streams
-    from registrations.demo import seed_demo_registrations, seed_demo_tickets
-    from sessions.demo import seed_demo_programme
 
     sessions = seed_demo_programme(event)
     seed_demo_tickets(event)
@@ -198,7 +198,7 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
     seed_demo_streams(event)
     _say(
         stdout,
-        f"{event.slug}: {len(demo_data.ROOMS)} rooms, {len(demo_data.TRACKS)} tracks, "
+        f"{event.slug}: {len(event_data.ROOMS)} rooms, {len(event_data.TRACKS)} tracks, "
         f"{len(rows)} organisations ({new} new in the registry, "
         f"{len(rows) - new} re-used), {sessions} sessions.",
     )
@@ -214,11 +214,11 @@ def _build_companion(companion: dict, stdout: TextIO | None) -> Event:
         description=companion["description"],
         start_date=start,
         end_date=start + timedelta(days=companion["days"] - 1),
-        venue=_venue(**demo_data.VENUE) if companion["venue"] else None,
+        venue=_venue(**event_data.VENUE) if companion["venue"] else None,
     )
     roles = [role for role, _row in companion["organisations"]]
     organisations, _new = _registry_organisations(
-        [demo_data.organisation_row(key) for _role, key in companion["organisations"]]
+        [event_data.organisation_row(key) for _role, key in companion["organisations"]]
     )
     _link(event, organisations, roles)
     _say(stdout, f"{event.slug}: {len(organisations)} organisations.")
@@ -302,7 +302,6 @@ def _build_scale_event(n: int, stdout: TextIO | None) -> Event:
         )
         _link(event, organisations, [_scale_role(i) for i in indexes], first_order=first)
         new += chunk_new
-    from sessions.demo import seed_scale_programme
 
     sessions = seed_scale_programme(event, rooms, tracks)
     _say(

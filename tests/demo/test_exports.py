@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from events.demo import seed_demo_event
+from confman.demo.events import seed_demo_event
 from sessions import ical
 from sessions.models import Session, SessionStatus
 from sessions.permissions import chaired_sessions

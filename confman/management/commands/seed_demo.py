@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events.demo import seed_demo_event, seed_scale_event
+from confman.demo.events import seed_demo_event, seed_scale_event
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from events.demo import seed_demo_event, seed_scale_event
+from confman.demo.events import seed_demo_event, seed_scale_event
 from events.models import Event, EventOrganization, Organization, Room
 from events.timezones import local_today
 

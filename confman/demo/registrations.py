@@ -52,8 +52,8 @@ def seed_demo_registrations(event: Event) -> int:
     """Registrations for the demo: the programme's (fictional) people as approved delegates in
     person, and a few online participants, so the lists, counts and the check-in desk have
     someone to show."""
+    from confman.demo.programme_data import PEOPLE
     from events.models import Organization
-    from sessions.demo_programme import PEOPLE
 
     delegate = event.ticket_types.get(name="Delegate")
     online = event.ticket_types.get(name="Online participant")

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from events.demo import seed_demo_event, seed_scale_event
-from events.demo_data import DEMO_SLUG
-from sessions import demo_programme
+from confman.demo import programme_data as demo_programme
+from confman.demo.event_data import DEMO_SLUG
+from confman.demo.events import seed_demo_event, seed_scale_event
 from sessions.conflicts import event_conflicts
 from sessions.models import Person, Session, SessionRole, SessionUpdate
 from sessions.permissions import chaired_sessions

@@ -2,9 +2,9 @@
 
 import pytest
 
-from events.demo import seed_demo_event
+from confman.demo.events import seed_demo_event
+from confman.demo.programme_data import PEOPLE
 from registrations.models import Registration
-from sessions.demo_programme import PEOPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def test_demo_has_confirmed_delegates_with_badges_and_online_participants():
 
 
 def test_demo_has_morning_check_ins_and_a_badge_still_to_admit():
+    from confman.demo.registrations import demo_badge_to_scan
     from registrations import checkin
-    from registrations.demo import demo_badge_to_scan
     from registrations.models import CheckIn
 
     event, _ = seed_demo_event()

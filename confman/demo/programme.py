@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from confman.demo import programme_data
 from events.models import Event, EventOrganization, Organization, Room, Track
-from sessions import demo_programme, services
+from sessions import services
 from sessions.models import (
     Attendance,
     Person,
@@ -63,7 +64,7 @@ def seed_demo_programme(event: Event) -> int:
         )
     }
     people = {}
-    for key, honorific, name, position, org, country, bio, login in demo_programme.PEOPLE:
+    for key, honorific, name, position, org, country, bio, login in programme_data.PEOPLE:
         people[key] = services.person_create(
             event=event,
             by=None,
@@ -91,7 +92,7 @@ def seed_demo_programme(event: Event) -> int:
         attendance,
         abstract,
         roles,
-    ) in demo_programme.SESSIONS:
+    ) in programme_data.SESSIONS:
         sessions.append(
             services.session_create(
                 event=event,
