@@ -68,7 +68,7 @@ bench-live: $(STAMP)
 bench-badges: $(STAMP)
 	$(BIN)/python bench/badges.py
 
-# Rebuild registrations/fonts/ from Debian's Noto packages (apt-get download; see the script).
+# Rebuild registrations/badges/fonts/ from Debian's Noto packages (apt-get download; see the script).
 badge-fonts: $(STAMP)
 	$(BIN)/python tools/badge_fonts.py
 

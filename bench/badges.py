@@ -22,6 +22,8 @@ from pathlib import Path
 
 from harness import setup_django
 
+from registrations.badges import print_runs as badge_runs
+
 BADGES = int(os.environ.get("BENCH_BADGES", "5000"))
 TARGET_SECONDS = 60
 TARGET_MIB = 300
@@ -138,8 +140,8 @@ def seed() -> None:
 
 
 def one_badge() -> None:
-    from registrations.badge_pdf import qr_matrix
-    from registrations.badges import badge_pdf, badge_png
+    from registrations.badges.content import badge_pdf, badge_png
+    from registrations.badges.pdf import qr_matrix
     from registrations.models import Registration
 
     codes = [secrets.token_urlsafe(24) for _ in range(500)]
@@ -164,7 +166,6 @@ def render_run(layout: str) -> dict:
     from django.db import transaction
 
     from events.models import Event
-    from registrations import badge_runs
     from registrations.models import BadgePrintRun
 
     event = Event.objects.get(slug=SLUG)
@@ -205,8 +206,6 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
-
-    from registrations import badge_runs
 
     print(
         f"database: {connection.vendor}; render processes: {badge_runs.PROCESSES}; "

@@ -17,7 +17,7 @@ from confman.core.parser import JsonParser
 from events.api import router as events_router
 from livestream.api import router as live_router
 from registrations.api import router as registrations_router
-from registrations.checkin_api import router as checkin_router
+from registrations.checkin.api import router as checkin_router
 from registrations.figures_api import router as figures_router
 from sessions.api import router as sessions_router
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from confman.core.exceptions import DomainError
 from events.admin import ActionScopedAdmin
 from events.permissions import Action, events_for
-from registrations import services
 from registrations.models import Question, Quota, RegistrationSettings, TicketType
+from registrations.services import registrations as services
 
 
 class RegistrationScoped(ActionScopedAdmin):

@@ -12,8 +12,9 @@ from confman.core.pagination import Pages
 from events import selectors as event_selectors
 from events.models import Organization
 from events.permissions import Action
-from registrations import payments, selectors, services
+from registrations import selectors
 from registrations.models import Registration
+from registrations.payments import webhook as payments
 from registrations.schemas import (
     ModeName,
     ReasonIn,
@@ -24,6 +25,7 @@ from registrations.schemas import (
     StatsOut,
     TicketAvailabilityOut,
 )
+from registrations.services import registrations as services
 
 router = Router(tags=["registrations"])
 

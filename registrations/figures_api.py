@@ -13,7 +13,7 @@ from confman.core.auth import ORGANISER_AUTH
 from confman.core.conditional import etag_matches
 from events import selectors as event_selectors
 from events.permissions import Action
-from registrations.figures import checkin_figures
+from registrations.checkin.statistics import checkin_figures
 
 router = Router(tags=["check-in"])
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from events import selectors as event_selectors
 from events.permissions import Action
 from events.timezones import offset_label
-from registrations.figures import CheckInFigures, checkin_figures
+from registrations.checkin.statistics import CheckInFigures, checkin_figures
 
 POLL_SECONDS = 5
 ANNOUNCE_SECONDS = 30

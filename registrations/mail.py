@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from registrations import badges
+from registrations.badges import content as badges
 from registrations.links import magic_token
 from registrations.models import Registration, State
 

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from registrations import badge_views, desk, figures_views, manage, payment_views, views
+from registrations import figures_views
+from registrations.badges import views as badge_views
+from registrations.checkin import views as desk
+from registrations.payments import views as payment_views
+from registrations.views import register as views
+from registrations.views import registration_list as manage
 
 app_name = "registrations"
 urlpatterns = [

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from confman.core.exceptions import DomainError
-from registrations import payments
+from registrations.payments import webhook as payments
 
 logger = logging.getLogger(__name__)
 

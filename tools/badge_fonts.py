@@ -1,6 +1,7 @@
-"""Rebuild the badge fonts in registrations/fonts/ from Debian's Noto packages (fonts-noto-core,
-fonts-noto-mono, fonts-noto-cjk), fetched with `apt-get download` and unpacked with `dpkg-deb`.
-The files are committed, so nothing at run time needs this; it records how they were made.
+"""Rebuild the badge fonts in registrations/badges/fonts/ from Debian's Noto packages
+(fonts-noto-core, fonts-noto-mono, fonts-noto-cjk), fetched with `apt-get download` and
+unpacked with `dpkg-deb`. The files are committed, so nothing at run time needs this; it
+records how they were made.
 
 What is kept, and why:
 
@@ -27,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-FONTS = Path(__file__).resolve().parent.parent / "registrations" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "registrations" / "badges" / "fonts"
 PACKAGES = ["fonts-noto-core", "fonts-noto-mono", "fonts-noto-cjk"]
 COPIED = [
     f"Noto{family}-{weight}.ttf"

@@ -2,8 +2,9 @@
 partners with an access code, and free online participation for anyone."""
 
 from events.models import Event
-from registrations import services
+from registrations.checkin import scan as checkin
 from registrations.models import Mode, TicketModes, Visibility
+from registrations.services import registrations as services
 
 # The plenary hall seats 300; online participation is not capped.
 IN_PERSON_SEATS = 300
@@ -89,7 +90,6 @@ def seed_demo_checkins(event: Event) -> int:
 
     from django.utils import timezone
 
-    from registrations import checkin
     from registrations.models import CheckIn, Registration, State
 
     delegates = Registration.objects.filter(

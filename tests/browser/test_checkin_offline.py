@@ -9,8 +9,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import TeamMember
-from registrations import services
 from registrations.models import CheckIn, Registration
+from registrations.services import registrations as services
 from sessions.services import programme_publish
 from tests.browser.conftest import CHROMIUM_ARGS, playwright_session
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory

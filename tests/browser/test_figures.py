@@ -7,7 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import TeamMember
-from registrations import checkin, services
+from registrations.checkin import scan as checkin
+from registrations.services import registrations as services
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import TeamMember
-from registrations import services
 from registrations.models import Registration
+from registrations.services import registrations as services
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,6 +4,7 @@ import pytest
 
 from confman.demo.events import seed_demo_event
 from confman.demo.programme_data import PEOPLE
+from registrations.checkin import scan as checkin
 from registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,6 @@ def test_demo_has_confirmed_delegates_with_badges_and_online_participants():
 
 def test_demo_has_morning_check_ins_and_a_badge_still_to_admit():
     from confman.demo.registrations import demo_badge_to_scan
-    from registrations import checkin
     from registrations.models import CheckIn
 
     event, _ = seed_demo_event()

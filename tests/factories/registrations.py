@@ -11,7 +11,7 @@ import factory
 from django.utils import timezone
 
 from registrations.models import Registration, State, TicketType, new_badge_secret
-from registrations.services import register, ticket_create
+from registrations.services.registrations import register, ticket_create
 from tests.factories.events import EventFactory
 
 _names = itertools.count(1)

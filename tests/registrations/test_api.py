@@ -2,8 +2,8 @@
 
 import pytest
 
-from registrations import services
 from registrations.models import Question, Registration, RegistrationSettings
+from registrations.services import registrations as services
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from confman.core.exceptions import Conflict
-from registrations import badge_runs, services
-from registrations.badge_runs import badge_print_run_create, badge_print_selection
+from registrations.badges import print_runs as badge_runs
+from registrations.badges.print_runs import badge_print_run_create, badge_print_selection
 from registrations.models import BadgePrint, BadgePrintRun, State
+from registrations.services import registrations as services
 from tests.factories.registrations import BadgeRegistrationFactory, TicketTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -374,8 +375,8 @@ def test_the_badges_page_costs_a_fixed_number_of_queries(
 
 
 def test_render_lays_four_badges_on_an_a4_sheet(event, delegate):
-    from registrations.badge_pdf import Layout, render
-    from registrations.badges import badges_for
+    from registrations.badges.content import badges_for
+    from registrations.badges.pdf import Layout, render
 
     registrations = people(delegate, 5)
     pdf = render(badges_for(event, registrations), Layout.A4)

@@ -12,11 +12,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from registrations import badges, services
-from registrations.badge_pdf import HEIGHT, QR_SIZE, QR_TOP, WIDTH
-from registrations.badge_qr import qr_matrix
+from registrations.badges import content as badges
+from registrations.badges.pdf import HEIGHT, QR_SIZE, QR_TOP, WIDTH
+from registrations.badges.qr import qr_matrix
 from registrations.links import magic_token
 from registrations.models import BadgeRole, State
+from registrations.services import registrations as services
 from sessions.models import RoleKind, SessionStatus
 from tests.factories import (
     EventFactory,

@@ -8,9 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from confman.core.exceptions import InvalidInput
-from registrations import checkin, services
+from registrations.checkin import scan as checkin
 from registrations.links import magic_token
 from registrations.models import CheckIn, Registration, RevokedBadge
+from registrations.services import registrations as services
 from tests.factories import EventFactory
 from tests.factories.registrations import registered, ticket
 

@@ -10,8 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from registrations import checkin, checkin_offline, services
+from registrations.checkin import offline as checkin_offline
+from registrations.checkin import scan as checkin
 from registrations.models import CheckIn
+from registrations.services import registrations as services
 from sessions.services import programme_publish
 from tests.factories import EventFactory
 from tests.factories.events import RoomFactory

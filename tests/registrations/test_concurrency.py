@@ -14,9 +14,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from registrations import services
 from registrations.models import Mode, Quota, Registration, State, TicketType, Transition
-from registrations.services import (
+from registrations.services import registrations as services
+from registrations.services.registrations import (
     SoldOut,
     TryAgain,
     approve,

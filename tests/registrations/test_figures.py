@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registrations.figures import checkin_figures
+from registrations.checkin.statistics import checkin_figures
 from registrations.models import CheckIn, Mode, ScanResult, State
 from tests.factories import EventFactory, RoomFactory, SessionFactory, at
 from tests.factories.registrations import RegistrationFactory, ticket

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from registrations import services
 from registrations.models import Registration
+from registrations.services import registrations as services
 
 # The worker closes its database connection when it is done, as a process should: the tests
 # run outside a wrapping transaction (which also runs on-commit callbacks as they come).

@@ -14,8 +14,9 @@ from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from registrations import manage, services
 from registrations.models import Question, Registration, State, Transition
+from registrations.services import registrations as services
+from registrations.views import registration_list as manage
 from tests.factories import EventFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from events.models import Organization
-from registrations import services
 from registrations.models import Question, Registration, Transition
+from registrations.services import registrations as services
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from registrations import links, payments
+from registrations import links
 from registrations.mail import build_message
 from registrations.models import Payment, Registration, State
+from registrations.payments import webhook as payments
 from tests.factories.registrations import registered, ticket
 from tests.registrations.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripeAPI
 

@@ -10,9 +10,9 @@ import pytest
 from django.utils import timezone
 
 from confman.core.exceptions import DomainError, PermissionDenied
-from registrations import payments
 from registrations.links import magic_token
 from registrations.models import Payment, Registration, State, Transition
+from registrations.payments import webhook as payments
 from tests.factories.registrations import registered, ticket
 from tests.registrations.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripeAPI
 

@@ -19,7 +19,6 @@ from confman.core.exceptions import (
     PermissionDenied,
 )
 from events.models import TeamMember
-from registrations import services
 from registrations.models import (
     Mode,
     Question,
@@ -31,7 +30,8 @@ from registrations.models import (
     Transition,
     Visibility,
 )
-from registrations.services import (
+from registrations.services import registrations as services
+from registrations.services.registrations import (
     SoldOut,
     approve,
     availability,

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from registrations import links, services
+from registrations import links
 from registrations.models import Registration
+from registrations.services import registrations as services
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,9 @@ def test_each_offer_schedules_its_own_deadline(hall, django_capture_on_commit_ca
         services.cancel(registration=first, by=None)
 
     deadline = Registration.objects.get(pk=second.pk).offer_expires_at
-    task = DBTaskResult.objects.get(task_path="registrations.services.expire_when_due")
+    task = DBTaskResult.objects.get(
+        task_path="registrations.services.registrations.expire_when_due"
+    )
     assert task.args_kwargs["args"] == [second.pk, State.OFFERED]
     assert task.run_after == deadline
 

@@ -15,8 +15,9 @@ import pytest
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from registrations import payments, services
 from registrations.models import Payment, Registration, State, StripeEvent, Transition
+from registrations.payments import webhook as payments
+from registrations.services import registrations as services
 from tests.factories.registrations import registered, ticket
 from tests.registrations.stripe_fake import (
     SECRET_KEY,

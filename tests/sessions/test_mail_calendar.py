@@ -8,8 +8,8 @@ import pytest
 
 from livestream import services as stream_services
 from livestream.models import Stream
-from registrations import services
 from registrations.mail import build_message
+from registrations.services import registrations as services
 from sessions.services import bookmark_add, programme_publish
 from tests.factories import UserFactory
 from tests.factories.events import RoomFactory

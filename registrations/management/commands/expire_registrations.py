@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations.services import expire_overdue
+from registrations.services.registrations import expire_overdue
 
 
 class Command(BaseCommand):

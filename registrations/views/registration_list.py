@@ -34,8 +34,10 @@ from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
 from events.timezones import offset_label
-from registrations import payments, selectors, services
+from registrations import selectors
 from registrations.models import Mode, Registration, State, TicketType
+from registrations.payments import webhook as payments
+from registrations.services import registrations as services
 
 PER_PAGE = 100
 EXPORT_CHUNK = 500  # rows read from the database at a time

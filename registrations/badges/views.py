@@ -17,7 +17,9 @@ from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action
 from events.timezones import offset_label
-from registrations import badge_runs, badges, links
+from registrations import links
+from registrations.badges import content as badges
+from registrations.badges import print_runs as badge_runs
 from registrations.models import BadgePrintRun, Mode, Registration, State
 
 RUNS_SHOWN = 20

@@ -14,7 +14,7 @@ from confman.core.exceptions import InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event, Room
 from events.permissions import Action
-from registrations import checkin
+from registrations.checkin import scan as checkin
 from registrations.models import Registration, ScanType
 from sessions.models import Session, SessionStatus
 

@@ -12,10 +12,13 @@ from confman.core.exceptions import DomainError, InvalidInput, NotFound
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
-from registrations import badges, links, payments, services
+from registrations import links
+from registrations.badges import content as badges
 from registrations.forms import RegistrationForm
 from registrations.mail import notify
 from registrations.models import Mode, Question, State, TicketType, Visibility
+from registrations.payments import webhook as payments
+from registrations.services import registrations as services
 
 
 def _questions(event: Event) -> list[Question]:

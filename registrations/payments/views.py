@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from confman.core.exceptions import NotFound
-from registrations import payments
 from registrations.links import registration_for_token
 from registrations.models import Registration
+from registrations.payments import webhook as payments
 
 
 def _registration(slug: str, token: str) -> Registration:

@@ -11,7 +11,8 @@ from confman.core.auth import ORGANISER_AUTH
 from confman.core.conditional import etag_matches
 from events import selectors as event_selectors
 from events.permissions import Action
-from registrations import checkin, checkin_offline
+from registrations.checkin import offline as checkin_offline
+from registrations.checkin import scan as checkin
 from registrations.models import Registration, ScanResult
 from registrations.schemas import (
     CheckInIn,

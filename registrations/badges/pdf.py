@@ -25,7 +25,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
-from registrations.badge_qr import qr_matrix
+from registrations.badges.qr import qr_matrix
 
 # fontTools reports every table it subsets at INFO (dozens of lines per badge), pikepdf that it
 # has started: not news for the logs.

@@ -31,8 +31,8 @@ from django_tasks import task
 
 from confman.core.exceptions import Conflict, InvalidInput
 from events.models import Event
-from registrations.badge_pdf import Badge, Layout, join_files, render_to_file, subset_fonts
-from registrations.badges import badges_for
+from registrations.badges.content import badges_for
+from registrations.badges.pdf import Badge, Layout, join_files, render_to_file, subset_fonts
 from registrations.models import BadgePrint, BadgePrintRun, Mode, Registration, State
 
 logger = logging.getLogger(__name__)

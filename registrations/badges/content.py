@@ -21,7 +21,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from events.models import Event, TeamMember
 from events.templatetags.confman import date_range
-from registrations.badge_pdf import Badge, Layout, rasterise, render
+from registrations.badges.pdf import Badge, Layout, rasterise, render
 from registrations.models import BadgeRole, Mode, Registration, State
 from sessions.models import CHAIRING_ROLES, RoleKind, SessionRole, SessionStatus
 

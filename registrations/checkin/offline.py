@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from confman.core.exceptions import DomainError, NotFound
 from events.models import Event
 from events.permissions import Action, require_event_permission
-from registrations import checkin
+from registrations.checkin import scan as checkin
 from registrations.models import (
     CheckIn,
     Registration,

@@ -46,8 +46,8 @@ from django.utils.translation import gettext as _
 from confman.core.exceptions import DomainError
 from events.models import Event
 from events.permissions import Action, require_event_permission
-from registrations import services
 from registrations.models import Payment, PaymentStatus, Registration, State, StripeEvent
+from registrations.services import registrations as services
 
 logger = logging.getLogger(__name__)
 
