@@ -22,7 +22,9 @@ from pathlib import Path
 
 from harness import setup_django
 
-from registrations.badges import print_runs as badge_runs
+from registrations.badges import print_runs
+from registrations.badges.content import badge_pdf, badge_png
+from registrations.badges.print_runs import badge_print_run_create, badge_print_run_render, run_file
 
 BADGES = int(os.environ.get("BENCH_BADGES", "5000"))
 TARGET_SECONDS = 60
@@ -140,7 +142,6 @@ def seed() -> None:
 
 
 def one_badge() -> None:
-    from registrations.badges.content import badge_pdf, badge_png
     from registrations.badges.pdf import qr_matrix
     from registrations.models import Registration
 
@@ -171,16 +172,16 @@ def render_run(layout: str) -> dict:
     event = Event.objects.get(slug=SLUG)
     BadgePrintRun.objects.filter(event=event).delete()
     with transaction.atomic():
-        run = badge_runs.badge_print_run_create(event=event, by=None, layout=layout)
+        run = badge_print_run_create(event=event, by=None, layout=layout)
     sampler = ChildSampler()
     sampler.start()
     started, cpu = time.perf_counter(), cpu_seconds()
-    outcome = badge_runs.badge_print_run_render.call(run.pk)
+    outcome = badge_print_run_render.call(run.pk)
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     sampler.running = False
     run.refresh_from_db()
     peak_task = own_peak_mib()  # before the page count below reads the file
-    path = badge_runs.run_file(run)
+    path = run_file(run)
     with pikepdf.Pdf.open(path) as document:
         pages = len(document.pages)
     return {
@@ -208,7 +209,7 @@ def main() -> None:
     from django.db import connection
 
     print(
-        f"database: {connection.vendor}; render processes: {badge_runs.PROCESSES}; "
+        f"database: {connection.vendor}; render processes: {print_runs.PROCESSES}; "
         f"load average: {os.getloadavg()[0]:.1f}"
     )
     call_command("migrate", verbosity=0)

@@ -109,14 +109,14 @@ from django.utils import timezone
 from events.models import TeamMember
 from events.services import api_token_create
 from events.timezones import local_today
-from registrations import services
+from registrations.services.tickets import ticket_create
 from registrations.models import Registration, State, Mode, new_badge_secret, new_reference
 from tests.factories import EventFactory
 
 call_command("migrate", verbosity=0)
 today = local_today("Asia/Shanghai")
 event = EventFactory(slug=%(slug)r, title="Check-in benchmark", start_date=today, end_date=today)
-ticket = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+ticket = ticket_create(event=event, by=None, name="Delegate", modes="in_person")
 now = timezone.now()
 references = set()
 while len(references) < %(badges)d:

@@ -55,10 +55,10 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from tests.factories import EventFactory
-from registrations import services
+from registrations.services.tickets import ticket_create
 event = EventFactory(slug="bench", title="Benchmark Conference")
-big = services.ticket_create(event=event, by=None, name="Big", modes="online", quota=1000)
-last = services.ticket_create(event=event, by=None, name="Last seats", modes="online", quota=10)
+big = ticket_create(event=event, by=None, name="Big", modes="online", quota=1000)
+last = ticket_create(event=event, by=None, name="Last seats", modes="online", quota=10)
 print(json.dumps({"big": big.pk, "last": last.pk}))
 """
     out = subprocess.run(  # noqa: S603 (our own interpreter and script)

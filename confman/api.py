@@ -18,7 +18,6 @@ from events.api import router as events_router
 from livestream.api import router as live_router
 from registrations.api import router as registrations_router
 from registrations.checkin.api import router as checkin_router
-from registrations.figures_api import router as figures_router
 from sessions.api import router as sessions_router
 
 
@@ -50,7 +49,6 @@ api = NinjaAPI(
 api.add_router("/", events_router)
 api.add_router("/", sessions_router)
 api.add_router("/", registrations_router)
-api.add_router("/", figures_router)
 api.add_router("/", checkin_router)
 api.add_router("/", live_router)
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from confman.api import api, api_not_found
 from confman.health import healthz
-from registrations.webhooks import stripe_webhook
+from registrations.payments.views import stripe_webhook
 
 admin.site.site_header = _("confman back office")
 admin.site.site_title = _("confman")

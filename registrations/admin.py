@@ -14,7 +14,8 @@ from confman.core.exceptions import DomainError
 from events.admin import ActionScopedAdmin
 from events.permissions import Action, events_for
 from registrations.models import Question, Quota, RegistrationSettings, TicketType
-from registrations.services import registrations as services
+from registrations.services.quotas import quota_for_mode, quota_for_ticket
+from registrations.services.tickets import quota_set, ticket_create
 
 
 class RegistrationScoped(ActionScopedAdmin):
@@ -79,16 +80,14 @@ class TicketTypeAdmin(RegistrationScoped):
         try:
             if change:
                 obj.save()
-                services.quota_set(quota=services.ticket_quota(obj), by=request.user, size=seats)
+                quota_set(quota=quota_for_ticket(obj), by=request.user, size=seats)
             else:
                 fields = {
                     name: form.cleaned_data[name]
                     for name in TicketTypeForm.Meta.fields
                     if name != "event"
                 }
-                saved = services.ticket_create(
-                    event=obj.event, by=request.user, quota=seats, **fields
-                )
+                saved = ticket_create(event=obj.event, by=request.user, quota=seats, **fields)
                 obj.pk = saved.pk
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -110,8 +109,8 @@ class ModeQuotaAdmin(RegistrationScoped):
         return ["event", "mode"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
-        quota = obj if change else services.mode_quota(obj.event, obj.mode)
-        services.quota_set(quota=quota, by=request.user, size=form.cleaned_data["size"])
+        quota = obj if change else quota_for_mode(obj.event, obj.mode)
+        quota_set(quota=quota, by=request.user, size=form.cleaned_data["size"])
         obj.pk = quota.pk
 
 

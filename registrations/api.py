@@ -14,7 +14,8 @@ from events.models import Organization
 from events.permissions import Action
 from registrations import selectors
 from registrations.models import Registration
-from registrations.payments import webhook as payments
+from registrations.payments.client import payments_configured, payments_not_set_up
+from registrations.payments.refunds import registration_refund
 from registrations.schemas import (
     ModeName,
     ReasonIn,
@@ -25,7 +26,13 @@ from registrations.schemas import (
     StatsOut,
     TicketAvailabilityOut,
 )
-from registrations.services import registrations as services
+from registrations.selectors import registration_settings_get, ticket_availability, tickets_on_offer
+from registrations.services.registrations import (
+    organization_get_or_create,
+    registration_approve,
+    registration_cancel,
+    registration_create,
+)
 
 router = Router(tags=["registrations"])
 
@@ -41,7 +48,7 @@ class TicketQuery(Schema):
 )
 def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
     event = event_selectors.event_get(slug, request_user(request), organizations=False)
-    tickets = services.tickets_on_offer(event, code=query.code.strip())
+    tickets = tickets_on_offer(event, code=query.code.strip())
     return [
         {
             "ticket_id": a.ticket.pk,
@@ -54,7 +61,7 @@ def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
             "remaining": a.remaining,
             "available": a.available,
         }
-        for a in services.availability(event, tickets)
+        for a in ticket_availability(event, tickets)
     ]
 
 
@@ -75,8 +82,8 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
     if ticket is None:
         message = _("the event has no such ticket; see GET /api/events/%(slug)s/tickets")
         raise InvalidInput.for_fields({"ticket_id": [message % {"slug": slug}]})
-    if not ticket.is_free and not payments.configured():
-        raise payments.not_set_up(event)
+    if not ticket.is_free and not payments_configured():
+        raise payments_not_set_up(event)
     if payload.organization_id is not None:
         organization = Organization.objects.filter(pk=payload.organization_id).first()
         if organization is None:
@@ -84,11 +91,11 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
                 {"organization_id": [_("there is no organisation with this id")]}
             )
     else:
-        organization = services.organization_for(payload.organization_name, payload.country)
-    registration = services.register(
+        organization = organization_get_or_create(payload.organization_name, payload.country)
+    registration = registration_create(
         ticket=ticket,
         mode=payload.mode,
-        consent_version=services.settings_for(event).notice_version,
+        consent_version=registration_settings_get(event).notice_version,
         access_code=payload.access_code,
         waitlist=payload.waitlist,
         by=user,
@@ -195,7 +202,7 @@ def get_registration(request: HttpRequest, slug: str, reference: str):
 )
 def approve_registration(request: HttpRequest, slug: str, reference: str, payload: ReasonIn):
     registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
-    return services.approve(registration=registration, by=request.user, reason=payload.reason)
+    return registration_approve(registration=registration, by=request.user, reason=payload.reason)
 
 
 @router.post(
@@ -206,7 +213,7 @@ def approve_registration(request: HttpRequest, slug: str, reference: str, payloa
 )
 def cancel_registration(request: HttpRequest, slug: str, reference: str, payload: ReasonIn):
     registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
-    return services.cancel(registration=registration, by=request.user, reason=payload.reason)
+    return registration_cancel(registration=registration, by=request.user, reason=payload.reason)
 
 
 @router.post(
@@ -219,4 +226,4 @@ def refund_registration(request: HttpRequest, slug: str, reference: str, payload
     """409 when there is nothing to refund or payments are not set up; 502/503 when Stripe
     refuses or cannot be reached (nothing changes; try again)."""
     registration = _registration(request, slug, reference, Action.MANAGE_REGISTRATIONS)
-    return payments.refund(registration, by=request.user, reason=payload.reason)
+    return registration_refund(registration, by=request.user, reason=payload.reason)

@@ -8,7 +8,7 @@ from django_countries import countries
 
 from events.models import Event
 from registrations.models import Mode, Question, QuestionKind, TicketType
-from registrations.services.registrations import Availability
+from registrations.selectors import Availability
 
 ORGANISATION_MAX = 200
 

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from registrations.badges import content as badges
+from registrations.badges.content import badge_filename, badge_pdf_or_none, has_badge
 from registrations.links import magic_token
 from registrations.models import Registration, State
 
@@ -58,12 +58,12 @@ def build_message(registration: Registration) -> EmailMessage:
         if last is not None and registration.state in (State.CANCELLED, State.REFUNDED)
         else "",
     }
-    badge = badges.badge_pdf_or_none(registration) if badges.has_badge(registration) else None
+    badge = badge_pdf_or_none(registration) if has_badge(registration) else None
     context["badge_attached"] = badge is not None
     body = render_to_string("registrations/mail/state.txt", context)
     message = EmailMessage(_subject(registration), body, to=[registration.email])
     if badge is not None:
-        message.attach(badges.badge_filename(registration, "pdf"), badge, "application/pdf")
+        message.attach(badge_filename(registration, "pdf"), badge, "application/pdf")
     if registration.state == State.CONFIRMED:
         calendar = _calendar_or_none(registration)
         if calendar is not None:

@@ -1,15 +1,30 @@
-"""Reads of registrations shared by the API and the organiser's pages."""
+"""Reads of registrations shared by the API, the pages and the services: what is on offer and
+how many seats are left, the event's registration settings, and the organisers' list and
+counts."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from events.models import Event
-from registrations.models import Mode, Quota, Registration, State, TicketType, holding
+from registrations.models import (
+    Mode,
+    Quota,
+    Registration,
+    RegistrationSettings,
+    State,
+    TicketType,
+    Visibility,
+    holding,
+)
 
 TOP = 10
+
 NO_ORGANISATION = "none"
 
 
@@ -106,3 +121,73 @@ def registration_counts(event: Event, tickets: list[TicketType]) -> dict[str, An
         "top_countries": top_countries,
         "top_organisations": top_organisations,
     }
+
+
+@dataclass(frozen=True)
+class Availability:
+    ticket: TicketType
+    mode: str
+    remaining: int | None  # None: no limit
+
+    @property
+    def available(self) -> bool:
+        return self.remaining is None or self.remaining > 0
+
+
+def ticket_availability(
+    event: Event, tickets: list[TicketType] | None = None
+) -> list[Availability]:
+    """Seats left per ticket and mode, the smallest of the quotas a seat counts against. Three
+    queries, however many tickets."""
+    tickets = list(event.ticket_types.select_related("quota")) if tickets is None else tickets
+    now = timezone.now()
+    mode_sizes = dict(Quota.objects.filter(event=event, ticket=None).values_list("mode", "size"))
+    held = Registration.objects.filter(event=event).filter(holding(now))
+    by_ticket = dict(held.values("ticket").annotate(n=Count("pk")).values_list("ticket", "n"))
+    by_mode = dict(held.values("mode").annotate(n=Count("pk")).values_list("mode", "n"))
+    result = []
+    for ticket in tickets:
+        for mode in ticket.allowed_modes:
+            limits = []
+            size = ticket.quota.size if hasattr(ticket, "quota") else None
+            if size is not None:
+                limits.append(size - by_ticket.get(ticket.pk, 0))
+            if mode_sizes.get(mode) is not None:
+                limits.append(mode_sizes[mode] - by_mode.get(mode, 0))
+            result.append(Availability(ticket, mode, max(0, min(limits)) if limits else None))
+    return result
+
+
+def registration_settings_get(event: Event) -> RegistrationSettings:
+    """The event's registration settings; open, with the standard privacy notice, until an
+    organiser says otherwise."""
+    found = RegistrationSettings.objects.filter(event=event).first()
+    return found or RegistrationSettings(event=event, privacy_notice=default_privacy_notice(event))
+
+
+def default_privacy_notice(event: Event) -> str:
+    return _(
+        "The organisers of %(title)s use what you give here (your name, email, organisation, "
+        "country, position, needs and answers) only to run this event: to confirm your place, "
+        "prepare badges and seating, meet your accessibility and dietary needs, and tell you of "
+        "changes. Your email is never shown to other participants. You can see, change or "
+        "cancel your registration at any time through the link in your confirmation email."
+    ) % {"title": event.title}
+
+
+def tickets_on_offer(event: Event, *, code: str = "", organiser: bool = False) -> list[TicketType]:
+    """The tickets someone may take now: public ones on sale, and code ones with the right code;
+    an organiser, registering delegations by hand, may take any."""
+    tickets = list(event.ticket_types.select_related("quota"))
+    if organiser:
+        return tickets
+    now = timezone.now()
+    return [
+        t
+        for t in tickets
+        if t.on_sale(now)
+        and (
+            t.visibility == Visibility.PUBLIC
+            or (t.visibility == Visibility.CODE and bool(code) and code == t.access_code)
+        )
+    ]

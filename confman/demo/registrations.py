@@ -2,9 +2,12 @@
 partners with an access code, and free online participation for anyone."""
 
 from events.models import Event
-from registrations.checkin import scan as checkin
+from registrations.checkin.scan import checkin_scan
 from registrations.models import Mode, TicketModes, Visibility
-from registrations.services import registrations as services
+from registrations.selectors import registration_settings_get
+from registrations.services.quotas import quota_for_mode
+from registrations.services.registrations import registration_approve, registration_create
+from registrations.services.tickets import quota_set, ticket_create
 
 # The plenary hall seats 300; online participation is not capped.
 IN_PERSON_SEATS = 300
@@ -42,10 +45,8 @@ TICKETS = (
 def seed_demo_tickets(event: Event) -> int:
     for order, spec in enumerate(TICKETS):
         fields = {key: value for key, value in spec.items() if key != "quota"}
-        services.ticket_create(event=event, by=None, quota=spec["quota"], order=order, **fields)
-    services.quota_set(
-        quota=services.mode_quota(event, Mode.IN_PERSON), by=None, size=IN_PERSON_SEATS
-    )
+        ticket_create(event=event, by=None, quota=spec["quota"], order=order, **fields)
+    quota_set(quota=quota_for_mode(event, Mode.IN_PERSON), by=None, size=IN_PERSON_SEATS)
     return len(TICKETS)
 
 
@@ -62,10 +63,10 @@ def seed_demo_registrations(event: Event) -> int:
     count = 0
     for index, (key, _honorific, name, position, org, country, _bio, _login) in enumerate(PEOPLE):
         ticket, mode = (delegate, Mode.IN_PERSON) if index % 4 else (online, Mode.ONLINE)
-        registration = services.register(
+        registration = registration_create(
             ticket=ticket,
             mode=mode,
-            consent_version=services.settings_for(event).notice_version,
+            consent_version=registration_settings_get(event).notice_version,
             name=name,
             email=f"{key}@example.org",
             organization=organisations.get(org),
@@ -73,7 +74,7 @@ def seed_demo_registrations(event: Event) -> int:
             position=position,
         )
         if registration.state == registration.State.AWAITING_APPROVAL:
-            services.approve(registration=registration, by=None, reason="demo delegation list")
+            registration_approve(registration=registration, by=None, reason="demo delegation list")
         count += 1
     seed_demo_checkins(event)
     return count
@@ -100,7 +101,7 @@ def seed_demo_checkins(event: Event) -> int:
     for index, registration in enumerate(delegates):
         if index % 2:
             continue
-        answer = checkin.scan(
+        answer = checkin_scan(
             event=event,
             secret=registration.badge_secret,
             device="demo-desk",

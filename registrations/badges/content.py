@@ -1,6 +1,6 @@
 """Badges: what a registration's badge says (name, organisation, country, role, attendance mode,
 the event, the QR code of its badge secret) and the badge itself as PDF and PNG. The drawing is
-in registrations.badge_pdf; print runs of many badges in registrations.badge_runs.
+in badges.pdf; print runs of many badges in badges.print_runs.
 
 A badge is written in the event's first working language (else English): it is read by
 everyone at the event, not only by its wearer. The QR payload is the badge secret alone, so the

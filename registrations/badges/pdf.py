@@ -10,7 +10,7 @@ per character, a font that has it (a name mixing Latin and Chinese works); and i
 glyphs used (fontTools subsetting), so a badge with a Chinese name is ~30 kB, not 10 MB.
 ReportLab, the usual alternative, is faster but does not shape Arabic and reads only TrueType
 outlines, not the CFF outlines of Noto Sans CJK. fpdf2 keeps a whole document in memory, so a
-print run renders in chunks and pikepdf (qpdf) joins the chunk files (registrations.badge_runs).
+print run renders in chunks and pikepdf (qpdf) joins the chunk files (badges.print_runs).
 
 This module knows nothing of Django: it takes `Badge` values whose words are already
 translated, so it can run anywhere (a task, a benchmark, a test)."""

@@ -18,8 +18,13 @@ from events.models import Event
 from events.permissions import Action
 from events.timezones import offset_label
 from registrations import links
-from registrations.badges import content as badges
-from registrations.badges import print_runs as badge_runs
+from registrations.badges.content import badge_filename, badge_pdf, badge_png, has_badge
+from registrations.badges.print_runs import (
+    ACTIVE,
+    badge_print_run_create,
+    badge_print_selection,
+    run_file,
+)
 from registrations.models import BadgePrintRun, Mode, Registration, State
 
 RUNS_SHOWN = 20
@@ -33,15 +38,15 @@ def my_badge(request: HttpRequest, slug: str, token: str, extension: str) -> Htt
     """The attendee's badge as PDF or PNG; 404 unless the link is theirs for this event and
     their registration is confirmed with a badge code."""
     registration = links.registration_for_token(token)
-    if registration.event.slug != slug or not badges.has_badge(registration):
+    if registration.event.slug != slug or not has_badge(registration):
         raise NotFound(_("There is no badge here: only a confirmed registration has one."))
     if extension == "pdf":
-        content, kind = badges.badge_pdf(registration), "application/pdf"
+        content, kind = badge_pdf(registration), "application/pdf"
     else:
-        content, kind = badges.badge_png(registration), "image/png"
+        content, kind = badge_png(registration), "image/png"
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = (
-        f'attachment; filename="{badges.badge_filename(registration, extension)}"'
+        f'attachment; filename="{badge_filename(registration, extension)}"'
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -112,7 +117,7 @@ def _described(run: BadgePrintRun, ticket_names: dict[int, str]) -> str:
 
 
 @login_required
-def print_runs(request: HttpRequest, slug: str) -> HttpResponse:
+def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_selectors.event_get(
         slug, request.user, Action.MANAGE_REGISTRATIONS, organizations=False
     )
@@ -121,7 +126,7 @@ def print_runs(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                run = badge_runs.badge_print_run_create(
+                run = badge_print_run_create(
                     event=event,
                     by=request.user,
                     layout=form.cleaned_data["layout"],
@@ -158,7 +163,7 @@ def print_runs(request: HttpRequest, slug: str) -> HttpResponse:
         run.described = _described(run, ticket_names)
         run.requested_local = _local(run.created_at, event)
         run.finished_local = _local(run.finished_at, event)
-        run.downloadable = badge_runs.run_file(run) is not None
+        run.downloadable = run_file(run) is not None
     return render(
         request,
         "registrations/badges.html",
@@ -166,11 +171,9 @@ def print_runs(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "form": form,
             "runs": runs,
-            "refresh": REFRESH_SECONDS
-            if any(run.status in badge_runs.ACTIVE for run in runs)
-            else None,
-            "in_person": badge_runs.badge_print_selection(event, {}).count(),
-            "not_printed": badge_runs.badge_print_selection(event, {"only_new": True}).count(),
+            "refresh": REFRESH_SECONDS if any(run.status in ACTIVE for run in runs) else None,
+            "in_person": badge_print_selection(event, {}).count(),
+            "not_printed": badge_print_selection(event, {"only_new": True}).count(),
         },
         status=status,
     )
@@ -182,7 +185,7 @@ def print_run_download(request: HttpRequest, slug: str, pk: int) -> FileResponse
         slug, request.user, Action.MANAGE_REGISTRATIONS, organizations=False
     )
     run = BadgePrintRun.objects.filter(event=event, pk=pk).first()
-    path = badge_runs.run_file(run) if run is not None else None
+    path = run_file(run) if run is not None else None
     if path is None:
         raise NotFound(
             _("Print run %(number)s has no PDF (yet). See the badges page.") % {"number": pk}

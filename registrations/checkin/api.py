@@ -1,26 +1,31 @@
-"""The check-in API, modelled on pretix's redeem call: a scan in, an answer out; the check-in list
-a desk keeps for working offline; and the upload of a desk's offline queue."""
+"""The check-in API, modelled on pretix's redeem call: a scan in, an answer out; the check-in
+list a desk keeps for working offline; the upload of a desk's offline queue; and the check-in
+statistics as JSON, for the statistics page (it polls every few seconds) and for anyone's
+dashboard, with an ETag so that a poller gets a 304 with no body when nothing changed."""
 
 import gzip
+import hashlib
 import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja import Router
 
 from confman.core.auth import ORGANISER_AUTH
 from confman.core.conditional import etag_matches
 from events import selectors as event_selectors
 from events.permissions import Action
-from registrations.checkin import offline as checkin_offline
-from registrations.checkin import scan as checkin
-from registrations.models import Registration, ScanResult
-from registrations.schemas import (
+from registrations.checkin.offline import checkin_list, checkin_sync, list_version_valid
+from registrations.checkin.scan import checkin_scan, door_session
+from registrations.checkin.schemas import (
     CheckInIn,
     CheckInListOut,
     CheckInOut,
+    CheckInStatisticsOut,
     CheckInSyncIn,
     CheckInSyncOut,
 )
+from registrations.checkin.statistics import checkin_statistics
+from registrations.models import Registration, ScanResult
 
 router = Router(tags=["check-in"])
 
@@ -54,7 +59,7 @@ def create_checkin(request: HttpRequest, slug: str, payload: CheckInIn):
     event = event_selectors.event_get(
         slug, request.user, Action.CHECK_IN, organizations=False, venue=False
     )
-    answer = checkin.scan(
+    answer = checkin_scan(
         event=event,
         secret=payload.secret,
         device=payload.device,
@@ -62,7 +67,7 @@ def create_checkin(request: HttpRequest, slug: str, payload: CheckInIn):
         type=payload.type,
         scanned_at=payload.scanned_at,
         nonce=payload.nonce,
-        session=checkin.door_session(event, payload.session),
+        session=door_session(event, payload.session),
         by=request.user,
     )
     return {
@@ -90,7 +95,7 @@ def get_checkin_list(request: HttpRequest, slug: str):
     event = event_selectors.event_get(
         slug, request.user, Action.CHECK_IN, organizations=False, venue=False
     )
-    body = checkin_offline.checkin_list(event, request.user)
+    body = checkin_list(event, request.user)
     etag = f'"{body["version"]}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
     if etag_matches(request, etag):
@@ -120,10 +125,8 @@ def sync_checkins(request: HttpRequest, slug: str, payload: CheckInSyncIn):
     event = event_selectors.event_get(
         slug, request.user, Action.CHECK_IN, organizations=False, venue=False
     )
-    recorded = checkin_offline.list_version_valid(
-        event, payload.list_version, payload.list_signature
-    )
-    results = checkin_offline.sync(
+    recorded = list_version_valid(event, payload.list_version, payload.list_signature)
+    results = checkin_sync(
         event=event,
         by=request.user,
         device=payload.device,
@@ -159,3 +162,33 @@ def sync_checkins(request: HttpRequest, slug: str, payload: CheckInSyncIn):
             }
         )
     return {"list_version_recorded": recorded, "results": out}
+
+
+def etag_for(statistics: CheckInStatisticsOut) -> str:
+    body = json.dumps(statistics.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return f'"{hashlib.sha256(body.encode()).hexdigest()[:32]}"'
+
+
+@router.get(
+    "/events/{slug}/checkins/stats",
+    response={200: CheckInStatisticsOut, 304: None},
+    auth=ORGANISER_AUTH,
+    summary="Live check-in statistics",
+)
+def checkin_stats(request: HttpRequest, slug: str, response: HttpResponse):
+    """For the event's team (owners, organisers, check-in staff): expected, checked in, inside
+    now; by ticket, mode, entrance and hour; flagged duplicates, refusals and session doors.
+    Send the ETag back as If-None-Match to get a 304 while nothing has changed."""
+    event = event_selectors.event_get(
+        slug, request.user, Action.VIEW_REGISTRATIONS, organizations=False
+    )
+    statistics = CheckInStatisticsOut.model_validate(checkin_statistics(event))
+    etag = etag_for(statistics)
+    if etag_matches(request, etag):
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        not_modified["Cache-Control"] = "private, no-cache"
+        return not_modified
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return statistics

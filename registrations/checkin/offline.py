@@ -6,7 +6,7 @@ A device downloads the event's check-in list: only what the desk needs to answer
 name, organisation, ticket, mode, state and access needs; who is inside already), versioned by
 its content and signed with the server's key. The desk answers from it while offline and keeps a
 queue; on reconnection it uploads the queue, and the server merges each scan by its scan time
-(`checkin.record`): the first entry wins, later duplicates are recorded and flagged to the
+(`scan.checkin_record`): the first entry wins, later duplicates are recorded and flagged to the
 organisers. pretix's scanner proxy admits it can let one ticket in twice through two offline
 scanners and never say so; here the second one is on the organiser's list of duplicates."""
 
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from confman.core.exceptions import DomainError, NotFound
 from events.models import Event
 from events.permissions import Action, require_event_permission
-from registrations.checkin import scan as checkin
+from registrations.checkin.scan import Answer, Scan, checkin_opens_at, checkin_record, door_session
 from registrations.models import (
     CheckIn,
     Registration,
@@ -115,7 +115,7 @@ def checkin_list(event: Event, user: User) -> dict:
     ]
     body = {
         "event": event.slug,
-        "opens_at": checkin.opens_at(event).isoformat(),
+        "opens_at": checkin_opens_at(event).isoformat(),
         "entries": entries,
         "revoked": revoked,
         "sessions": sessions,
@@ -157,11 +157,11 @@ def _secret_for_reference(event: Event, reference: str) -> str:
 @dataclass(frozen=True)
 class SyncResult:
     nonce: str
-    answer: checkin.Answer | None
+    answer: Answer | None
     error: DomainError | None = None
 
 
-def sync(
+def checkin_sync(
     *,
     event: Event,
     by: User,
@@ -182,12 +182,12 @@ def sync(
         try:
             session_id = item.get("session")
             if session_id is not None and session_id not in doors:
-                doors[session_id] = checkin.door_session(event, session_id)
+                doors[session_id] = door_session(event, session_id)
             secret = item.get("secret") or _secret_for_reference(event, item["reference"])
-            answer = checkin.record(
+            answer = checkin_record(
                 event=event,
                 by=by,
-                scan=checkin.Scan(
+                scan=Scan(
                     secret=secret,
                     device=device,
                     type=item["type"],

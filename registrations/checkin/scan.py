@@ -6,7 +6,7 @@ the registration's row before reading its last check-in. A device that sends the
 
 Scans count in one order per person and place (the event's entrance, or one session's door):
 `effective_at`, the server's clock for a scan answered live and the device's own for one
-uploaded later from an offline queue (`registrations.checkin_offline`). Only scans that let
+uploaded later from an offline queue (`registrations.checkin.offline`). Only scans that let
 someone through drive that order; the first entry wins, and an entry a device allowed while the
 person was already inside is kept, marked as a duplicate of the first and flagged for the
 organisers. A refusal stays a refusal: a person turned away at the door was not let in."""
@@ -103,7 +103,7 @@ def _local(event: Event, moment: datetime) -> str:
     return f"{local:%H:%M} ({offset_label(local)})"
 
 
-def opens_at(event: Event) -> datetime:
+def checkin_opens_at(event: Event) -> datetime:
     first = datetime.combine(
         event.start_date - timedelta(days=OPENS_DAYS_BEFORE), datetime.min.time()
     )
@@ -175,7 +175,7 @@ def session_inside(session: Session) -> int:
     return counts["entries"] - counts["exits"]
 
 
-def scan(
+def checkin_scan(
     *,
     event: Event,
     secret: str,
@@ -191,7 +191,7 @@ def scan(
     record the answer. Idempotent per (device, nonce); exactly one "ok" for simultaneous scans
     of one badge (the registration's row is locked); a session door refuses entry when the
     room's seats are all taken (the session's row is locked for the count)."""
-    return record(
+    return checkin_record(
         event=event,
         by=by,
         scan=Scan(
@@ -206,9 +206,9 @@ def scan(
     )
 
 
-def record(*, event: Event, by: User | None, scan: Scan) -> Answer:
-    """The one write path for scans, live or uploaded later; see `scan` and
-    `checkin_offline.sync`."""
+def checkin_record(*, event: Event, by: User | None, scan: Scan) -> Answer:
+    """The one write path for scans, live or uploaded later; see `checkin_scan` and
+    `offline.checkin_sync`."""
     if by is not None:
         require_event_permission(by, event, Action.CHECK_IN)
     now = timezone.now()
@@ -247,10 +247,10 @@ def _earlier(event: Event, scan: Scan) -> CheckIn | None:
 
 def _judge_badge(event: Event, scan: Scan, when: datetime):
     """(refusal, message, registration): refusal is None when the badge may pass here."""
-    if when < opens_at(event):
+    if when < checkin_opens_at(event):
         return (
             ScanResult.NOT_OPEN,
-            _("Check-in opens on %(day)s.") % {"day": opens_at(event).date().isoformat()},
+            _("Check-in opens on %(day)s.") % {"day": checkin_opens_at(event).date().isoformat()},
             None,
         )
     secret = scan.secret.strip()
@@ -380,7 +380,7 @@ def _merge(event: Event, scan: Scan, registration: Registration, checkin: CheckI
     """Put an uploaded scan in its place among the person's scans here and recount them all:
     the first entry wins, a later entry that a device also let through is flagged as its
     duplicate. The registration's row is locked by the caller."""
-    reorder(registration, scan.session)
+    checkin_reorder(registration, scan.session)
     checkin.refresh_from_db()
     previous = checkin.duplicate_of
     if checkin.result == ScanResult.OK:
@@ -396,7 +396,7 @@ def _merge(event: Event, scan: Scan, registration: Registration, checkin: CheckI
     return Answer(checkin.result, message, checkin, registration, previous)
 
 
-def reorder(registration: Registration, session: Session | None) -> None:
+def checkin_reorder(registration: Registration, session: Session | None) -> None:
     """Recount one person's scans at one place in the order they count. Only scans whose
     answer at the door let the person through move the count; each gets ok, or
     already_checked_in (a duplicate of the entry that came first) or not_checked_in, and a flag

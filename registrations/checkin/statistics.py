@@ -110,7 +110,7 @@ class SessionDoor:
 
 
 @dataclass(frozen=True)
-class CheckInFigures:
+class CheckInStatistics:
     time_zone: str
     utc_offset: str
     expected: int
@@ -136,7 +136,7 @@ def local_label(event: Event, moment: datetime | None, *, seconds: bool = True) 
     return f"{when} ({offset_label(local)})"
 
 
-def checkin_figures(event: Event) -> CheckInFigures:
+def checkin_statistics(event: Event) -> CheckInStatistics:
     """The event's check-in figures now. Seven queries. "Checked in" counts the people admitted
     through the event's entrance at least once (also those cancelled afterwards: they came);
     "expected" counts the confirmed registrations in person."""
@@ -156,7 +156,7 @@ def checkin_figures(event: Event) -> CheckInFigures:
     online = sum(ticket["online"] for ticket in tickets)
     checked_in = sum(row["people"] for row in door.values())
     refusals, flagged = _refusals_and_flagged(event)
-    return CheckInFigures(
+    return CheckInStatistics(
         time_zone=event.timezone,
         utc_offset=offset_label(timezone.now().astimezone(event.tzinfo)),
         expected=expected,

@@ -1,61 +1,81 @@
-"""Registrations' models (split by topic in the next change)."""
+"""Registrations' models, one module per topic, all importable from here (migrations and the
+rest of the code say `registrations.models.X`):
 
-from registrations.models.tickets import (
+- tickets: ticket types, their quotas and questions, the event's registration settings;
+- registrations: a registration, its state and the history of its states;
+- payments: Stripe payments and the Stripe events already applied;
+- badges: revoked badge codes, badge print runs and what they printed;
+- checkins: every scan at a desk and its answer.
+
+Capacity is counted, never stored as a running total: a quota's seats in use are the
+registrations that hold a seat against it (see `holding`)."""
+
+from registrations.models.badges import (
     BadgePrint,
     BadgePrintRun,
-    BadgeRole,
-    CheckIn,
-    Mode,
-    Payment,
-    PaymentStatus,
     PrintLayout,
     PrintRunStatus,
+    RevokedBadge,
+    new_badge_secret,
+)
+from registrations.models.checkins import CheckIn, ScanResult, ScanType
+from registrations.models.payments import Payment, PaymentStatus, StripeEvent
+from registrations.models.registrations import (
+    Registration,
+    State,
+    Transition,
+    holding,
+    new_reference,
+)
+from registrations.models.tickets import (
+    BadgeRole,
+    Mode,
     Question,
     QuestionKind,
     Quota,
-    Registration,
     RegistrationSettings,
-    RevokedBadge,
-    ScanResult,
-    ScanType,
-    State,
-    StripeEvent,
     TicketModes,
     TicketType,
-    Transition,
     Visibility,
     currency_validator,
-    holding,
-    new_badge_secret,
-    new_reference,
 )
 
+# Where each constraint's error belongs in a form or an API answer.
+CONSTRAINT_FIELDS = {
+    "ticket_name_taken": "name",
+    "sales_window": "sales_end",
+    "access_code_missing": "access_code",
+    "negative_price": "price",
+    "organization_taken": "organization_name",
+}
+
 __all__ = [
-    "currency_validator",
-    "Mode",
-    "TicketModes",
-    "Visibility",
-    "State",
-    "holding",
-    "BadgeRole",
-    "TicketType",
-    "Quota",
-    "new_reference",
-    "Registration",
-    "Transition",
-    "QuestionKind",
-    "Question",
-    "RegistrationSettings",
-    "PaymentStatus",
-    "Payment",
-    "StripeEvent",
-    "new_badge_secret",
-    "RevokedBadge",
-    "PrintRunStatus",
-    "PrintLayout",
-    "BadgePrintRun",
+    "CONSTRAINT_FIELDS",
     "BadgePrint",
-    "ScanType",
-    "ScanResult",
+    "BadgePrintRun",
+    "BadgeRole",
     "CheckIn",
+    "Mode",
+    "Payment",
+    "PaymentStatus",
+    "PrintLayout",
+    "PrintRunStatus",
+    "Question",
+    "QuestionKind",
+    "Quota",
+    "Registration",
+    "RegistrationSettings",
+    "RevokedBadge",
+    "ScanResult",
+    "ScanType",
+    "State",
+    "StripeEvent",
+    "TicketModes",
+    "TicketType",
+    "Transition",
+    "Visibility",
+    "currency_validator",
+    "holding",
+    "new_badge_secret",
+    "new_reference",
 ]

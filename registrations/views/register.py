@@ -1,24 +1,21 @@
-"""The attendee's side: the registration form and the self-service page behind a magic link."""
+"""The registration form."""
 
-from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from confman.core.exceptions import DomainError, InvalidInput, NotFound
+from confman.core.exceptions import InvalidInput
 from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
 from registrations import links
-from registrations.badges import content as badges
 from registrations.forms import RegistrationForm
-from registrations.mail import notify
-from registrations.models import Mode, Question, State, TicketType, Visibility
-from registrations.payments import webhook as payments
-from registrations.services import registrations as services
+from registrations.models import Question, State, TicketType, Visibility
+from registrations.payments.client import payments_configured
+from registrations.selectors import registration_settings_get, ticket_availability, tickets_on_offer
+from registrations.services.registrations import organization_get_or_create, registration_create
 
 
 def _questions(event: Event) -> list[Question]:
@@ -34,10 +31,10 @@ def _questions(event: Event) -> list[Question]:
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_selectors.event_get(slug, request.user, organizations=False)
-    settings = services.settings_for(event)
+    settings = registration_settings_get(event)
     code = (request.POST.get("access_code") or request.GET.get("code") or "").strip()
     organiser = has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS)
-    tickets = services.tickets_on_offer(event, code=code, organiser=organiser)
+    tickets = tickets_on_offer(event, code=code, organiser=organiser)
     context = {"event": event, "settings": settings}
     if not settings.is_open or not tickets or event.is_over:
         return render(request, "registrations/closed.html", context)
@@ -45,9 +42,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     form = RegistrationForm(
         request.POST or None,
         event=event,
-        options=services.availability(event, tickets),
+        options=ticket_availability(event, tickets),
         questions=questions,
-        payments_ready=payments.configured(),
+        payments_ready=payments_configured(),
         initial={"access_code": code},
     )
     status = 200
@@ -86,10 +83,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _register(request, event, settings, form):
     data = form.cleaned_data
-    organisation = services.organization_for(
+    organisation = organization_get_or_create(
         data["organization_name"], data["organization_country"] or data["country"]
     )
-    return services.register(
+    return registration_create(
         ticket=data["ticket"],
         mode=data["mode"],
         consent_version=settings.notice_version,
@@ -105,72 +102,3 @@ def _register(request, event, settings, form):
         answers=data["answers"],
         language=translation.get_language() or "",
     )
-
-
-def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """The attendee's page behind their link: see the registration; cancel it, accept a seat
-    offer, switch attendance mode, or have the confirmation mailed again."""
-    registration = links.registration_for_token(token)
-    if registration.event.slug != slug:
-        raise NotFound(_("This link belongs to another event."))
-    if request.method == "POST":
-        try:
-            text = _self_service(registration, request.POST)
-        except DomainError as exc:
-            if exc.status not in (409, 422):
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, text)
-        return HttpResponseRedirect(request.path)
-    return render(
-        request,
-        "registrations/mine.html",
-        {
-            "event": registration.event,
-            "registration": registration,
-            "link": request.build_absolute_uri(),
-            "token": token,
-            "badge_qr": badges.qr_svg(registration.badge_secret)
-            if registration.state == State.CONFIRMED and registration.badge_secret
-            else "",
-            "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
-            "can_pay": payments.can_pay(registration),
-            "refund_on_cancel": payments.refund_allowed(registration),
-            "other_modes": [
-                m
-                for m in registration.ticket.allowed_modes
-                if m != registration.mode
-                and registration.state
-                in (State.CONFIRMED, State.PENDING_PAYMENT, State.AWAITING_APPROVAL)
-            ],
-        },
-    )
-
-
-def _self_service(registration, data) -> str:
-    action = data.get("action", "")
-    if action == "cancel":
-        if payments.refund_allowed(registration):
-            payments.refund(registration, by=None, reason=_("cancelled by the attendee"))
-            return _(
-                "Your registration is cancelled and your payment refunded; it reaches your "
-                "account within a few days."
-            )
-        services.cancel(registration=registration, by=None, reason=_("cancelled by the attendee"))
-        return _("Your registration is cancelled. We are sorry you cannot come.")
-    if action == "accept":
-        accepted = services.accept_offer(registration=registration)
-        if accepted.state == State.CONFIRMED:
-            return _("The seat is yours: your place is confirmed.")
-        return _("The seat is held for you while you pay.")
-    if action == "mode":
-        mode = data.get("mode", "")
-        if mode not in Mode.values:
-            raise InvalidInput.for_fields({"mode": [_("Choose in person or online.")]})
-        services.change_mode(registration=registration, mode=mode)
-        return _("Your attendance is now: %(mode)s.") % {"mode": Mode(mode).label.lower()}
-    if action == "resend":
-        notify(registration)
-        return _("The message is on its way to %(email)s.") % {"email": registration.email}
-    raise InvalidInput.for_fields({"action": [_("Use the buttons on this page.")]})

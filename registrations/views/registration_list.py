@@ -36,8 +36,13 @@ from events.permissions import Action, has_event_permission
 from events.timezones import offset_label
 from registrations import selectors
 from registrations.models import Mode, Registration, State, TicketType
-from registrations.payments import webhook as payments
-from registrations.services import registrations as services
+from registrations.payments.refunds import registration_refund
+from registrations.services.registrations import (
+    badge_reissue,
+    registration_approve,
+    registration_cancel,
+)
+from registrations.services.waitlist import registration_offer
 
 PER_PAGE = 100
 EXPORT_CHUNK = 500  # rows read from the database at a time
@@ -320,7 +325,7 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     described = _described(registration)
     try:
         if action == "approve":
-            registration = services.approve(registration=registration, by=request.user)
+            registration = registration_approve(registration=registration, by=request.user)
             messages.success(
                 request,
                 _("%(name)s (%(reference)s) is approved: %(state)s.")
@@ -341,7 +346,9 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                     status=409,
                 )
             default = _("rejected") if action == "reject" else _("cancelled by the organisers")
-            services.cancel(registration=registration, by=request.user, reason=reason or default)
+            registration_cancel(
+                registration=registration, by=request.user, reason=reason or default
+            )
             messages.success(
                 request,
                 (
@@ -352,12 +359,12 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 % described,
             )
         elif action == "refund":
-            payments.refund(
+            registration_refund(
                 registration, by=request.user, reason=reason or _("refunded by the organisers")
             )
             messages.success(request, _("%(name)s (%(reference)s) is refunded.") % described)
         elif action == "reissue":
-            services.badge_reissue(registration=registration, by=request.user)
+            badge_reissue(registration=registration, by=request.user)
             messages.success(
                 request,
                 _(
@@ -367,7 +374,7 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
                 % described,
             )
         elif action == "offer":
-            registration = services.offer_to(registration=registration, by=request.user)
+            registration = registration_offer(registration=registration, by=request.user)
             messages.success(
                 request,
                 _("%(name)s (%(reference)s) is offered a seat until %(until)s.")

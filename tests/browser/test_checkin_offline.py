@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from events.models import TeamMember
 from registrations.models import CheckIn, Registration
-from registrations.services import registrations as services
+from registrations.services.registrations import registration_create
+from registrations.services.tickets import ticket_create
 from sessions.services import programme_publish
 from tests.browser.conftest import CHROMIUM_ARGS, playwright_session
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
@@ -37,8 +38,8 @@ def chromium():
 def guest(transactional_db):
     today = timezone.now().date()
     event = EventFactory(slug="seminar", start_date=today, end_date=today + dt.timedelta(days=1))
-    delegate = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
-    registration = services.register(
+    delegate = ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+    registration = registration_create(
         ticket=delegate,
         mode="in_person",
         consent_version="v",

@@ -7,8 +7,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import TeamMember
-from registrations.checkin import scan as checkin
-from registrations.services import registrations as services
+from registrations.checkin.scan import checkin_scan
+from registrations.services.registrations import registration_create
+from registrations.services.tickets import ticket_create
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,9 +20,9 @@ PASSWORD = "correct horse battery staple"
 def test_figures_update_while_the_desk_checks_people_in(page, live_server, transactional_db):
     today = timezone.now().date()
     event = EventFactory(slug="seminar", start_date=today, end_date=today + dt.timedelta(days=1))
-    delegate = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+    delegate = ticket_create(event=event, by=None, name="Delegate", modes="in_person")
     guests = [
-        services.register(
+        registration_create(
             ticket=delegate,
             mode="in_person",
             consent_version="v",
@@ -41,7 +42,7 @@ def test_figures_update_while_the_desk_checks_people_in(page, live_server, trans
     expect(page.locator('[data-cf-total="of_expected"]')).to_have_text("of 2 expected")
     page.evaluate("window.__sameDocument = true")
 
-    answer = checkin.scan(
+    answer = checkin_scan(
         event=event, secret=guests[0].badge_secret, device="desk-1", gate="North", by=None
     )
 

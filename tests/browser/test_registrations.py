@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from events.models import TeamMember
 from registrations.models import Registration
-from registrations.services import registrations as services
+from registrations.services.registrations import registration_create
+from registrations.services.tickets import ticket_create
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def seminar(transactional_db):
     event = EventFactory(slug="seminar", title="Asia-Pacific Regional Seminar")
-    online = services.ticket_create(event=event, by=None, name="Online", modes="online")
+    online = ticket_create(event=event, by=None, name="Online", modes="online")
     return event, online
 
 
@@ -53,7 +54,7 @@ def test_the_registrations_list_does_not_scroll_sideways(page, live_server, semi
     user = UserFactory(username="organiser")
     TeamMemberFactory(event=event, user=user, role=TeamMember.Role.ORGANISER)
     for n in range(3):
-        services.register(
+        registration_create(
             ticket=online,
             mode="online",
             consent_version="v",
@@ -74,8 +75,8 @@ def test_the_registrations_list_does_not_scroll_sideways(page, live_server, semi
 def test_the_desk_on_a_phone_admits_once_then_says_when(page, live_server, transactional_db):
     today = timezone.now().date()
     event = EventFactory(slug="seminar", start_date=today, end_date=today + dt.timedelta(days=1))
-    online = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
-    guest = services.register(
+    online = ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+    guest = registration_create(
         ticket=online,
         mode="in_person",
         consent_version="v",

@@ -4,7 +4,7 @@ import pytest
 
 from confman.demo.events import seed_demo_event
 from confman.demo.programme_data import PEOPLE
-from registrations.checkin import scan as checkin
+from registrations.checkin.scan import checkin_scan
 from registrations.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,6 @@ def test_demo_has_morning_check_ins_and_a_badge_still_to_admit():
     assert 0 < admitted.count() < delegates.count()
     assert set(admitted.values_list("gate", flat=True)) == {"Main entrance", "North entrance"}
     badge = demo_badge_to_scan(event)
-    first = checkin.scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
-    again = checkin.scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
+    first = checkin_scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
+    again = checkin_scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
     assert first.ok and again.result == "already_checked_in"

@@ -11,7 +11,8 @@ import factory
 from django.utils import timezone
 
 from registrations.models import Registration, State, TicketType, new_badge_secret
-from registrations.services.registrations import register, ticket_create
+from registrations.services.registrations import registration_create
+from registrations.services.tickets import ticket_create
 from tests.factories.events import EventFactory
 
 _names = itertools.count(1)
@@ -57,7 +58,9 @@ def person(**overrides) -> dict:
 
 def registered(ticket: TicketType, mode: str | None = None, **overrides) -> Registration:
     """register() someone for `ticket` (in its first allowed mode unless told)."""
-    return register(ticket=ticket, mode=mode or ticket.allowed_modes[0], **person(**overrides))
+    return registration_create(
+        ticket=ticket, mode=mode or ticket.allowed_modes[0], **person(**overrides)
+    )
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):

@@ -3,7 +3,8 @@
 import pytest
 
 from registrations.models import Question, Registration, RegistrationSettings
-from registrations.services import registrations as services
+from registrations.services.registrations import registration_create
+from registrations.services.tickets import ticket_create
 
 pytestmark = pytest.mark.django_db
 
@@ -12,11 +13,9 @@ API = "/api/events/seminar"
 
 @pytest.fixture
 def tickets(event):
-    online = services.ticket_create(event=event, by=None, name="Online", modes="online")
-    hall = services.ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=2)
-    services.ticket_create(
-        event=event, by=None, name="Secret", modes="in_person", visibility="invitation"
-    )
+    online = ticket_create(event=event, by=None, name="Online", modes="online")
+    hall = ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=2)
+    ticket_create(event=event, by=None, name="Secret", modes="in_person", visibility="invitation")
     return online, hall
 
 
@@ -35,7 +34,7 @@ def body(ticket, mode, **fields):
 
 def test_tickets_list_shows_seats_left_and_hides_invitation_tickets(client, tickets):
     online, hall = tickets
-    services.register(
+    registration_create(
         ticket=hall,
         mode="in_person",
         consent_version="v",
@@ -106,10 +105,10 @@ def test_sold_out_without_waitlist_is_409(client, tickets):
 
 def test_organiser_lists_gets_approves_and_counts(client, event, organiser, bearer, tickets):
     online, hall = tickets
-    approval = services.ticket_create(
+    approval = ticket_create(
         event=event, by=None, name="Delegate", modes="in_person", requires_approval=True
     )
-    pending = services.register(
+    pending = registration_create(
         ticket=approval,
         mode="in_person",
         consent_version="v",
@@ -117,7 +116,7 @@ def test_organiser_lists_gets_approves_and_counts(client, event, organiser, bear
         email="chen@example.org",
         country="CN",
     )
-    services.register(
+    registration_create(
         ticket=online,
         mode="online",
         consent_version="v",

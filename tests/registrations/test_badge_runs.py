@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from confman.core.exceptions import Conflict
-from registrations.badges import print_runs as badge_runs
-from registrations.badges.print_runs import badge_print_run_create, badge_print_selection
+from registrations.badges import print_runs
+from registrations.badges.content import badges_for
+from registrations.badges.print_runs import badge_print_run_create, badge_print_selection, run_file
 from registrations.models import BadgePrint, BadgePrintRun, State
-from registrations.services import registrations as services
+from registrations.services.registrations import badge_reissue
 from tests.factories.registrations import BadgeRegistrationFactory, TicketTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +51,14 @@ def run_now(django_capture_on_commit_callbacks, **arguments) -> BadgePrintRun:
 
 
 def pages(run: BadgePrintRun) -> int:
-    with pikepdf.Pdf.open(badge_runs.run_file(run)) as document:
+    with pikepdf.Pdf.open(run_file(run)) as document:
         return len(document.pages)
 
 
 def pdf_text(run: BadgePrintRun) -> str:
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(badge_runs.run_file(run))
+    document = pypdfium2.PdfDocument(run_file(run))
     try:
         text = "\n".join(page.get_textpage().get_text_range() for page in document)
         # pdfium reports a hyphen that ends a line (a badge code may end in one) as U+FFFE.
@@ -97,7 +98,7 @@ def test_only_new_leaves_out_printed_badges_but_not_reissued_ones(
     first = people(delegate, 3)
     run_now(django_capture_on_commit_callbacks, event=event)
     late = people(delegate, 1)
-    reissued = services.badge_reissue(registration=first[0], by=None)
+    reissued = badge_reissue(registration=first[0], by=None)
 
     assert set(badge_print_selection(event, {"only_new": True})) == {late[0], reissued}
     second = run_now(django_capture_on_commit_callbacks, event=event, only_new=True)
@@ -147,7 +148,7 @@ def test_page_count_follows_the_layout(
     assert run.status == BadgePrintRun.Status.DONE
     assert (run.done, run.total) == (7, 7)
     assert pages(run) == math.ceil(7 / per_page)
-    with pikepdf.Pdf.open(badge_runs.run_file(run)) as document:
+    with pikepdf.Pdf.open(run_file(run)) as document:
         width, height = (float(v) * 25.4 / 72 for v in document.pages[0].mediabox[2:])
     assert (round(width), round(height)) == ((105, 148) if layout == "a6" else (210, 297))
     text = pdf_text(run)
@@ -161,8 +162,8 @@ def test_page_count_follows_the_layout(
 def test_a_run_renders_in_chunks_joined_in_name_order(
     event, delegate, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(badge_runs, "CHUNK", 4)
-    monkeypatch.setattr(badge_runs, "PROCESSES", 1)
+    monkeypatch.setattr(print_runs, "CHUNK", 4)
+    monkeypatch.setattr(print_runs, "PROCESSES", 1)
     for name in [
         "Zhang Wei",
         "Амина",
@@ -189,8 +190,8 @@ def test_a_run_renders_in_chunks_joined_in_name_order(
 def test_chunks_render_in_worker_processes(
     event, delegate, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr(badge_runs, "CHUNK", 4)
-    monkeypatch.setattr(badge_runs, "PROCESSES", 2)
+    monkeypatch.setattr(print_runs, "CHUNK", 4)
+    monkeypatch.setattr(print_runs, "PROCESSES", 2)
     registrations = people(delegate, 10)
 
     run = run_now(django_capture_on_commit_callbacks, event=event, layout="a4_4up")
@@ -224,13 +225,13 @@ def test_a_run_that_cannot_render_is_marked_failed_with_the_reason(
     def broken(*args, **kwargs):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(badge_runs, "render_to_file", broken)
+    monkeypatch.setattr(print_runs, "render_to_file", broken)
 
     run = run_now(django_capture_on_commit_callbacks, event=event)
 
     assert run.status == BadgePrintRun.Status.FAILED
     assert "No space left on device" in run.error
-    assert badge_runs.run_file(run) is None
+    assert run_file(run) is None
     assert not BadgePrint.objects.filter(run=run, run__status="done").exists()
 
 
@@ -375,7 +376,6 @@ def test_the_badges_page_costs_a_fixed_number_of_queries(
 
 
 def test_render_lays_four_badges_on_an_a4_sheet(event, delegate):
-    from registrations.badges.content import badges_for
     from registrations.badges.pdf import Layout, render
 
     registrations = people(delegate, 5)

@@ -12,12 +12,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from registrations.badges import content as badges
+from registrations.badges.content import badge_pdf, badge_png, badge_roles
 from registrations.badges.pdf import HEIGHT, QR_SIZE, QR_TOP, WIDTH
 from registrations.badges.qr import qr_matrix
 from registrations.links import magic_token
 from registrations.models import BadgeRole, State
-from registrations.services import registrations as services
+from registrations.services.registrations import registration_cancel, registration_create
+from registrations.services.tickets import ticket_create
 from sessions.models import RoleKind, SessionStatus
 from tests.factories import (
     EventFactory,
@@ -79,7 +80,7 @@ def ticket(event):
 def test_badge_pdf_sets_the_name_in_its_script_with_an_embedded_noto_font(ticket, script):
     registration = BadgeRegistrationFactory(ticket=ticket, name=NAMES[script])
 
-    pdf = badges.badge_pdf(registration)
+    pdf = badge_pdf(registration)
 
     assert pdf.startswith(b"%PDF-")
     text = normal(pdf_text(pdf))
@@ -97,7 +98,7 @@ def test_badge_pdf_sets_the_name_in_its_script_with_an_embedded_noto_font(ticket
 
 
 def test_a_badge_with_only_latin_text_does_not_embed_the_cjk_font(ticket):
-    pdf = badges.badge_pdf(BadgeRegistrationFactory(ticket=ticket, name="Amina Yusuf"))
+    pdf = badge_pdf(BadgeRegistrationFactory(ticket=ticket, name="Amina Yusuf"))
 
     assert not any("CJK" in name for name in embedded_fonts(pdf))
     assert len(pdf) < 100_000
@@ -110,7 +111,7 @@ def test_the_badge_says_organisation_country_role_mode_and_dates(event, ticket):
         country="KE",
     )
 
-    text = pdf_text(badges.badge_pdf(registration))
+    text = pdf_text(badge_pdf(registration))
 
     assert "University of Nairobi" in text
     assert "Kenya" in text
@@ -124,7 +125,7 @@ def test_an_online_badge_says_online(event):
     online = TicketTypeFactory(event=event, modes="online")
     registration = BadgeRegistrationFactory(ticket=online, mode="online")
 
-    assert "ONLINE" in pdf_text(badges.badge_pdf(registration))
+    assert "ONLINE" in pdf_text(badge_pdf(registration))
 
 
 def test_the_badge_is_written_in_the_events_language(ticket, event):
@@ -132,7 +133,7 @@ def test_the_badge_is_written_in_the_events_language(ticket, event):
     event.save()
     registration = BadgeRegistrationFactory(ticket=ticket, country="CN")
 
-    text = pdf_text(badges.badge_pdf(registration))
+    text = pdf_text(badge_pdf(registration))
 
     assert "Китай" in text  # China, by django-countries in Russian
 
@@ -141,7 +142,7 @@ def test_a_long_name_shrinks_onto_two_lines_without_being_cut(ticket):
     name = "Maximiliano Alejandro Hernández-Villanueva de la Cruz"
     registration = BadgeRegistrationFactory(ticket=ticket, name=name)
 
-    text = pdf_text(badges.badge_pdf(registration))
+    text = pdf_text(badge_pdf(registration))
 
     assert "…" not in text
     assert all(word in text for word in name.split())
@@ -150,7 +151,7 @@ def test_a_long_name_shrinks_onto_two_lines_without_being_cut(ticket):
 def test_badge_png_is_the_a6_page_at_300_dpi(ticket):
     registration = BadgeRegistrationFactory(ticket=ticket)
 
-    png = badges.badge_png(registration)
+    png = badge_png(registration)
 
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     image = Image.open(io.BytesIO(png))
@@ -162,7 +163,7 @@ def test_the_qr_code_on_the_png_is_the_badge_secret(ticket):
     QR code of the secret alone (so a scanner reads the secret)."""
     registration = BadgeRegistrationFactory(ticket=ticket)
     dpi = 300
-    image = Image.open(io.BytesIO(badges.badge_png(registration, dpi=dpi))).convert("L")
+    image = Image.open(io.BytesIO(badge_png(registration, dpi=dpi))).convert("L")
     expected = qr_matrix(registration.badge_secret)
     module = QR_SIZE / len(expected)
     left = (WIDTH - QR_SIZE) / 2
@@ -178,7 +179,7 @@ def test_the_qr_code_on_the_png_is_the_badge_secret(ticket):
 
 @pytest.mark.parametrize("length", [1, 8, 24, 60, 120])
 def test_the_quick_mask_choice_is_qrcodes_own(length):
-    """badge_qr scores the eight masks faster than qrcode; the symbol must be the same."""
+    """badges.qr scores the eight masks faster than qrcode; the symbol must be the same."""
     import secrets
 
     import qrcode
@@ -226,7 +227,7 @@ def test_roles_come_from_the_ticket_the_team_and_the_agenda(event, ticket):
         "press": BadgeRegistrationFactory(ticket=press, email="speaker@example.org"),
     }
 
-    roles = badges.badge_roles(event, people.values())
+    roles = badge_roles(event, people.values())
 
     assert {kind: roles[r.pk] for kind, r in people.items()} == {
         "organiser": "organiser",
@@ -236,7 +237,7 @@ def test_roles_come_from_the_ticket_the_team_and_the_agenda(event, ticket):
         "attendee": "attendee",
         "press": "press",  # the ticket's own role comes first
     }
-    text = pdf_text(badges.badge_pdf(people["chair"]))
+    text = pdf_text(badge_pdf(people["chair"]))
     assert "CHAIR" in text
 
 
@@ -250,7 +251,7 @@ def test_badge_roles_cost_two_queries_however_many_registrations(
 
     for registrations in (few, many):
         with django_assert_num_queries(2):
-            badges.badge_roles(event, registrations)
+            badge_roles(event, registrations)
 
 
 # --- the attendee's page ------------------------------------------------------------------------
@@ -319,7 +320,7 @@ def test_only_a_confirmed_registration_has_a_badge(client, ticket, state):
 
 def test_a_cancelled_badge_is_gone_from_the_link(client, ticket):
     registration = BadgeRegistrationFactory(ticket=ticket)
-    services.cancel(registration=registration, by=None, reason="changed plans")
+    registration_cancel(registration=registration, by=None, reason="changed plans")
 
     assert client.get(badge_url(registration)).status_code == 404
 
@@ -329,8 +330,8 @@ def test_a_cancelled_badge_is_gone_from_the_link(client, ticket):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_confirmation_mail_carries_the_badge_pdf(event):
-    ticket = services.ticket_create(event=event, by=None, name="Delegate", modes="in_person")
-    registration = services.register(
+    ticket = ticket_create(event=event, by=None, name="Delegate", modes="in_person")
+    registration = registration_create(
         ticket=ticket,
         mode="in_person",
         consent_version="v1",

@@ -8,10 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from confman.core.exceptions import InvalidInput
-from registrations.checkin import scan as checkin
+from registrations.checkin.scan import checkin_scan
 from registrations.links import magic_token
 from registrations.models import CheckIn, Registration, RevokedBadge
-from registrations.services import registrations as services
+from registrations.services.registrations import badge_reissue, registration_cancel
 from tests.factories import EventFactory
 from tests.factories.registrations import registered, ticket
 
@@ -21,7 +21,7 @@ API = "/api/events/seminar/checkins"
 
 
 def scan(event, secret, **fields):
-    return checkin.scan(
+    return checkin_scan(
         event=event, secret=secret, device=fields.pop("device", "desk-1"), by=None, **fields
     )
 
@@ -63,7 +63,7 @@ def test_the_same_nonce_twice_records_one_check_in(today_event, guest):
 
 def test_unknown_revoked_wrong_event_and_not_confirmed(today_event, guest):
     old = guest.badge_secret
-    services.badge_reissue(registration=guest, by=None)
+    badge_reissue(registration=guest, by=None)
     other = EventFactory(slug="other", start_date=today_event.start_date)
     stranger = registered(ticket(other, name="X"))
     waiting = registered(
@@ -81,7 +81,7 @@ def test_unknown_revoked_wrong_event_and_not_confirmed(today_event, guest):
 
 def test_cancelling_revokes_the_badge(today_event, guest):
     secret = guest.badge_secret
-    services.cancel(registration=guest, by=None)
+    registration_cancel(registration=guest, by=None)
 
     assert Registration.objects.get(pk=guest.pk).badge_secret is None
     assert RevokedBadge.objects.get(secret=secret).registration == guest
@@ -160,7 +160,7 @@ def test_the_attendee_page_shows_the_badge_code_as_a_qr_code(client, today_event
 
 
 def test_a_cancelled_registration_shows_no_badge(client, today_event, guest):
-    services.cancel(registration=guest, by=None)
+    registration_cancel(registration=guest, by=None)
     page = client.get(f"/events/seminar/registration/{magic_token(guest)}/").content.decode()
 
     assert "badge-qr" not in page

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from registrations.checkin import offline as checkin_offline
-from registrations.checkin import scan as checkin
+from registrations.checkin.offline import badge_hash, checkin_list, list_version_valid
+from registrations.checkin.scan import Scan, checkin_record, checkin_scan, session_inside
 from registrations.models import CheckIn
-from registrations.services import registrations as services
+from registrations.services.registrations import badge_reissue
 from sessions.services import programme_publish
 from tests.factories import EventFactory
 from tests.factories.events import RoomFactory
@@ -29,10 +29,10 @@ LIST = "/api/events/seminar/checkin-list"
 def offline(event, secret, minutes_ago, device, answered="ok", by=None, **fields):
     """One scan from a device's offline queue, uploaded now."""
     scanned_at = timezone.now() - dt.timedelta(minutes=minutes_ago)
-    return checkin.record(
+    return checkin_record(
         event=event,
         by=by,
-        scan=checkin.Scan(
+        scan=Scan(
             secret=secret,
             device=device,
             scanned_at=scanned_at,
@@ -73,7 +73,7 @@ def test_the_first_scan_wins_whichever_device_uploads_first(today_event, guest):
 
 
 def test_an_offline_entry_before_a_live_one_wins_and_flags_the_live_one(today_event, guest):
-    live = checkin.scan(event=today_event, secret=guest.badge_secret, device="desk-a", by=None)
+    live = checkin_scan(event=today_event, secret=guest.badge_secret, device="desk-a", by=None)
     uploaded = offline(today_event, guest.badge_secret, 30, "desk-b")
 
     live.checkin.refresh_from_db()
@@ -90,7 +90,7 @@ def test_offline_exit_and_re_entry_in_scan_order(today_event, guest):
     assert back.ok and not back.checkin.flagged
     assert admitted(guest).count() == 2
     # Inside now: a live entry is already checked in, naming the offline re-entry.
-    again = checkin.scan(event=today_event, secret=guest.badge_secret, device="desk-c", by=None)
+    again = checkin_scan(event=today_event, secret=guest.badge_secret, device="desk-c", by=None)
     assert again.result == "already_checked_in" and again.previous == back.checkin
 
 
@@ -113,16 +113,14 @@ def test_uploading_the_same_queue_twice_records_it_once(today_event, guest):
 def test_a_badge_revoked_after_the_offline_scan_still_counts(today_event, guest):
     secret = guest.badge_secret
     scanned = timezone.now() - dt.timedelta(minutes=10)
-    services.badge_reissue(registration=guest, by=None)  # the old code stops working now
+    badge_reissue(registration=guest, by=None)  # the old code stops working now
 
-    answer = checkin.record(
+    answer = checkin_record(
         event=today_event,
         by=None,
-        scan=checkin.Scan(
-            secret=secret, device="desk-a", scanned_at=scanned, nonce="x", answered="ok"
-        ),
+        scan=Scan(secret=secret, device="desk-a", scanned_at=scanned, nonce="x", answered="ok"),
     )
-    live = checkin.scan(event=today_event, secret=secret, device="desk-b", by=None)
+    live = checkin_scan(event=today_event, secret=secret, device="desk-b", by=None)
 
     assert answer.ok and answer.registration == guest
     assert live.result == "revoked"
@@ -130,7 +128,7 @@ def test_a_badge_revoked_after_the_offline_scan_still_counts(today_event, guest)
 
 def test_a_badge_revoked_before_the_offline_scan_is_flagged(today_event, guest):
     secret = guest.badge_secret
-    services.badge_reissue(registration=guest, by=None)
+    badge_reissue(registration=guest, by=None)
 
     answer = offline(today_event, secret, 0, "desk-a")
 
@@ -149,25 +147,25 @@ def test_an_unknown_code_admitted_offline_is_flagged(today_event):
 
 def test_the_list_has_hashes_not_codes_and_says_who_is_inside(today_event, guest, checkin_staff):
     other = registered(ticket(today_event, name="Online", modes="online"), email="o@example.org")
-    checkin.scan(event=today_event, secret=guest.badge_secret, device="d", by=None)
+    checkin_scan(event=today_event, secret=guest.badge_secret, device="d", by=None)
 
-    body = checkin_offline.checkin_list(today_event, checkin_staff)
+    body = checkin_list(today_event, checkin_staff)
 
     text = json.dumps(body)
     assert guest.badge_secret not in text and other.badge_secret not in text
     by_hash = {entry["hash"]: entry for entry in body["entries"]}
-    mine = by_hash[checkin_offline.badge_hash(guest.badge_secret)]
+    mine = by_hash[badge_hash(guest.badge_secret)]
     assert mine["name"] == "Amina Yusuf" and mine["inside"] is True
-    assert by_hash[checkin_offline.badge_hash(other.badge_secret)]["mode"] == "online"
+    assert by_hash[badge_hash(other.badge_secret)]["mode"] == "online"
     assert "email" not in mine
-    assert checkin_offline.list_version_valid(today_event, body["version"], body["signature"])
-    assert not checkin_offline.list_version_valid(today_event, body["version"], "forged")
+    assert list_version_valid(today_event, body["version"], body["signature"])
+    assert not list_version_valid(today_event, body["version"], "forged")
 
 
 def test_the_list_version_changes_with_a_check_in(today_event, guest, checkin_staff):
-    before = checkin_offline.checkin_list(today_event, checkin_staff)["version"]
-    checkin.scan(event=today_event, secret=guest.badge_secret, device="d", by=None)
-    after = checkin_offline.checkin_list(today_event, checkin_staff)["version"]
+    before = checkin_list(today_event, checkin_staff)["version"]
+    checkin_scan(event=today_event, secret=guest.badge_secret, device="d", by=None)
+    after = checkin_list(today_event, checkin_staff)["version"]
 
     assert before != after
 
@@ -352,7 +350,7 @@ def test_session_door_counts_attendance_up_to_the_rooms_seats(today_event, small
     ]
 
     def door(person, type="entry"):
-        return checkin.scan(
+        return checkin_scan(
             event=today_event,
             secret=person.badge_secret,
             device="door-b",
@@ -366,9 +364,9 @@ def test_session_door_counts_attendance_up_to_the_rooms_seats(today_event, small
     assert full.result == "room_full" and "Room B" in full.message
     assert door(people[0], "exit").ok
     assert door(people[2]).ok
-    assert checkin.session_inside(small_session) == 2
+    assert session_inside(small_session) == 2
     # The session's door is not the event's entrance.
-    assert checkin.scan(event=today_event, secret=people[0].badge_secret, device="d", by=None).ok
+    assert checkin_scan(event=today_event, secret=people[0].badge_secret, device="d", by=None).ok
 
 
 def test_session_door_api_refuses_another_events_session(
@@ -405,7 +403,7 @@ def test_two_session_doors_never_seat_more_than_the_room_holds():
         try:
             barrier.wait()
             answers.append(
-                checkin.scan(
+                checkin_scan(
                     event=event,
                     secret=people[n].badge_secret,
                     device=f"door-{n}",

@@ -15,15 +15,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from registrations.models import Mode, Quota, Registration, State, TicketType, Transition
-from registrations.services import registrations as services
-from registrations.services.registrations import (
-    SoldOut,
-    TryAgain,
-    approve,
-    mode_quota,
-    quota_set,
-    register,
-)
+from registrations.services import quotas
+from registrations.services.quotas import SoldOut, TryAgain, quota_for_mode
+from registrations.services.registrations import registration_approve, registration_create
+from registrations.services.tickets import quota_set
 from tests.factories import EventFactory, TeamMemberFactory
 from tests.factories.registrations import person, ticket
 
@@ -82,7 +77,7 @@ def registering(ticket_pks: list[int], *, waitlist: bool):
         mine = TicketType.objects.select_related("event", "quota").get(
             pk=ticket_pks[index % len(ticket_pks)]
         )
-        return register(
+        return registration_create(
             ticket=mine,
             mode=IN_PERSON,
             waitlist=waitlist,
@@ -123,7 +118,7 @@ def test_fifty_for_ten_seats_with_waiting_list(busy_event):
 
 @pytest.mark.parametrize("waitlist", [False, True])
 def test_two_tickets_sharing_a_mode_quota_of_ten(busy_event, waitlist):
-    quota_set(quota=mode_quota(busy_event, IN_PERSON), by=None, size=10)
+    quota_set(quota=quota_for_mode(busy_event, IN_PERSON), by=None, size=10)
     delegate = ticket(busy_event, name="Delegate")
     speaker = ticket(busy_event, name="Speaker", quota=100)
 
@@ -138,11 +133,13 @@ def test_two_tickets_sharing_a_mode_quota_of_ten(busy_event, waitlist):
 def test_concurrent_approvals_take_only_the_free_seats(busy_event):
     organiser_pk = TeamMemberFactory(event=busy_event, role="organiser").user.pk
     delegation = ticket(busy_event, quota=5, requires_approval=True)
-    waiting = [register(ticket=delegation, mode=IN_PERSON, **person()).pk for _ in range(20)]
+    waiting = [
+        registration_create(ticket=delegation, mode=IN_PERSON, **person()).pk for _ in range(20)
+    ]
 
     def work(index):
         by = get_user_model().objects.get(pk=organiser_pk)
-        return approve(registration=Registration.objects.get(pk=waiting[index]), by=by)
+        return registration_approve(registration=Registration.objects.get(pk=waiting[index]), by=by)
 
     results = run_in_threads(work, 20)
 
@@ -153,8 +150,8 @@ def test_concurrent_approvals_take_only_the_free_seats(busy_event):
 @pytest.mark.parametrize("held", ["ticket", "mode"])
 def test_a_quota_locked_too_long_answers_try_again(busy_event, monkeypatch, held):
     sold = ticket(busy_event, quota=10)
-    locked = (sold.quota if held == "ticket" else mode_quota(busy_event, IN_PERSON)).pk
-    monkeypatch.setattr(services, "LOCK_TIMEOUT", "200ms")
+    locked = (sold.quota if held == "ticket" else quota_for_mode(busy_event, IN_PERSON)).pk
+    monkeypatch.setattr(quotas, "LOCK_TIMEOUT", "200ms")
     holding, release = threading.Event(), threading.Event()
     errors = []
 
@@ -175,7 +172,7 @@ def test_a_quota_locked_too_long_answers_try_again(busy_event, monkeypatch, held
         assert holding.wait(timeout=10)
         started = time.monotonic()
         with pytest.raises(TryAgain) as busy:
-            register(ticket=sold, mode=IN_PERSON, **person())
+            registration_create(ticket=sold, mode=IN_PERSON, **person())
         waited = time.monotonic() - started
     finally:
         release.set()
@@ -186,7 +183,7 @@ def test_a_quota_locked_too_long_answers_try_again(busy_event, monkeypatch, held
     assert waited < 2
     assert not Registration.objects.exists()
     # Once the lock is gone, the same registration goes through...
-    assert register(ticket=sold, mode=IN_PERSON, **person()).state == State.CONFIRMED
+    assert registration_create(ticket=sold, mode=IN_PERSON, **person()).state == State.CONFIRMED
     # ...and the timeout was for its transaction only, not for the connection.
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")

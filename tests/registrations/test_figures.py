@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registrations.checkin.statistics import checkin_figures
+from registrations.checkin.statistics import checkin_statistics
 from registrations.models import CheckIn, Mode, ScanResult, State
 from tests.factories import EventFactory, RoomFactory, SessionFactory, at
 from tests.factories.registrations import RegistrationFactory, ticket
@@ -98,7 +98,7 @@ def scenario(event):
 
 
 def test_figures_count_expected_checked_in_and_inside(event, scenario):
-    figures = checkin_figures(event)
+    figures = checkin_statistics(event)
 
     assert (figures.expected, figures.checked_in, figures.inside) == (4, 3, 2)
     assert figures.online == 1
@@ -106,7 +106,7 @@ def test_figures_count_expected_checked_in_and_inside(event, scenario):
 
 
 def test_figures_by_ticket_and_mode(event, scenario):
-    figures = checkin_figures(event)
+    figures = checkin_statistics(event)
 
     assert [(t.name, t.expected, t.checked_in, t.inside) for t in figures.by_ticket] == [
         ("Delegate", 2, 2, 2),
@@ -120,7 +120,7 @@ def test_figures_by_ticket_and_mode(event, scenario):
 
 
 def test_figures_by_entrance_count_each_persons_first_entry(event, scenario):
-    figures = checkin_figures(event)
+    figures = checkin_statistics(event)
 
     # Amina came back in at South, and Boris's duplicate was at East: neither counts.
     assert [(e.gate, e.label, e.people) for e in figures.by_entrance] == [
@@ -131,7 +131,7 @@ def test_figures_by_entrance_count_each_persons_first_entry(event, scenario):
 
 
 def test_figures_by_hour_on_the_events_clock_with_its_offset(event, scenario):
-    figures = checkin_figures(event)
+    figures = checkin_statistics(event)
 
     assert [(h.label, h.utc_offset, h.entries) for h in figures.by_hour] == [
         ("09:00", "UTC+08:00", 2),
@@ -152,7 +152,7 @@ def test_figures_by_hour_fill_quiet_hours_and_cover_each_day_with_entries(event)
     door(guest, at(event, 1, "09:00"), type="exit")
     door(guest, at(event, 1, "09:15"))
 
-    hours = checkin_figures(event).by_hour
+    hours = checkin_statistics(event).by_hour
 
     assert [(h.day.isoformat(), h.label, h.entries) for h in hours] == [
         (event.start_date.isoformat(), "08:00", 1),
@@ -173,7 +173,7 @@ def test_figures_by_hour_follow_a_change_of_offset(db):
     door(guest, dt.datetime(2026, 10, 25, 1, 10, tzinfo=dt.UTC), type="exit")
     door(guest, dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC))  # 02:30 winter time
 
-    hours = checkin_figures(paris).by_hour
+    hours = checkin_statistics(paris).by_hour
 
     assert [(h.label, h.utc_offset, h.entries) for h in hours] == [
         ("01:00", "UTC+02:00", 1),
@@ -191,7 +191,7 @@ def test_figures_by_hour_in_a_zone_half_an_hour_off_utc(db):
     door(guest, at(delhi, 0, "11:00"), type="exit")
     door(guest, at(delhi, 0, "11:10"))
 
-    hours = checkin_figures(delhi).by_hour
+    hours = checkin_statistics(delhi).by_hour
 
     assert [(h.label, h.utc_offset, h.entries) for h in hours] == [
         ("10:00", "UTC+05:30", 2),
@@ -200,7 +200,7 @@ def test_figures_by_hour_in_a_zone_half_an_hour_off_utc(db):
 
 
 def test_figures_list_the_flagged_duplicate_with_the_scan_that_got_in_first(event, scenario):
-    (duplicate,) = checkin_figures(event).duplicates
+    (duplicate,) = checkin_statistics(event).duplicates
 
     assert (duplicate.name, duplicate.device, duplicate.gate) == ("Boris Petrov", "phone-3", "East")
     assert (duplicate.first_device, duplicate.first_gate) == ("desk-2", "South")
@@ -209,7 +209,7 @@ def test_figures_list_the_flagged_duplicate_with_the_scan_that_got_in_first(even
 
 
 def test_figures_count_refusals_by_what_the_person_was_told(event, scenario):
-    refusals = checkin_figures(event).refusals
+    refusals = checkin_statistics(event).refusals
 
     # The flagged duplicate was let in at the door: it is no refusal.
     assert [(r.reason, r.scans) for r in refusals] == [
@@ -220,7 +220,7 @@ def test_figures_count_refusals_by_what_the_person_was_told(event, scenario):
 
 
 def test_figures_count_session_doors_apart_from_the_entrance(event, scenario):
-    (workshop,) = checkin_figures(event).sessions
+    (workshop,) = checkin_statistics(event).sessions
 
     assert workshop.title == "Open universities workshop"
     assert (workshop.attended, workshop.inside, workshop.capacity) == (2, 1, 2)
@@ -230,7 +230,7 @@ def test_figures_count_session_doors_apart_from_the_entrance(event, scenario):
 def test_figures_of_an_event_without_scans_are_zero(event):
     ticket(event, name="Delegate")
 
-    figures = checkin_figures(event)
+    figures = checkin_statistics(event)
 
     assert (figures.expected, figures.checked_in, figures.inside, figures.flagged) == (0, 0, 0, 0)
     assert figures.by_entrance == figures.by_hour == figures.sessions == figures.refusals == []
@@ -263,11 +263,11 @@ def test_figures_cost_the_same_queries_for_few_and_many_people(event, django_ass
     tickets = [ticket(event, name=name) for name in ("Delegate", "Speaker", "Press")]
     _people(event, tickets, 2, 0)
     with django_assert_num_queries(FIGURE_QUERIES):
-        few = checkin_figures(event)
+        few = checkin_statistics(event)
 
     _people(event, tickets, 30, 2)
     with django_assert_num_queries(FIGURE_QUERIES):
-        many = checkin_figures(event)
+        many = checkin_statistics(event)
 
     assert (few.checked_in, many.checked_in) == (2, 32)
     assert len(many.sessions) == 2

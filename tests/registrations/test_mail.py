@@ -7,7 +7,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from registrations.models import Registration
-from registrations.services import registrations as services
+from registrations.services.registrations import registration_cancel, registration_create
+from registrations.services.tickets import ticket_create
 
 # The worker closes its database connection when it is done, as a process should: the tests
 # run outside a wrapping transaction (which also runs on-commit callbacks as they come).
@@ -26,11 +27,11 @@ class RefusingBackend:
 
 @pytest.fixture
 def online(event):
-    return services.ticket_create(event=event, by=None, name="Online", modes="online")
+    return ticket_create(event=event, by=None, name="Online", modes="online")
 
 
 def register(ticket, **fields):
-    return services.register(
+    return registration_create(
         ticket=ticket,
         mode="online",
         consent_version="v1",
@@ -74,7 +75,7 @@ def test_a_mail_server_that_is_down_keeps_the_registration_and_retries_later(set
 
 def test_a_mail_for_a_state_already_left_is_not_sent(online):
     registration = register(online)
-    services.cancel(registration=registration, by=None, reason="changed plans")
+    registration_cancel(registration=registration, by=None, reason="changed plans")
 
     run_worker()
 
@@ -84,7 +85,7 @@ def test_a_mail_for_a_state_already_left_is_not_sent(online):
 
 
 def test_waiting_list_mail_says_so(event):
-    full = services.ticket_create(event=event, by=None, name="Hall", modes="online", quota=0)
+    full = ticket_create(event=event, by=None, name="Hall", modes="online", quota=0)
     register(full)
 
     run_worker()

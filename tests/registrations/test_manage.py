@@ -15,7 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registrations.models import Question, Registration, State, Transition
-from registrations.services import registrations as services
+from registrations.services.quotas import quota_for_mode
+from registrations.services.registrations import registration_cancel, registration_create
+from registrations.services.tickets import quota_set, ticket_create
 from registrations.views import registration_list as manage
 from tests.factories import EventFactory, OrganizationFactory
 
@@ -33,7 +35,7 @@ def action_url(registration):
 @pytest.fixture
 def delegate(event):
     """An in-person ticket for invited delegations: an organiser approves each one."""
-    return services.ticket_create(
+    return ticket_create(
         event=event,
         by=None,
         name="Delegate",
@@ -45,14 +47,14 @@ def delegate(event):
 
 @pytest.fixture
 def online(event):
-    return services.ticket_create(
+    return ticket_create(
         event=event, by=None, name="Online participant", modes="online", quota=None
     )
 
 
 @pytest.fixture
 def general(event):
-    return services.ticket_create(event=event, by=None, name="General", modes="either", quota=None)
+    return ticket_create(event=event, by=None, name="General", modes="either", quota=None)
 
 
 _count = iter(range(1, 1_000_000))
@@ -66,7 +68,7 @@ def reg(ticket, mode=None, **fields):
         "country": "KE",
         "organization": None,
     } | fields
-    return services.register(
+    return registration_create(
         ticket=ticket, mode=mode or ticket.allowed_modes[0], consent_version="v1", **person
     )
 
@@ -136,7 +138,7 @@ def test_organisers_see_approve_for_awaiting_and_cancel_for_others(
     waiting = reg(delegate)
     confirmed = reg(online)
     cancelled = reg(online)
-    services.cancel(registration=cancelled, by=None)
+    registration_cancel(registration=cancelled, by=None)
     client.force_login(organiser)
 
     html = html_of(client.get(LIST))
@@ -180,7 +182,7 @@ def test_the_counts_say_how_many_participants_from_how_many_countries(
     reg(general, "online", name="D", country="FR")
     reg(delegate, name="E", country="BR")  # awaiting approval: not a participant yet
     gone = reg(online, name="F", country="JP")
-    services.cancel(registration=gone, by=None)
+    registration_cancel(registration=gone, by=None)
     client.force_login(organiser)
 
     html = html_of(client.get(LIST))
@@ -227,8 +229,8 @@ def test_no_participants_yet(client, organiser, online):
 
 
 def test_seats_held_and_quotas_appear_per_ticket_and_mode(client, organiser, event):
-    small = services.ticket_create(event=event, by=None, name="Plenary", modes="in_person", quota=2)
-    services.quota_set(quota=services.mode_quota(event, "in_person"), by=None, size=300)
+    small = ticket_create(event=event, by=None, name="Plenary", modes="in_person", quota=2)
+    quota_set(quota=quota_for_mode(event, "in_person"), by=None, size=300)
     reg(small)
     reg(small)
     reg(small)  # no seat left: waiting list
@@ -385,7 +387,7 @@ def test_newest_first(client, organiser, online):
 def test_only_the_events_own_registrations_are_listed(client, organiser, online):
     mine = reg(online)
     other = EventFactory(slug="other")
-    theirs = reg(services.ticket_create(event=other, by=None, name="X", modes="online"))
+    theirs = reg(ticket_create(event=other, by=None, name="X", modes="online"))
     client.force_login(organiser)
 
     html = html_of(client.get(LIST))
@@ -613,7 +615,7 @@ def test_actions_need_post(client, organiser, delegate):
 
 def test_a_registration_of_another_event_is_not_found(client, organiser):
     other = EventFactory(slug="other")
-    theirs = reg(services.ticket_create(event=other, by=None, name="X", modes="online"))
+    theirs = reg(ticket_create(event=other, by=None, name="X", modes="online"))
     client.force_login(organiser)
 
     response = client.post(action_url(theirs), {"action": "cancel"})

@@ -4,7 +4,8 @@ import pytest
 
 from events.models import Organization
 from registrations.models import Question, Registration, Transition
-from registrations.services import registrations as services
+from registrations.selectors import registration_settings_get
+from registrations.services.tickets import ticket_create
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ REGISTER = "/events/seminar/register/"
 
 @pytest.fixture
 def online(event):
-    return services.ticket_create(
+    return ticket_create(
         event=event, by=None, name="Online participant", modes="online", quota=None
     )
 
@@ -41,7 +42,7 @@ def test_free_online_ticket_confirms_at_once_and_links_to_the_registration(clien
     assert registration.state == Registration.State.CONFIRMED
     assert registration.organization.name == "University of Nairobi"
     assert registration.organization.country.code == "KE"
-    assert registration.consent_version == services.settings_for(online.event).notice_version
+    assert registration.consent_version == registration_settings_get(online.event).notice_version
     assert Transition.objects.get(registration=registration).to_state == "confirmed"
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -69,9 +70,7 @@ def test_an_existing_organisation_is_reused_in_any_case(client, online):
 
 
 def test_required_questions_apply_only_to_their_tickets(client, event, online):
-    delegate = services.ticket_create(
-        event=event, by=None, name="Delegate", modes="in_person", quota=None
-    )
+    delegate = ticket_create(event=event, by=None, name="Delegate", modes="in_person", quota=None)
     question = Question.objects.create(
         event=event, label="Passport number", kind="text", required=True
     )
@@ -86,7 +85,7 @@ def test_required_questions_apply_only_to_their_tickets(client, event, online):
 
 
 def test_a_full_ticket_puts_people_on_the_waiting_list(client, event):
-    ticket = services.ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=1)
+    ticket = ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=1)
     client.post(REGISTER, form(ticket, mode="in_person"))
 
     response = client.post(REGISTER, form(ticket, mode="in_person", email="late@example.org"))
@@ -97,7 +96,7 @@ def test_a_full_ticket_puts_people_on_the_waiting_list(client, event):
 
 
 def test_code_tickets_show_only_with_their_code(client, event, online):
-    services.ticket_create(
+    ticket_create(
         event=event,
         by=None,
         name="Partner",

@@ -10,20 +10,12 @@ from django.utils import timezone
 from registrations import links
 from registrations.mail import build_message
 from registrations.models import Payment, Registration, State
-from registrations.payments import webhook as payments
+from registrations.payments.checkout import checkout_start
+from registrations.payments.refunds import registration_refund
+from registrations.payments.webhook import stripe_event_apply
 from tests.factories.registrations import registered, ticket
-from tests.registrations.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripeAPI
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fake(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    api = FakeStripeAPI()
-    monkeypatch.setattr(payments, "HTTP_CLIENT", api)
-    return api
 
 
 @pytest.fixture
@@ -32,10 +24,10 @@ def paid_ticket(event):
 
 
 def confirmed_by_payment(fake, registration) -> Registration:
-    payments.start_checkout(registration, success_url="https://x/ok", cancel_url="https://x/no")
+    checkout_start(registration, success_url="https://x/ok", cancel_url="https://x/no")
     payment = Payment.objects.get(registration=registration)
     session = fake.complete(payment.checkout_session_id)
-    payments.handle_event({"type": "checkout.session.completed", "data": {"object": session}})
+    stripe_event_apply({"type": "checkout.session.completed", "data": {"object": session}})
     return Registration.objects.get(pk=registration.pk)
 
 
@@ -130,7 +122,7 @@ def test_attendee_cancels_with_a_refund_before_the_deadline(client, fake, event)
 
 def test_the_refund_mail_says_why(fake, paid_ticket, organiser):
     registration = confirmed_by_payment(fake, registered(paid_ticket))
-    payments.refund(registration, by=organiser, reason="the event moved online")
+    registration_refund(registration, by=organiser, reason="the event moved online")
 
     message = build_message(Registration.objects.get(pk=registration.pk))
 

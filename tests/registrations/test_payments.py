@@ -12,22 +12,15 @@ from django.utils import timezone
 from confman.core.exceptions import DomainError, PermissionDenied
 from registrations.links import magic_token
 from registrations.models import Payment, Registration, State, Transition
-from registrations.payments import webhook as payments
+from registrations.payments.checkout import checkout_start
+from registrations.payments.client import PaymentsUnavailable
+from registrations.payments.refunds import refund_allowed, registration_refund
+from registrations.payments.webhook import stripe_event_apply
 from tests.factories.registrations import registered, ticket
-from tests.registrations.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripeAPI
 
 pytestmark = pytest.mark.django_db
 
 BACK = "https://confman.example.org/back"
-
-
-@pytest.fixture
-def fake(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    api = FakeStripeAPI()
-    monkeypatch.setattr(payments, "HTTP_CLIENT", api)
-    return api
 
 
 @pytest.fixture
@@ -44,7 +37,7 @@ def paid_ticket(event):
 
 
 def checkout(registration) -> str:
-    return payments.start_checkout(
+    return checkout_start(
         registration, success_url=BACK + "?session_id={CHECKOUT_SESSION_ID}", cancel_url=BACK
     )
 
@@ -57,7 +50,7 @@ def paid_and_confirmed(fake, registration) -> Payment:
     checkout(registration)
     payment = Payment.objects.get(registration=registration)
     session = fake.complete(payment.checkout_session_id)
-    payments.handle_event({"type": "checkout.session.completed", "data": {"object": session}})
+    stripe_event_apply({"type": "checkout.session.completed", "data": {"object": session}})
     assert state_of(registration) == State.CONFIRMED
     return Payment.objects.get(pk=payment.pk)
 
@@ -212,7 +205,7 @@ def test_stripe_unreachable_is_a_try_again(fake, paid_ticket):
     registration = registered(paid_ticket)
     fake.down = True
 
-    with pytest.raises(payments.PaymentsUnavailable) as caught:
+    with pytest.raises(PaymentsUnavailable) as caught:
         checkout(registration)
 
     assert caught.value.status == 503
@@ -226,8 +219,8 @@ def test_an_organiser_refunds_through_stripe_with_an_idempotency_key(fake, paid_
     registration = registered(paid_ticket)
     payment = paid_and_confirmed(fake, registration)
 
-    payments.refund(registration, by=organiser, reason="Visa refused")
-    payments.refund(registration, by=organiser, reason="clicked twice")
+    registration_refund(registration, by=organiser, reason="Visa refused")
+    registration_refund(registration, by=organiser, reason="clicked twice")
 
     [call] = fake.calls_to("post", "/v1/refunds")
     assert call.idempotency_key == f"refund-{payment.pk}"
@@ -250,7 +243,7 @@ def test_a_refund_already_made_on_stripe_is_recorded_not_repeated(fake, paid_tic
     payment = paid_and_confirmed(fake, registration)
     fake.charge_refunded(payment.checkout_session_id)  # refunded in the dashboard meanwhile
 
-    payments.refund(registration, by=organiser)
+    registration_refund(registration, by=organiser)
 
     assert state_of(registration) == State.REFUNDED
     assert Payment.objects.get(pk=payment.pk).status == "refunded"
@@ -261,7 +254,7 @@ def test_only_organisers_refund(fake, paid_ticket, outsider):
     paid_and_confirmed(fake, registration)
 
     with pytest.raises(PermissionDenied):
-        payments.refund(registration, by=outsider)
+        registration_refund(registration, by=outsider)
 
     assert fake.calls_to("post", "/v1/refunds") == []
 
@@ -270,7 +263,7 @@ def test_a_free_registration_has_nothing_to_refund(fake, event, organiser):
     registration = registered(ticket(event, price=Decimal("0")))
 
     with pytest.raises(DomainError) as caught:
-        payments.refund(registration, by=organiser)
+        registration_refund(registration, by=organiser)
 
     assert caught.value.code == "nothing_to_refund"
 
@@ -290,12 +283,12 @@ def test_attendees_refund_themselves_only_within_the_tickets_policy(fake, event)
         paid_and_confirmed(fake, registration)
         registration.refresh_from_db()
 
-    assert [payments.refund_allowed(r) for r in (early, late, strict)] == [True, False, False]
+    assert [refund_allowed(r) for r in (early, late, strict)] == [True, False, False]
     with pytest.raises(DomainError) as caught:
-        payments.refund(late, by=None)
+        registration_refund(late, by=None)
     assert caught.value.code == "refund_not_allowed"
 
-    payments.refund(early, by=None, reason="cancelled by the attendee")
+    registration_refund(early, by=None, reason="cancelled by the attendee")
 
     assert state_of(early) == State.REFUNDED
     assert state_of(late) == State.CONFIRMED
@@ -305,7 +298,7 @@ def test_attendees_refund_themselves_only_within_the_tickets_policy(fake, event)
 def test_refund_allowed_needs_a_payment(fake, event):
     free = ticket(event, price=Decimal("0"), refundable_until=timezone.now() + dt.timedelta(1))
 
-    assert payments.refund_allowed(registered(free)) is False
+    assert refund_allowed(registered(free)) is False
 
 
 # --- async payments (bank debits) ---------------------------------------------------------------
@@ -318,12 +311,12 @@ def test_a_bank_debit_confirms_when_it_clears_and_keeps_the_hold_when_it_fails(f
     session_id = payment.checkout_session_id
 
     started = fake.complete(session_id, paid=False)
-    payments.handle_event({"type": "checkout.session.completed", "data": {"object": started}})
+    stripe_event_apply({"type": "checkout.session.completed", "data": {"object": started}})
     assert state_of(registration) == State.PENDING_PAYMENT
     assert Payment.objects.get().payment_intent_id == f"pi_for_{session_id}"
 
     failed = fake.settle(session_id, paid=False)
-    payments.handle_event(
+    stripe_event_apply(
         {"type": "checkout.session.async_payment_failed", "data": {"object": failed}}
     )
     assert Payment.objects.get().status == "failed"
@@ -337,7 +330,7 @@ def test_a_cleared_bank_debit_confirms(fake, paid_ticket):
     fake.complete(session_id, paid=False)
 
     cleared = fake.settle(session_id, paid=True)
-    payments.handle_event(
+    stripe_event_apply(
         {"type": "checkout.session.async_payment_succeeded", "data": {"object": cleared}}
     )
 
@@ -450,7 +443,7 @@ def test_the_payment_page_after_the_hold_expired(client, fake, paid_ticket):
 def test_the_payment_page_of_a_refunded_registration_says_why(client, fake, paid_ticket, organiser):
     registration = registered(paid_ticket)
     paid_and_confirmed(fake, registration)
-    payments.refund(registration, by=organiser, reason="the workshop was cancelled")
+    registration_refund(registration, by=organiser, reason="the workshop was cancelled")
 
     html = client.get(pages(registration)[1]).content.decode()
 

@@ -30,17 +30,15 @@ from registrations.models import (
     Transition,
     Visibility,
 )
-from registrations.services import registrations as services
+from registrations.selectors import ticket_availability
+from registrations.services.lifecycle import registration_transition
+from registrations.services.quotas import SoldOut, quota_for_mode
 from registrations.services.registrations import (
-    SoldOut,
-    approve,
-    availability,
-    cancel,
-    mode_quota,
-    quota_set,
-    register,
-    ticket_create,
+    registration_approve,
+    registration_cancel,
+    registration_create,
 )
+from registrations.services.tickets import quota_set, ticket_create
 from tests.factories import OrganizationFactory, TeamMemberFactory, UserFactory
 from tests.factories.registrations import (
     RegistrationFactory,
@@ -60,7 +58,7 @@ def fields(exc: DomainError) -> set[str]:
 
 
 def limit_mode(event, mode: str, size: int | None) -> Quota:
-    return quota_set(quota=mode_quota(event, mode), by=None, size=size)
+    return quota_set(quota=quota_for_mode(event, mode), by=None, size=size)
 
 
 def history(registration) -> list[tuple[str, str, object, str]]:
@@ -75,7 +73,7 @@ def state_of(registration) -> str:
 
 
 def remaining(event) -> dict[tuple[str, str], int | None]:
-    return {(a.ticket.name, a.mode): a.remaining for a in availability(event)}
+    return {(a.ticket.name, a.mode): a.remaining for a in ticket_availability(event)}
 
 
 # --- tickets ------------------------------------------------------------------------------------
@@ -147,7 +145,7 @@ def test_free_ticket_with_a_seat_confirms_at_once(event):
     free = ticket(event, quota=10)
     before = timezone.now()
 
-    registration = register(
+    registration = registration_create(
         ticket=free, mode=IN_PERSON, **person(name="Amina Njoroge", email="amina@example.org")
     )
 
@@ -168,13 +166,17 @@ def test_free_ticket_with_a_seat_confirms_at_once(event):
 
 
 def test_a_signed_in_registrant_is_recorded_as_user_and_actor(event, outsider):
-    registration = register(ticket=ticket(event), mode=IN_PERSON, by=outsider, **person())
+    registration = registration_create(
+        ticket=ticket(event), mode=IN_PERSON, by=outsider, **person()
+    )
     assert Registration.objects.get(pk=registration.pk).user == outsider
     assert history(registration) == [("", State.CONFIRMED, outsider, "registered")]
 
 
 def test_anonymous_user_is_the_public(event):
-    registration = register(ticket=ticket(event), mode=IN_PERSON, by=AnonymousUser(), **person())
+    registration = registration_create(
+        ticket=ticket(event), mode=IN_PERSON, by=AnonymousUser(), **person()
+    )
     assert registration.user is None
     assert history(registration) == [("", State.CONFIRMED, None, "registered")]
 
@@ -182,7 +184,7 @@ def test_anonymous_user_is_the_public(event):
 def test_organisation_and_needs_are_kept(event):
     university = OrganizationFactory(name="University of Nairobi")
     workshop = Question.objects.create(event=event, label="Workshop?", kind=Question.Kind.YES_NO)
-    registration = register(
+    registration = registration_create(
         ticket=ticket(event),
         mode=IN_PERSON,
         **person(
@@ -207,7 +209,7 @@ def test_paid_ticket_holds_the_seat_for_its_minutes(event):
     paid = ticket(event, quota=1, price=Decimal("120.00"), currency="USD", hold_minutes=45)
     before = timezone.now()
 
-    registration = register(ticket=paid, mode=IN_PERSON, **person())
+    registration = registration_create(ticket=paid, mode=IN_PERSON, **person())
 
     after = timezone.now()
     saved = Registration.objects.get(pk=registration.pk)
@@ -232,7 +234,9 @@ def test_approval_ticket_waits_for_an_organiser_and_takes_no_seat(event):
 
 def test_approval_ticket_waits_even_when_full_and_waitlist_is_off(event):
     delegation = ticket(event, quota=0, requires_approval=True)
-    registration = register(ticket=delegation, mode=IN_PERSON, waitlist=False, **person())
+    registration = registration_create(
+        ticket=delegation, mode=IN_PERSON, waitlist=False, **person()
+    )
     assert state_of(registration) == State.AWAITING_APPROVAL
 
 
@@ -255,7 +259,7 @@ def test_full_ticket_without_waiting_list_is_sold_out(event):
     registered(free)
 
     with pytest.raises(SoldOut) as sold_out:
-        register(ticket=free, mode=IN_PERSON, waitlist=False, **person())
+        registration_create(ticket=free, mode=IN_PERSON, waitlist=False, **person())
 
     assert isinstance(sold_out.value, Conflict)
     assert (sold_out.value.status, sold_out.value.code) == (409, "sold_out")
@@ -279,7 +283,7 @@ def test_mode_quota_limits_across_tickets_while_online_stays_open(event):
     assert registered(speaker).state == State.CONFIRMED
     assert registered(delegate).state == State.WAITLISTED
     with pytest.raises(SoldOut):
-        register(ticket=speaker, mode=IN_PERSON, waitlist=False, **person())
+        registration_create(ticket=speaker, mode=IN_PERSON, waitlist=False, **person())
     assert [registered(online).state for _ in range(5)] == [State.CONFIRMED] * 5
     assert Registration.objects.filter(mode=IN_PERSON, state=State.CONFIRMED).count() == 2
 
@@ -371,7 +375,7 @@ def test_invitation_ticket_is_refused_to_the_public(event, outsider, checkin_sta
     invited = ticket(event, visibility=Visibility.INVITATION)
     for by in (None, AnonymousUser(), outsider, checkin_staff):
         with pytest.raises(InvalidInput) as refused:
-            register(ticket=invited, mode=IN_PERSON, by=by, **person())
+            registration_create(ticket=invited, mode=IN_PERSON, by=by, **person())
         assert fields(refused.value) == {"ticket"}
     assert not Registration.objects.exists()
 
@@ -379,7 +383,7 @@ def test_invitation_ticket_is_refused_to_the_public(event, outsider, checkin_sta
 def test_invitation_ticket_is_open_to_an_organiser(event, organiser, owner):
     invited = ticket(event, visibility=Visibility.INVITATION)
     for by in (organiser, owner):
-        registration = register(ticket=invited, mode=IN_PERSON, by=by, **person())
+        registration = registration_create(ticket=invited, mode=IN_PERSON, by=by, **person())
         assert state_of(registration) == State.CONFIRMED
         assert history(registration) == [("", State.CONFIRMED, by, "registered")]
 
@@ -388,17 +392,19 @@ def test_invitation_ticket_is_open_to_an_organiser(event, organiser, owner):
 def test_code_ticket_needs_the_exact_code(event, code):
     hidden = ticket(event, visibility=Visibility.CODE, access_code="APAC-2026")
     with pytest.raises(InvalidInput) as refused:
-        register(ticket=hidden, mode=IN_PERSON, access_code=code, **person())
+        registration_create(ticket=hidden, mode=IN_PERSON, access_code=code, **person())
     assert fields(refused.value) == {"access_code"}
     assert not Registration.objects.exists()
 
 
 def test_code_ticket_with_its_code(event, organiser):
     hidden = ticket(event, visibility=Visibility.CODE, access_code="APAC-2026")
-    registration = register(ticket=hidden, mode=IN_PERSON, access_code="APAC-2026", **person())
+    registration = registration_create(
+        ticket=hidden, mode=IN_PERSON, access_code="APAC-2026", **person()
+    )
     assert state_of(registration) == State.CONFIRMED
     # An organiser registering someone needs no code.
-    by_organiser = register(ticket=hidden, mode=IN_PERSON, by=organiser, **person())
+    by_organiser = registration_create(ticket=hidden, mode=IN_PERSON, by=organiser, **person())
     assert state_of(by_organiser) == State.CONFIRMED
 
 
@@ -415,15 +421,15 @@ def test_outside_the_sales_window_is_refused_naming_the_ticket(event, organiser,
     timed = ticket(event, **{key: now + dt.timedelta(days=d) for key, d in window.items()})
 
     with pytest.raises(InvalidInput) as refused:
-        register(ticket=timed, mode=IN_PERSON, **person())
+        registration_create(ticket=timed, mode=IN_PERSON, **person())
 
     assert fields(refused.value) == {"ticket"}
     assert says in refused.value.errors[0]["message"]
     assert not Registration.objects.exists()
     # Organisers may still register someone by hand.
-    assert state_of(register(ticket=timed, mode=IN_PERSON, by=organiser, **person())) == (
-        State.CONFIRMED
-    )
+    assert state_of(
+        registration_create(ticket=timed, mode=IN_PERSON, by=organiser, **person())
+    ) == (State.CONFIRMED)
 
 
 def test_inside_the_sales_window(event):
@@ -447,7 +453,7 @@ def test_a_mode_the_ticket_does_not_allow_is_refused(event, organiser, modes, mo
     wrong = ticket(event, modes=modes)
     for by in (None, organiser):
         with pytest.raises(InvalidInput) as refused:
-            register(ticket=wrong, mode=mode, by=by, **person())
+            registration_create(ticket=wrong, mode=mode, by=by, **person())
         assert fields(refused.value) == {"mode"}
     assert not Registration.objects.exists()
 
@@ -455,7 +461,7 @@ def test_a_mode_the_ticket_does_not_allow_is_refused(event, organiser, modes, mo
 def test_unknown_person_fields_are_refused(event):
     free = ticket(event)
     with pytest.raises(InvalidInput) as refused:
-        register(
+        registration_create(
             ticket=free,
             mode=IN_PERSON,
             state=State.CONFIRMED,
@@ -484,7 +490,7 @@ def test_unknown_person_fields_are_refused(event):
 )
 def test_bad_person_fields_are_named(event, bad, field):
     with pytest.raises(InvalidInput) as refused:
-        register(ticket=ticket(event), mode=IN_PERSON, **person(**bad))
+        registration_create(ticket=ticket(event), mode=IN_PERSON, **person(**bad))
     assert refused.value.status == 422
     assert fields(refused.value) == {field}
     assert not Registration.objects.exists()
@@ -495,7 +501,7 @@ def test_draft_event_is_not_found_for_the_public(draft_event, outsider):
     hidden = ticket(draft_event)
     for by in (None, AnonymousUser(), outsider):
         with pytest.raises(NotFound) as missing:
-            register(ticket=hidden, mode=IN_PERSON, by=by, **person())
+            registration_create(ticket=hidden, mode=IN_PERSON, by=by, **person())
         assert missing.value.status == 404
     assert not Registration.objects.exists()
 
@@ -506,7 +512,7 @@ def test_archived_event_takes_no_registrations(event, outsider):
     event.save(update_fields=["status"])
     for by in (None, outsider):
         with pytest.raises(DomainError) as refused:
-            register(ticket=open_ticket, mode=IN_PERSON, by=by, **person())
+            registration_create(ticket=open_ticket, mode=IN_PERSON, by=by, **person())
         assert 400 <= refused.value.status < 500
     assert not Registration.objects.exists()
 
@@ -515,7 +521,9 @@ def test_draft_event_team_may_register(draft_event):
     team = TeamMemberFactory(
         event=draft_event, role=TeamMember.Role.ORGANISER, user=UserFactory(username="drafter")
     ).user
-    registration = register(ticket=ticket(draft_event), mode=IN_PERSON, by=team, **person())
+    registration = registration_create(
+        ticket=ticket(draft_event), mode=IN_PERSON, by=team, **person()
+    )
     assert state_of(registration) == State.CONFIRMED
 
 
@@ -541,12 +549,12 @@ def test_availability_is_the_smallest_quota_per_ticket_and_mode(event):
         ("Stream", ONLINE): None,
         ("Open hall", IN_PERSON): 2,  # mode only
     }
-    by_key = {(a.ticket.pk, a.mode): a for a in availability(event)}
+    by_key = {(a.ticket.pk, a.mode): a for a in ticket_availability(event)}
     assert by_key[(stream.pk, ONLINE)].available
     assert by_key[(open_hall.pk, IN_PERSON)].available
 
     quota_set(quota=hall.quota, by=None, size=1)  # now below what is taken
-    by_key = {(a.ticket.pk, a.mode): a for a in availability(event)}
+    by_key = {(a.ticket.pk, a.mode): a for a in ticket_availability(event)}
     assert by_key[(hall.pk, IN_PERSON)].remaining == 0
     assert not by_key[(hall.pk, IN_PERSON)].available
 
@@ -563,16 +571,16 @@ def test_availability_counts_only_seat_holding_states(event):
     for state in (State.WAITLISTED, State.AWAITING_APPROVAL, State.CANCELLED, State.REFUNDED):
         RegistrationFactory(ticket=free, state=state)
 
-    [row] = availability(event)
+    [row] = ticket_availability(event)
     assert row.remaining == 7
     quota_set(quota=free.quota, by=None, size=None)
-    [row] = availability(event)
+    [row] = ticket_availability(event)
     # The raised quota offered a seat to the one person on the waiting list.
     assert row.remaining == 16
 
 
 def test_availability_of_an_event_without_tickets(event):
-    assert availability(event) == []
+    assert ticket_availability(event) == []
 
 
 @pytest.mark.parametrize("count", [1, 5])
@@ -588,12 +596,12 @@ def test_availability_takes_a_constant_number_of_queries(event, django_assert_nu
 
     # Tickets, mode quotas, seats by ticket, seats by mode.
     with django_assert_num_queries(4):
-        rows = availability(event)
+        rows = ticket_availability(event)
     assert len(rows) == sum(len(t.allowed_modes) for t in tickets)
 
     prefetched = list(event.ticket_types.select_related("quota"))
     with CaptureQueriesContext(connection) as queries:
-        availability(event, prefetched)
+        ticket_availability(event, prefetched)
     assert len(queries) == 3
 
 
@@ -604,7 +612,9 @@ def test_approve_confirms_a_free_ticket(event, organiser):
     delegation = ticket(event, quota=5, requires_approval=True)
     registration = registered(delegation)
 
-    approved = approve(registration=registration, by=organiser, reason="Delegation of Kenya")
+    approved = registration_approve(
+        registration=registration, by=organiser, reason="Delegation of Kenya"
+    )
 
     assert approved.state == state_of(registration) == State.CONFIRMED
     assert history(registration) == [
@@ -615,7 +625,7 @@ def test_approve_confirms_a_free_ticket(event, organiser):
 
 def test_approve_without_reason_says_approved(event, owner):
     registration = registered(ticket(event, requires_approval=True))
-    approve(registration=registration, by=owner)
+    registration_approve(registration=registration, by=owner)
     assert history(registration)[-1] == (
         State.AWAITING_APPROVAL,
         State.CONFIRMED,
@@ -629,7 +639,7 @@ def test_approve_a_paid_ticket_holds_a_seat_for_payment(event, organiser):
     registration = registered(paid)
     before = timezone.now()
 
-    approve(registration=registration, by=organiser)
+    registration_approve(registration=registration, by=organiser)
 
     saved = Registration.objects.get(pk=registration.pk)
     assert saved.state == State.PENDING_PAYMENT
@@ -645,8 +655,8 @@ def test_approve_when_full_puts_on_the_waiting_list(event, organiser, limited):
     delegation = ticket(event, quota=1 if limited == "ticket" else None, requires_approval=True)
     first, second = registered(delegation), registered(delegation)
 
-    approve(registration=first, by=organiser)
-    approve(registration=second, by=organiser)
+    registration_approve(registration=first, by=organiser)
+    registration_approve(registration=second, by=organiser)
 
     assert state_of(first) == State.CONFIRMED
     assert state_of(second) == State.WAITLISTED
@@ -673,7 +683,7 @@ def test_approve_refuses_anything_not_awaiting_approval(event, organiser, state)
     registration = RegistrationFactory(ticket=ticket(event, requires_approval=True), state=state)
 
     with pytest.raises(DomainError) as refused:
-        approve(registration=registration, by=organiser)
+        registration_approve(registration=registration, by=organiser)
 
     assert (refused.value.code, refused.value.status) == ("illegal_transition", 409)
     assert state_of(registration) == state
@@ -684,10 +694,10 @@ def test_approve_refuses_anything_not_awaiting_approval(event, organiser, state)
 
 def test_cancel_then_approve_is_refused(event, organiser):
     registration = registered(ticket(event, requires_approval=True))
-    cancel(registration=registration, by=organiser, reason="withdrawn")
+    registration_cancel(registration=registration, by=organiser, reason="withdrawn")
 
     with pytest.raises(DomainError) as refused:
-        approve(registration=registration, by=organiser)
+        registration_approve(registration=registration, by=organiser)
 
     assert refused.value.code == "illegal_transition"
     assert refused.value.status == 409
@@ -708,7 +718,9 @@ def test_cancel_then_approve_is_refused(event, organiser):
 def test_cancel_from_any_live_state(event, organiser, state):
     registration = RegistrationFactory(ticket=ticket(event), state=state)
 
-    cancelled = cancel(registration=registration, by=organiser, reason="asked by phone")
+    cancelled = registration_cancel(
+        registration=registration, by=organiser, reason="asked by phone"
+    )
 
     assert cancelled.state == state_of(registration) == State.CANCELLED
     assert history(registration) == [(state, State.CANCELLED, organiser, "asked by phone")]
@@ -716,14 +728,14 @@ def test_cancel_from_any_live_state(event, organiser, state):
 
 def test_cancel_by_the_attendee_has_no_actor(event):
     registration = registered(ticket(event))
-    cancel(registration=registration, by=None)
+    registration_cancel(registration=registration, by=None)
     assert history(registration)[-1] == (State.CONFIRMED, State.CANCELLED, None, "cancelled")
 
 
 def test_cancel_is_idempotent(event, organiser):
     registration = registered(ticket(event))
-    cancel(registration=registration, by=organiser)
-    again = cancel(registration=registration, by=organiser, reason="twice")
+    registration_cancel(registration=registration, by=organiser)
+    again = registration_cancel(registration=registration, by=organiser, reason="twice")
     assert again.state == State.CANCELLED
     assert [t[1] for t in history(registration)] == [State.CONFIRMED, State.CANCELLED]
 
@@ -731,7 +743,7 @@ def test_cancel_is_idempotent(event, organiser):
 def test_a_refunded_registration_cannot_be_cancelled(event, organiser):
     registration = RegistrationFactory(ticket=ticket(event), state=State.REFUNDED)
     with pytest.raises(DomainError) as refused:
-        cancel(registration=registration, by=organiser)
+        registration_cancel(registration=registration, by=organiser)
     assert (refused.value.code, refused.value.status) == ("illegal_transition", 409)
     assert state_of(registration) == State.REFUNDED
 
@@ -743,9 +755,9 @@ def test_cancel_frees_the_seat(event, organiser, state):
     holder = registered(sold)
     assert holder.state == state
     with pytest.raises(SoldOut):
-        register(ticket=sold, mode=IN_PERSON, waitlist=False, **person())
+        registration_create(ticket=sold, mode=IN_PERSON, waitlist=False, **person())
 
-    cancel(registration=holder, by=organiser)
+    registration_cancel(registration=holder, by=organiser)
 
     assert registered(sold).state == state
 
@@ -756,7 +768,7 @@ def test_cancel_frees_a_mode_seat(event):
     other = ticket(event)
     waiting = registered(other)
     assert waiting.state == State.WAITLISTED
-    cancel(registration=holder, by=None)
+    registration_cancel(registration=holder, by=None)
     # The freed seat goes to the waiting list first, not to a newcomer.
     assert state_of(waiting) == State.OFFERED
     assert registered(other).state == State.WAITLISTED
@@ -769,10 +781,10 @@ def test_without_the_role_no_approve_or_cancel(event, request, role):
     confirmed = registered(ticket(event))
 
     with pytest.raises(PermissionDenied) as refused:
-        approve(registration=waiting, by=user)
+        registration_approve(registration=waiting, by=user)
     assert refused.value.status == 403
     with pytest.raises(PermissionDenied) as refused:
-        cancel(registration=confirmed, by=user)
+        registration_cancel(registration=confirmed, by=user)
     assert refused.value.status == 403
 
     assert state_of(waiting) == State.AWAITING_APPROVAL
@@ -784,11 +796,11 @@ def test_anonymous_user_cannot_approve_or_cancel(event):
     waiting = registered(ticket(event, requires_approval=True))
     confirmed = registered(ticket(event))
     with pytest.raises(NotAuthenticated):
-        approve(registration=waiting, by=AnonymousUser())
+        registration_approve(registration=waiting, by=AnonymousUser())
     # Only `by=None` (the attendee's verified link) cancels without a role; an anonymous
     # request user passed on by a view must not.
     with pytest.raises(NotAuthenticated):
-        cancel(registration=confirmed, by=AnonymousUser())
+        registration_cancel(registration=confirmed, by=AnonymousUser())
     assert state_of(confirmed) == State.CONFIRMED
 
 
@@ -797,9 +809,9 @@ def test_approve_on_a_draft_by_an_outsider_is_not_found(draft_event, outsider):
         ticket=ticket(draft_event, requires_approval=True), state=State.AWAITING_APPROVAL
     )
     with pytest.raises(NotFound):
-        approve(registration=registration, by=outsider)
+        registration_approve(registration=registration, by=outsider)
     with pytest.raises(NotFound):
-        cancel(registration=registration, by=outsider)
+        registration_cancel(registration=registration, by=outsider)
     assert state_of(registration) == State.AWAITING_APPROVAL
 
 
@@ -838,12 +850,12 @@ def test_every_transition_legal_or_refused(event, organiser, before):
         if before:
             registration.save()
         if to in LEGAL[before]:
-            services._move(registration, to, by=organiser, reason="by hand")
+            registration_transition(registration, to, by=organiser, reason="by hand")
             assert state_of(registration) == to
             assert history(registration) == [(before, to, organiser, "by hand")]
         else:
             with pytest.raises(DomainError) as refused:
-                services._move(registration, to, by=organiser, reason="by hand")
+                registration_transition(registration, to, by=organiser, reason="by hand")
             assert (refused.value.code, refused.value.status) == ("illegal_transition", 409)
             assert registration.pk is None or state_of(registration) == before
             assert not Transition.objects.filter(registration_id=registration.pk).exists()

@@ -16,13 +16,12 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from registrations.models import Payment, Registration, State, StripeEvent, Transition
-from registrations.payments import webhook as payments
-from registrations.services import registrations as services
+from registrations.payments import webhook
+from registrations.payments.checkout import checkout_start
+from registrations.payments.refunds import registration_refund
+from registrations.services.waitlist import CHECKOUT_GRACE, registration_expire
 from tests.factories.registrations import registered, ticket
 from tests.registrations.stripe_fake import (
-    SECRET_KEY,
-    WEBHOOK_SECRET,
-    FakeStripeAPI,
     signature,
     stripe_event,
 )
@@ -30,15 +29,6 @@ from tests.registrations.stripe_fake import (
 pytestmark = pytest.mark.django_db
 
 URL = "/stripe/webhook/"
-
-
-@pytest.fixture
-def fake(settings, monkeypatch):
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    api = FakeStripeAPI()
-    monkeypatch.setattr(payments, "HTTP_CLIENT", api)
-    return api
 
 
 @pytest.fixture
@@ -60,7 +50,7 @@ def post(client, payload: dict | str, header: str | None = "sign"):
 def paying(seats) -> tuple[Registration, Payment]:
     """Someone registered and on Stripe's payment page."""
     registration = registered(seats)
-    payments.start_checkout(registration, success_url="https://x.test/ok", cancel_url="https://x")
+    checkout_start(registration, success_url="https://x.test/ok", cancel_url="https://x")
     return registration, Payment.objects.get(registration=registration)
 
 
@@ -285,7 +275,7 @@ def test_an_organisers_refund_and_stripes_echo_of_it_refund_once(client, fake, s
         stripe_event("checkout.session.completed", fake.complete(payment.checkout_session_id)),
     )
 
-    payments.refund(registration, by=organiser, reason="delegation withdrawn")
+    registration_refund(registration, by=organiser, reason="delegation withdrawn")
     echo = {
         "id": "ch_1",
         "object": "charge",
@@ -301,7 +291,7 @@ def test_an_organisers_refund_and_stripes_echo_of_it_refund_once(client, fake, s
 def test_a_second_payment_for_a_confirmed_registration_is_refunded(client, fake, seats):
     registration, first = paying(seats)
     fake.expire(first.checkout_session_id)
-    payments.start_checkout(registration, success_url="https://x.test/ok", cancel_url="https://x")
+    checkout_start(registration, success_url="https://x.test/ok", cancel_url="https://x")
     second = Payment.objects.exclude(pk=first.pk).get()
     # Paid in two browser tabs: the first session's payment reached Stripe just before it ended.
     fake.sessions[first.checkout_session_id]["status"] = "open"
@@ -479,7 +469,7 @@ def test_a_database_error_is_a_503_and_the_retry_succeeds(client, fake, seats):
 def test_a_registration_locked_too_long_is_a_503_on_postgresql(client, fake, seats, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks across connections)")
-    monkeypatch.setattr(payments, "LOCK_TIMEOUT", "300ms")
+    monkeypatch.setattr(webhook, "LOCK_TIMEOUT", "300ms")
     registration, payment = paying(seats)
     completed = stripe_event(
         "checkout.session.completed", fake.complete(payment.checkout_session_id)
@@ -536,7 +526,7 @@ def test_a_hold_with_an_open_checkout_waits_for_stripe_and_the_late_payment_conf
     registration, payment = paying(seats)
     expire_hold(registration)
     # The attendee is still on Stripe's page: the deadline task leaves the seat alone.
-    assert services.expire(registration.pk, State.PENDING_PAYMENT) == "checkout open"
+    assert registration_expire(registration.pk, State.PENDING_PAYMENT) == "checkout open"
 
     completed = fake.complete(payment.checkout_session_id)
     assert post(client, stripe_event("checkout.session.completed", completed)).status_code == 200
@@ -552,9 +542,9 @@ def test_a_payment_after_the_hold_deadline_cancelled_the_registration_is_refunde
     expire_hold(registration)
     # A day later Stripe has still said nothing: the seat goes back.
     Registration.objects.filter(pk=registration.pk).update(
-        hold_expires_at=timezone.now() - services.CHECKOUT_GRACE - dt.timedelta(minutes=1)
+        hold_expires_at=timezone.now() - CHECKOUT_GRACE - dt.timedelta(minutes=1)
     )
-    assert services.expire(registration.pk, State.PENDING_PAYMENT) == "expired"
+    assert registration_expire(registration.pk, State.PENDING_PAYMENT) == "expired"
 
     completed = fake.complete(payment.checkout_session_id)
     assert post(client, stripe_event("checkout.session.completed", completed)).status_code == 200

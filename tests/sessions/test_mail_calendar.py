@@ -9,7 +9,8 @@ import pytest
 from livestream import services as stream_services
 from livestream.models import Stream
 from registrations.mail import build_message
-from registrations.services import registrations as services
+from registrations.services.registrations import registration_create
+from registrations.services.tickets import ticket_create
 from sessions.services import bookmark_add, programme_publish
 from tests.factories import UserFactory
 from tests.factories.events import RoomFactory
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _confirmed(event, mode, user=None):
-    ticket = services.ticket_create(event=event, by=None, name=f"T {mode}", modes=mode)
-    registration = services.register(
+    ticket = ticket_create(event=event, by=None, name=f"T {mode}", modes=mode)
+    registration = registration_create(
         ticket=ticket,
         mode=mode,
         consent_version="v1",

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from registrations.services.registrations import expire_overdue
+from registrations.services.waitlist import registrations_expire_overdue
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        count = expire_overdue()
+        count = registrations_expire_overdue()
         self.stdout.write(f"{count} hold(s) and offer(s) expired.")

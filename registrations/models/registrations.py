@@ -1,0 +1,159 @@
+"""A registration, the states it goes through, and the history of those states."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from events.models import Event, Organization
+from registrations.models.tickets import Mode, TicketType
+
+
+class State(models.TextChoices):
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    OFFERED = "offered", _("Offered a seat")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+
+
+def holding(now=None) -> Q:
+    """Registrations that hold a seat now: confirmed ones, and payment holds and waiting-list
+    offers until their deadline."""
+    now = now or timezone.now()
+    return (
+        Q(state=State.CONFIRMED)
+        | Q(state=State.PENDING_PAYMENT, hold_expires_at__gt=now)
+        | Q(state=State.OFFERED, offer_expires_at__gt=now)
+    )
+
+
+def new_reference() -> str:
+    """A short reference people can read out on the phone: 8 characters, no 0/O or 1/I."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Registration(models.Model):
+    State = State
+    Mode = Mode
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    ticket = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="registrations")
+    reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference)
+    badge_secret = models.CharField(
+        _("badge code"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The secret in the badge's QR code; set when confirmed, cleared when revoked."),
+    )
+    state = models.CharField(_("state"), max_length=30, choices=State.choices)
+    mode = models.CharField(_("attendance mode"), max_length=20, choices=Mode.choices)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("organisation"),
+    )
+    country = CountryField(_("country"))
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    accessibility_needs = models.TextField(
+        _("accessibility needs"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    dietary_needs = models.TextField(
+        _("dietary needs"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        blank=True,
+        help_text=_("The language the attendee registered in; their mail is written in it."),
+    )
+    consent_at = models.DateTimeField(_("consented at"))
+    consent_version = models.CharField(_("privacy notice version"), max_length=64)
+    hold_expires_at = models.DateTimeField(_("seat held until"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer valid until"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["ticket", "state"], name="registration_ticket_state"),
+            models.Index(fields=["event", "mode", "state"], name="registration_mode_state"),
+            models.Index(fields=["event", "email"], name="registration_event_email"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=State.values), name="registration_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=Mode.values), name="registration_mode_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=State.PENDING_PAYMENT) | Q(hold_expires_at__isnull=False),
+                name="registration_hold_has_a_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=State.OFFERED) | Q(offer_expires_at__isnull=False),
+                name="registration_offer_has_a_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.name}"
+
+    def clean(self) -> None:
+        if self.ticket_id and self.event_id and self.ticket.event_id != self.event_id:
+            raise ValidationError({"ticket": _("This ticket belongs to another event.")})
+        if self.ticket_id and self.mode and self.mode not in self.ticket.allowed_modes:
+            raise ValidationError(
+                {"mode": _("This ticket is not for %(mode)s attendance.") % {"mode": self.mode}}
+            )
+
+
+class Transition(models.Model):
+    """Every change of a registration's state: from what, to what, who, when and why."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("from"), max_length=30, blank=True)
+    to_state = models.CharField(_("to"), max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.from_state or '∅'} → {self.to_state}"
