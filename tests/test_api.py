@@ -1,0 +1,40 @@
+"""The API as a whole (confman/api.py): its OpenAPI document and its docs page."""
+
+import pytest
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_openapi_schema_is_valid_openapi_3(client):
+    response = client.get("/api/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/events" in schema["paths"]
+    assert schema["components"]["securitySchemes"]["ApiTokenAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    assert {"ApiTokenAuth": []} in schema["paths"]["/api/events/{slug}"]["patch"]["security"]
+    assert "security" not in schema["paths"]["/api/events/{slug}"]["get"]
+
+
+def test_api_docs_page_renders(client):
+    response = client.get("/api/docs")
+
+    assert response.status_code == 200
+    assert b"/api/openapi.json" in response.content
+
+
+def test_operation_ids_are_the_operations_names_and_unique(client):
+    schema = client.get("/api/openapi.json").json()
+    ids = [
+        operation["operationId"] for path in schema["paths"].values() for operation in path.values()
+    ]
+
+    assert len(ids) == len(set(ids))
+    assert {"create_registration", "create_checkin", "list_sessions", "get_live"} <= set(ids)
+    assert not [i for i in ids if i.startswith(("events_", "sessions_", "registrations_"))]
