@@ -53,7 +53,7 @@ def main() -> None:
     from confman.demo.events import seed_scale_event
     from sessions.feeds import feed_token_get_or_create, personal_feed_path
     from sessions.models import Session
-    from sessions.services import bookmark_add
+    from sessions.services.sessions import bookmark_add
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     call_command("migrate", verbosity=0)

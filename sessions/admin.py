@@ -13,8 +13,8 @@ from confman.core.exceptions import DomainError
 from events.admin import ActionScopedAdmin
 from events.permissions import Action
 from events.timezones import offset_label
-from sessions import services
 from sessions.models import Person, Session, SessionStatus, SessionUpdate
+from sessions.services import sessions as services
 
 
 class AgendaScoped(ActionScopedAdmin):

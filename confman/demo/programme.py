@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from confman.demo import programme_data
 from events.models import Event, EventOrganization, Organization, Room, Track
-from sessions import services
 from sessions.models import (
     Attendance,
     Person,
@@ -22,6 +21,7 @@ from sessions.models import (
     SessionRole,
     SessionStatus,
 )
+from sessions.services import sessions as services
 
 BATCH_SIZE = 1000
 

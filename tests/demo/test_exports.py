@@ -14,7 +14,7 @@ from confman.demo.events import seed_demo_event
 from sessions import ical
 from sessions.models import Session, SessionStatus
 from sessions.permissions import chaired_sessions
-from sessions.services import session_move
+from sessions.services.sessions import session_move
 from tests.factories import at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]

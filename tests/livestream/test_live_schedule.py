@@ -18,8 +18,8 @@ from events.models import TeamMember
 from livestream import services as stream_services
 from livestream.models import Stream
 from registrations.links import magic_token
-from sessions import services
-from sessions.services import programme_publish
+from sessions.services import sessions as services
+from sessions.services.sessions import programme_publish
 from tests.factories import EventFactory, UserFactory
 from tests.factories.events import RoomFactory
 from tests.factories.registrations import registered, ticket

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from sessions import services
 from sessions.models import ConflictOverride, Person, Session, SessionRole, SessionUpdate
+from sessions.services import sessions as services
 from tests.factories import (
     OrganizationFactory,
     PersonFactory,

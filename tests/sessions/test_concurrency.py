@@ -13,7 +13,7 @@ from django.db import connection
 
 from events.models import Event, Room
 from sessions.models import Programme, Session, SessionUpdate, UpdateKind
-from sessions.services import (
+from sessions.services.sessions import (
     ScheduleConflictError,
     announce,
     programme_publish,

@@ -22,7 +22,7 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
-from sessions.services import (
+from sessions.services.sessions import (
     ScheduleConflictError,
     programme_publish,
     role_assign,

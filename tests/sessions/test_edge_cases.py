@@ -4,7 +4,7 @@ a half-done new person, the next speaker, sessions outside the event's days."""
 import pytest
 
 from sessions.models import Person, Session, SessionUpdate
-from sessions.services import programme_publish, role_remove, session_set_next_speaker
+from sessions.services.sessions import programme_publish, role_remove, session_set_next_speaker
 from tests.factories import (
     PersonFactory,
     RoomFactory,

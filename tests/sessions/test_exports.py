@@ -15,7 +15,7 @@ from django.utils.http import http_date
 from events.models import Track, Venue
 from events.services import event_part_update, event_update
 from sessions.models import CalendarFeedToken, RoleKind
-from sessions.services import (
+from sessions.services.sessions import (
     bookmark_add,
     bookmark_remove,
     programme_publish,

@@ -13,7 +13,7 @@ from icalendar.parser import Contentlines
 from events.models import Room
 from sessions import ical
 from sessions.models import RoleKind
-from sessions.services import (
+from sessions.services.sessions import (
     bookmark_add,
     programme_publish,
     role_assign,

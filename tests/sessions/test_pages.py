@@ -23,7 +23,7 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
-from sessions.services import programme_publish, session_create, session_delay
+from sessions.services.sessions import programme_publish, session_create, session_delay
 from tests.factories import (
     EventFactory,
     OrganizationFactory,

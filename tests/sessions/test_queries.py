@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sessions import services
 from sessions.models import Bookmark, Session, SessionRole
+from sessions.services import sessions as services
 from tests.factories import (
     OrganizationFactory,
     PersonFactory,

@@ -30,7 +30,7 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
-from sessions.services import (
+from sessions.services.sessions import (
     ScheduleConflictError,
     announce,
     bookmark_add,

@@ -18,11 +18,12 @@ from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from events.timezones import local_today
-from sessions import feeds, selectors, services
+from sessions import feeds, selectors
 from sessions.forms import AgendaFilterForm, AnnouncementForm
 from sessions.grid import build_day, flag_overlaps
 from sessions.models import Bookmark, Person, Session, SessionStatus
 from sessions.permissions import chaired_sessions, require_chair
+from sessions.services import sessions as services
 
 DELAY_STEPS = (5, 10, 15, 30)
 

@@ -17,7 +17,7 @@ from events.api import _changes
 from events.models import Event, Organization, Room, Track
 from events.permissions import Action
 from events.schemas import InSchema
-from sessions import selectors, services
+from sessions import selectors
 from sessions.conflicts import event_conflicts
 from sessions.models import (
     ANNOUNCEMENT_MAX,
@@ -49,6 +49,7 @@ from sessions.schemas import (
     UpdateOut,
     UpdatesOut,
 )
+from sessions.services import sessions as services
 
 router = Router(tags=["programme"])
 

@@ -21,12 +21,13 @@ from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action
 from events.timezones import local_today
-from sessions import selectors, services
+from sessions import selectors
 from sessions.conflicts import Placement, conflicts_by_session, conflicts_for, event_conflicts
 from sessions.forms import AssignForm, PersonForm, SessionForm
 from sessions.grid import build_day
 from sessions.models import Person, Session, SessionRole, SessionStatus
-from sessions.services import ScheduleConflictError
+from sessions.services import sessions as services
+from sessions.services.sessions import ScheduleConflictError
 
 PEOPLE_RESULTS = 20
 # The builder's grid covers at least these hours, so there is always somewhere to drop.
