@@ -18,7 +18,7 @@ from events.api import router as events_router
 from livestream.api import router as live_router
 from registrations.api import router as registrations_router
 from registrations.checkin.api import router as checkin_router
-from sessions.api.sessions import router as sessions_router
+from sessions.api import router as sessions_router
 
 
 class Utf8JSONRenderer(JSONRenderer):

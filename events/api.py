@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
+from confman.core.schemas import patch_changes
 from events import selectors, services
 from events.models import EventOrganization, Organization, Room, TeamMember, Track, Venue
 from events.permissions import Action, can_create_events
@@ -30,18 +31,6 @@ from events.schemas import (
 )
 
 router = Router(tags=["events"])
-
-
-def _changes(payload: Schema, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """The fields a PATCH sends. An explicit null is refused for fields that cannot be empty;
-    leaving a field out keeps its value."""
-    data = payload.model_dump(exclude_unset=True)
-    nulls = sorted(key for key, value in data.items() if value is None and key not in nullable)
-    if nulls:
-        raise InvalidInput.for_fields(
-            {key: [_("cannot be null; leave the field out to keep its value")] for key in nulls}
-        )
-    return data
 
 
 def _with_venue(data: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +78,7 @@ def create_event(request: HttpRequest, payload: EventIn):
 @router.patch("/events/{slug}", response=EventOut, auth=ORGANISER_AUTH, summary="Change an event")
 def update_event(request: HttpRequest, slug: str, payload: EventPatch):
     event = selectors.event_get(slug, request.user, Action.CHANGE)
-    changes = _with_venue(_changes(payload, nullable=frozenset({"venue_id"})))
+    changes = _with_venue(patch_changes(payload, nullable=frozenset({"venue_id"})))
     event = services.event_update(event=event, by=request.user, **changes)
     return selectors.event_get(event.slug, request.user)
 
@@ -150,7 +139,7 @@ def _event_parts(
         return services.event_part_update(
             part=find(request, slug, part_id),
             by=request.user,
-            **_changes(payload, nullable=nullable),
+            **patch_changes(payload, nullable=nullable),
         )
 
     @router.delete(

@@ -7,12 +7,12 @@ from typing import Literal
 from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
-from django_countries import countries
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
+from confman.core.schemas import InSchema, check_country, check_email
 from events.models import Event, Organization, TeamMember
 from events.timezones import TIME_ZONES
 
@@ -52,12 +52,6 @@ def _check_languages(value: list[str] | None) -> list[str] | None:
     return value
 
 
-class InSchema(Schema):
-    """Input: surrounding spaces are trimmed (so "   " is empty) and unknown fields refused."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
 def _check_website(value: str | None) -> str | None:
     if value:
         try:
@@ -71,25 +65,6 @@ def _check_website(value: str | None) -> str | None:
                 % {"value": value}
             ) from None
     return value
-
-
-def _check_email(value: str | None) -> str | None:
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise ValueError(_("“%(value)s” is not an e-mail address") % {"value": value}) from None
-    return value
-
-
-def _check_country(value: str | None) -> str | None:
-    if value is None:
-        return value
-    if value.upper() not in dict(countries):
-        raise ValueError(
-            _("“%(value)s” is not an ISO 3166 country code; use e.g. CN, KE, RS") % {"value": value}
-        )
-    return value.upper()
 
 
 class OrganizationOut(Schema):
@@ -117,7 +92,7 @@ class OrganizationIn(InSchema):
     kind: OrganizationKind = "other"
     website: str = Field("", max_length=200)
 
-    _country = field_validator("country")(_check_country)
+    _country = field_validator("country")(check_country)
     _website = field_validator("website")(_check_website)
 
 
@@ -259,7 +234,7 @@ class EventIn(InSchema):
 
     _timezone = field_validator("timezone")(_check_time_zone)
     _languages = field_validator("languages")(_check_languages)
-    _contact_email = field_validator("contact_email")(_check_email)
+    _contact_email = field_validator("contact_email")(check_email)
     _website = field_validator("website")(_check_website)
 
     @field_validator("end_date")
@@ -291,7 +266,7 @@ class EventPatch(InSchema):
 
     _timezone = field_validator("timezone")(_check_time_zone)
     _languages = field_validator("languages")(_check_languages)
-    _contact_email = field_validator("contact_email")(_check_email)
+    _contact_email = field_validator("contact_email")(check_email)
     _website = field_validator("website")(_check_website)
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ from events.permissions import Action, require_event_permission
 from events.services import validated_save
 from livestream.models import Stream
 from sessions.models import UpdateKind
-from sessions.services.sessions import update_log
+from sessions.services.programme import update_log
 
 
 def _summary(streams) -> list[dict]:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from events.schemas import InSchema, _check_country, _check_email
+from confman.core.schemas import InSchema, check_country, check_email
 
 ModeName = Literal["in_person", "online"]
 
@@ -52,8 +52,8 @@ class RegistrationIn(InSchema):
     consent: bool = Field(description="The attendee accepts the event's privacy notice")
     waitlist: bool = Field(True, description="Join the waiting list when full (else 409)")
 
-    _country = field_validator("country")(_check_country)
-    _email = field_validator("email")(_check_email)
+    _country = field_validator("country")(check_country)
+    _email = field_validator("email")(check_email)
 
     @field_validator("email")
     @classmethod

@@ -14,7 +14,8 @@ from events.admin import ActionScopedAdmin
 from events.permissions import Action
 from events.timezones import offset_label
 from sessions.models import Person, Session, SessionStatus, SessionUpdate
-from sessions.services import sessions as services
+from sessions.services.people import person_create, person_delete, person_update
+from sessions.services.sessions import session_cancel, session_publish
 
 
 class AgendaScoped(ActionScopedAdmin):
@@ -51,20 +52,20 @@ class PersonAdmin(AgendaScoped):
         fields = {name: form.cleaned_data[name] for name in self.fields if name != "event"}
         try:
             if change:
-                services.person_update(person=obj, by=request.user, **fields)
+                person_update(person=obj, by=request.user, **fields)
             else:
-                saved = services.person_create(event=obj.event, by=request.user, **fields)
+                saved = person_create(event=obj.event, by=request.user, **fields)
                 obj.pk = saved.pk
         except DomainError as exc:
             messages.error(request, exc.message)
             raise
 
     def delete_model(self, request, obj):
-        services.person_delete(person=obj, by=request.user)
+        person_delete(person=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for person in queryset:
-            services.person_delete(person=person, by=request.user)
+            person_delete(person=person, by=request.user)
 
 
 @admin.register(Session)
@@ -117,7 +118,7 @@ class SessionAdmin(AgendaScoped):
         self._each(
             request,
             queryset.filter(status=SessionStatus.DRAFT),
-            lambda s: services.session_publish(session=s, by=request.user),
+            lambda s: session_publish(session=s, by=request.user),
             gettext("%(count)d session(s) published."),
         )
 
@@ -126,7 +127,7 @@ class SessionAdmin(AgendaScoped):
         self._each(
             request,
             queryset.exclude(status__in=[SessionStatus.DRAFT, SessionStatus.CANCELLED]),
-            lambda s: services.session_cancel(session=s, by=request.user),
+            lambda s: session_cancel(session=s, by=request.user),
             gettext("%(count)d session(s) cancelled."),
         )
 

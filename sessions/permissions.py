@@ -1,5 +1,6 @@
-"""Who may run a session: the organisers of its event, and the people who chair it (chair,
-moderator, facilitator, host) through the user account linked to their Person."""
+"""Who may change the agenda and run a session: the organisers of its event (who manage its
+agenda), and the people who chair it (chair, moderator, facilitator, host) through the user
+account linked to their Person."""
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils.translation import gettext as _
@@ -7,7 +8,18 @@ from django.utils.translation import gettext as _
 from confman.core.exceptions import NotAuthenticated, PermissionDenied
 from events.models import Event
 from events.permissions import Action, has_event_permission, require_event_permission
-from sessions.models import CHAIRING_ROLES, Session, SessionRole
+from sessions.models import (
+    CHAIRING_ROLES,
+    Session,
+    SessionRole,
+)
+
+
+def require_organiser(by: User | None, event: Event) -> None:
+    """Raise unless the user manages the event's agenda; `by=None` is the system itself (demo
+    data, commands)."""
+    if by is not None:
+        require_event_permission(by, event, Action.MANAGE_AGENDA)
 
 
 def chairs_session(user: User | AnonymousUser | None, session: Session) -> bool:

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from events.schemas import InSchema, _check_country, _check_email
+from confman.core.schemas import InSchema, check_country, check_email
 from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
 
 SessionKindName = Literal[
@@ -99,9 +99,9 @@ class PersonIn(InSchema):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
-        return _check_country(value) if value else value
+        return check_country(value) if value else value
 
-    _email = field_validator("email")(_check_email)
+    _email = field_validator("email")(check_email)
 
 
 class PersonPatch(InSchema):
@@ -116,9 +116,9 @@ class PersonPatch(InSchema):
     @field_validator("country")
     @classmethod
     def _country(cls, value: str | None) -> str | None:
-        return _check_country(value) if value else value
+        return check_country(value) if value else value
 
-    _email = field_validator("email")(_check_email)
+    _email = field_validator("email")(check_email)
 
 
 class SessionPersonOut(Out):

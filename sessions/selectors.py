@@ -1,19 +1,26 @@
-"""Reads of the programme shared by the pages, the API and (later) exports and the live channel.
-Every list is a fixed number of queries, however many sessions the event has."""
+"""Reads of the programme shared by the pages, the API, the exports and the live channel, and
+the previews of a move or a delay (what would change, before anything is saved). Every list is a
+fixed number of queries, however many sessions the event has."""
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from confman.core.exceptions import NotFound
+from confman.core.exceptions import InvalidInput, NotFound
 from events.models import Event, Room, Track
 from events.permissions import Action, has_event_permission
+from sessions.conflicts import (
+    Placement,
+    ScheduleConflict,
+    conflicts_for,
+)
 from sessions.models import (
+    MAX_DELAY_MINUTES,
     Person,
     Programme,
     Session,
@@ -22,6 +29,7 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
+from sessions.permissions import require_organiser
 
 
 def programme_of(event: Event) -> Programme:
@@ -180,9 +188,6 @@ def agenda_days(event: Event, sessions: list[Session]) -> list[date]:
     return sorted(days)
 
 
-# --- exports --------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class ExportState:
     """What the public exports of an event are built from, read in three small queries before
@@ -198,6 +203,7 @@ class ExportState:
 
 
 ROOM_EXPORT_FIELDS = ("pk", "name", "kind", "floor", "capacity", "description", "order")
+
 TRACK_EXPORT_FIELDS = ("pk", "name", "colour", "description", "order")
 
 
@@ -344,3 +350,100 @@ def session_revisions(event: Event, session_ids: list[int] | None = None) -> dic
         row["session_id"]: Revision(number=row["number"], last_logged=row["last_logged"])
         for row in rows
     }
+
+
+def move_preview(
+    *,
+    session: Session,
+    by: User | None,
+    start: datetime | None = None,
+    room: Room | None = None,
+    end: datetime | None = None,
+) -> list[ScheduleConflict]:
+    """The conflicts a move would meet, without saving anything (for the builder's immediate
+    feedback)."""
+    require_organiser(by, session.event)
+    start, end = (None if t is None else t.astimezone(UTC) for t in (start, end))
+    if start is not None and end is None:
+        if session.start is None:
+            raise InvalidInput.for_fields({"end": [_("give an end for an unplaced session")]})
+        end = start + (session.end - session.start)
+    new_start = start if start is not None else session.start
+    new_end = end if end is not None else session.end
+    if new_start is not None and new_end is not None and new_end <= new_start:
+        raise InvalidInput.for_fields({"end": [_("The session must end after it starts.")]})
+    placement = Placement(
+        start=new_start,
+        end=new_end,
+        room=room if room is not None else session.room,
+        attendance=session.attendance,
+        delay_minutes=0 if (start is not None or room is not None) else session.delay_minutes,
+        status=session.status,
+    )
+    return conflicts_for(session, placement)
+
+
+@dataclass(frozen=True)
+class Shift:
+    session: Session
+    delay_before: int
+    delay_after: int
+
+    @property
+    def new_start(self) -> datetime:
+        return self.session.start + timedelta(minutes=self.delay_after)
+
+    @property
+    def new_end(self) -> datetime:
+        return self.session.end + timedelta(minutes=self.delay_after)
+
+
+def delay_validate(minutes: int) -> None:
+    if (
+        not isinstance(minutes, int)
+        or isinstance(minutes, bool)
+        or not (0 <= minutes <= MAX_DELAY_MINUTES)
+    ):
+        raise InvalidInput.for_fields(
+            {
+                "minutes": [
+                    _("Give the delay in whole minutes, from 0 (on time) to %(max)s.")
+                    % {"max": MAX_DELAY_MINUTES}
+                ]
+            }
+        )
+
+
+def delay_preview(*, session: Session, minutes: int) -> list[Shift]:
+    """What a delay of `minutes` (in total) would do: this session, then each later session in
+    the same room on the same day (event time) that would now overlap its predecessor, pushed
+    just enough; a gap in the programme absorbs the delay and the shifting stops there."""
+    delay_validate(minutes)
+    if not session.is_placed:
+        return []
+    shifts = [Shift(session, session.delay_minutes, minutes)]
+    if session.room_id is None:
+        return shifts
+    tz = session.event.tzinfo
+    day = session.start.astimezone(tz).date()
+    later = (
+        Session.objects.filter(
+            event_id=session.event_id,
+            room_id=session.room_id,
+            start__gte=session.start,
+            status=SessionStatus.SCHEDULED,
+        )
+        .exclude(pk=session.pk)
+        .order_by("start", "pk")
+    )
+    previous_end = session.end + timedelta(minutes=minutes)
+    for other in later:
+        if other.start.astimezone(tz).date() != day:
+            break
+        needed = int((previous_end - other.actual_start).total_seconds() // 60)
+        if needed <= 0:
+            break
+        new_delay = min(other.delay_minutes + needed, MAX_DELAY_MINUTES)
+        shifts.append(Shift(other, other.delay_minutes, new_delay))
+        previous_end = other.end + timedelta(minutes=new_delay)
+    return shifts

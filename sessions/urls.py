@@ -2,6 +2,7 @@ from django.urls import path
 
 from sessions import exports
 from sessions.views import agenda, builder
+from sessions.views.chair import chair_action, chair_console, chair_delay
 
 app_name = "agenda"
 urlpatterns = [
@@ -27,11 +28,9 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/schedule.xml", exports.schedule_xml, name="schedule-xml"),
     path("events/<slug:slug>/schedule.json", exports.schedule_json, name="schedule-json"),
-    path("events/<slug:slug>/chair/", agenda.chair_console, name="chair"),
-    path("events/<slug:slug>/chair/sessions/<int:pk>/", agenda.chair_action, name="chair-action"),
-    path(
-        "events/<slug:slug>/chair/sessions/<int:pk>/delay/", agenda.chair_delay, name="chair-delay"
-    ),
+    path("events/<slug:slug>/chair/", chair_console, name="chair"),
+    path("events/<slug:slug>/chair/sessions/<int:pk>/", chair_action, name="chair-action"),
+    path("events/<slug:slug>/chair/sessions/<int:pk>/delay/", chair_delay, name="chair-delay"),
     path("events/<slug:slug>/manage/agenda/", builder.builder, name="builder"),
     path("events/<slug:slug>/manage/agenda/publish/", builder.publish, name="publish"),
     path("events/<slug:slug>/manage/sessions/new/", builder.session_new, name="session-new"),

@@ -21,7 +21,9 @@ from sessions.models import (
     SessionRole,
     SessionStatus,
 )
-from sessions.services import sessions as services
+from sessions.services.people import person_create
+from sessions.services.programme import programme_publish
+from sessions.services.sessions import session_create, session_set_status
 
 BATCH_SIZE = 1000
 
@@ -65,7 +67,7 @@ def seed_demo_programme(event: Event) -> int:
     }
     people = {}
     for key, honorific, name, position, org, country, bio, login in programme_data.PEOPLE:
-        people[key] = services.person_create(
+        people[key] = person_create(
             event=event,
             by=None,
             honorific=honorific,
@@ -94,7 +96,7 @@ def seed_demo_programme(event: Event) -> int:
         roles,
     ) in programme_data.SESSIONS:
         sessions.append(
-            services.session_create(
+            session_create(
                 event=event,
                 by=None,
                 title=title,
@@ -114,10 +116,10 @@ def seed_demo_programme(event: Event) -> int:
     now = timezone.now()
     for session in sessions:
         if session.end <= now:
-            services.session_set_status(session=session, by=None, status=SessionStatus.ENDED)
+            session_set_status(session=session, by=None, status=SessionStatus.ENDED)
         elif session.start <= now:
-            services.session_set_status(session=session, by=None, status=SessionStatus.LIVE)
-    services.programme_publish(event=event, by=None)
+            session_set_status(session=session, by=None, status=SessionStatus.LIVE)
+    programme_publish(event=event, by=None)
     return len(sessions)
 
 
@@ -196,5 +198,5 @@ def seed_scale_programme(event: Event, rooms: list[Room], tracks: list[Track]) -
             roles.append(SessionRole(session=session, person=people[index], role=role, order=j))
     SessionRole.objects.bulk_create(roles, batch_size=BATCH_SIZE)
     Programme.objects.create(event=event)
-    services.programme_publish(event=event, by=None)
+    programme_publish(event=event, by=None)
     return len(sessions)

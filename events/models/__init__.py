@@ -1,47 +1,72 @@
-"""The events' models (split by topic in the next change)."""
+"""The events' models, one module per topic, all importable from here (migrations and the rest
+of the code say `events.models.X`):
+
+- events: an event, its status, format, dates, zone and languages;
+- organisations: the shared registry of organisations, and their roles at events;
+- places: venues, and an event's rooms and tracks;
+- team: who runs an event (its team roles), and the API tokens of organisers."""
 
 from events.models.events import (
-    CONSTRAINT_FIELDS,
-    ApiToken,
     Event,
     EventFormat,
-    EventOrganization,
     EventQuerySet,
     EventStatus,
-    Organization,
-    OrganizationKind,
-    OrganizationRole,
-    Room,
-    RoomKind,
-    TeamMember,
-    TeamRole,
-    Track,
-    Venue,
     colour_validator,
-    hash_token,
     slug_validator,
     validate_language_codes,
 )
+from events.models.organisations import (
+    EventOrganization,
+    Organization,
+    OrganizationKind,
+    OrganizationRole,
+)
+from events.models.places import (
+    Room,
+    RoomKind,
+    Track,
+    Venue,
+)
+from events.models.team import (
+    ApiToken,
+    TeamMember,
+    TeamRole,
+    hash_token,
+)
+
+# Where each constraint's error belongs in a form or an API answer ("request" when nowhere).
+CONSTRAINT_FIELDS = {
+    "organization_taken": "name",
+    "coordinates_invalid": "latitude",
+    "end_before_start": "end_date",
+    "invalid_time_zone": "timezone",
+    "role_taken": "role",
+    "room_name_taken": "name",
+    "virtual_room_layout": "kind",
+    "capacity_invalid": "capacity",
+    "track_name_taken": "name",
+    "already_on_team": "user",
+}
 
 __all__ = [
-    "slug_validator",
+    "ApiToken",
     "colour_validator",
     "CONSTRAINT_FIELDS",
-    "validate_language_codes",
-    "OrganizationKind",
-    "EventFormat",
-    "EventStatus",
-    "OrganizationRole",
-    "RoomKind",
-    "TeamRole",
-    "Organization",
-    "Venue",
-    "EventQuerySet",
     "Event",
+    "EventFormat",
     "EventOrganization",
-    "Room",
-    "Track",
-    "TeamMember",
+    "EventQuerySet",
+    "EventStatus",
     "hash_token",
-    "ApiToken",
+    "Organization",
+    "OrganizationKind",
+    "OrganizationRole",
+    "Room",
+    "RoomKind",
+    "slug_validator",
+    "TeamMember",
+    "TeamRole",
+    "Track",
+    "validate_language_codes",
+    "Venue",
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
-from events.schemas import InSchema
+from confman.core.schemas import InSchema
 from registrations.schemas import ModeName, StateName
 
 

@@ -1,47 +1,69 @@
-"""The agenda's models (split by topic in the next change)."""
+"""The agenda's models, one module per topic, all importable from here (migrations and the rest
+of the code say `sessions.models.X`):
 
-from sessions.models.sessions import (
-    ANNOUNCEMENT_MAX,
+- sessions: the event's programme (published or not, its update counter) and its sessions;
+- people: the programme's people and their roles in sessions;
+- updates: the numbered log of every change a participant would care about (which calendars
+  and the live page read), and the conflicts organisers accepted;
+- personal: each user's bookmarks and personal calendar address."""
+
+from sessions.models.people import (
     CHAIRING_ROLES,
-    CONSTRAINT_FIELDS,
-    MAX_DELAY_MINUTES,
-    Attendance,
+    Person,
+    RoleKind,
+    SessionRole,
+)
+from sessions.models.personal import (
     Bookmark,
     CalendarFeedToken,
-    ConflictOverride,
-    Person,
+    new_feed_token,
+)
+from sessions.models.sessions import (
+    MAX_DELAY_MINUTES,
+    Attendance,
     Programme,
-    RoleKind,
     Session,
     SessionKind,
     SessionQuerySet,
-    SessionRole,
     SessionStatus,
-    SessionUpdate,
-    UpdateKind,
-    new_feed_token,
     validate_language,
 )
+from sessions.models.updates import (
+    ANNOUNCEMENT_MAX,
+    ConflictOverride,
+    SessionUpdate,
+    UpdateKind,
+)
+
+# Where each constraint's error belongs in a form or an API answer.
+CONSTRAINT_FIELDS = {
+    "session_times_incomplete": "end",
+    "session_end_before_start": "end",
+    "session_unplaced": "start",
+    "person_user_taken": "user",
+    "role_taken": "role",
+    "bookmark_taken": "session",
+}
 
 __all__ = [
-    "MAX_DELAY_MINUTES",
     "ANNOUNCEMENT_MAX",
-    "SessionKind",
     "Attendance",
-    "SessionStatus",
-    "RoleKind",
-    "CHAIRING_ROLES",
-    "validate_language",
-    "CONSTRAINT_FIELDS",
-    "Programme",
-    "Person",
-    "SessionQuerySet",
-    "Session",
-    "SessionRole",
-    "UpdateKind",
-    "SessionUpdate",
-    "ConflictOverride",
     "Bookmark",
-    "new_feed_token",
     "CalendarFeedToken",
+    "CHAIRING_ROLES",
+    "ConflictOverride",
+    "CONSTRAINT_FIELDS",
+    "MAX_DELAY_MINUTES",
+    "new_feed_token",
+    "Person",
+    "Programme",
+    "RoleKind",
+    "Session",
+    "SessionKind",
+    "SessionQuerySet",
+    "SessionRole",
+    "SessionStatus",
+    "SessionUpdate",
+    "UpdateKind",
+    "validate_language",
 ]

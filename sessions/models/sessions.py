@@ -1,7 +1,6 @@
-"""The programme of an event: sessions, the people in them and their roles, and the log of every
-change a participant would care about (which calendar exports and live push read)."""
+"""An event's programme (whether it is public, and the counter that numbers its updates) and
+its sessions."""
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,12 +12,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
-from events.models import Event, Organization, Room, Track
+from events.models import Event, Room, Track
+from sessions.models.people import CHAIRING_ROLES, Person, RoleKind, SessionRole
 
 MAX_DELAY_MINUTES = 12 * 60
-ANNOUNCEMENT_MAX = 500
 
 
 class SessionKind(models.TextChoices):
@@ -48,22 +46,6 @@ class SessionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class RoleKind(models.TextChoices):
-    CHAIR = "chair", _("Chair")
-    MODERATOR = "moderator", _("Moderator")
-    FACILITATOR = "facilitator", _("Facilitator")
-    HOST = "host", _("Host")
-    SPEAKER = "speaker", _("Speaker")
-    PANELLIST = "panellist", _("Panellist")
-    RAPPORTEUR = "rapporteur", _("Rapporteur")
-
-
-# The roles that run a session: they may use the chair console for it.
-CHAIRING_ROLES = frozenset(
-    {RoleKind.CHAIR, RoleKind.MODERATOR, RoleKind.FACILITATOR, RoleKind.HOST}
-)
-
-
 def validate_language(value: str) -> None:
     if value and (value not in LANG_INFO or "fallback" in LANG_INFO[value]):
         raise ValidationError(
@@ -71,17 +53,6 @@ def validate_language(value: str) -> None:
             params={"code": value},
             code="invalid_language",
         )
-
-
-# Where each constraint's error belongs in a form or an API answer.
-CONSTRAINT_FIELDS = {
-    "session_times_incomplete": "end",
-    "session_end_before_start": "end",
-    "session_unplaced": "start",
-    "person_user_taken": "user",
-    "role_taken": "role",
-    "bookmark_taken": "session",
-}
 
 
 class Programme(models.Model):
@@ -108,66 +79,6 @@ class Programme(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
-
-
-class Person(models.Model):
-    """Someone on the programme of one event: a chair, a speaker, a rapporteur."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="people")
-    honorific = models.CharField(
-        _("honorific or title"), max_length=40, blank=True, help_text=_("e.g. Prof., Dr, H.E.")
-    )
-    name = models.CharField(_("name"), max_length=200)
-    position = models.CharField(_("position"), max_length=200, blank=True)
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("organisation"),
-    )
-    country = CountryField(_("country"), blank=True)
-    bio = models.TextField(_("short biography"), max_length=3000, blank=True)
-    email = models.EmailField(
-        _("email"), blank=True, help_text=_("Private: seen only by the event's team.")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="agenda_people",
-        verbose_name=_("user account"),
-        help_text=_("Links the person to a login, so that they can chair their sessions."),
-    )
-
-    class Meta:
-        verbose_name = _("person")
-        verbose_name_plural = _("people")
-        ordering = ["name", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "user"],
-                condition=Q(user__isnull=False),
-                name="person_unique_user_per_event",
-                violation_error_code="person_user_taken",
-                violation_error_message=_(
-                    "This user account is already linked to another person of this event."
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.honorific} {self.name}" if self.honorific else self.name
-
-    @property
-    def country_name(self) -> str:
-        return str(self.country.name) if self.country else ""
 
 
 class SessionQuerySet(models.QuerySet):
@@ -352,184 +263,3 @@ class Session(models.Model):
     @property
     def rapporteurs(self) -> list["SessionRole"]:
         return self.people_in(RoleKind.RAPPORTEUR)
-
-
-class SessionRole(models.Model):
-    Kind = RoleKind
-
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="roles")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
-    role = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        verbose_name = _("session role")
-        verbose_name_plural = _("session roles")
-        ordering = ["order", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "person", "role"],
-                name="session_role_unique",
-                violation_error_code="role_taken",
-                violation_error_message=_("This person already has this role in this session."),
-            ),
-            models.CheckConstraint(
-                condition=Q(role__in=RoleKind.values), name="session_role_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person} ({self.get_role_display()}): {self.session}"
-
-    def clean(self) -> None:
-        if self.session_id and self.person_id and self.person.event_id != self.session.event_id:
-            raise ValidationError({"person": _("This person belongs to another event.")})
-
-    @property
-    def is_chairing(self) -> bool:
-        return self.role in CHAIRING_ROLES
-
-
-class UpdateKind(models.TextChoices):
-    PUBLISHED = "published", _("Added to the programme")
-    CHANGED = "changed", _("Details changed")
-    MOVED = "moved", _("Moved")
-    STATUS = "status", _("Status changed")
-    DELAYED = "delayed", _("Delay reported")
-    CANCELLED = "cancelled", _("Cancelled")
-    PEOPLE = "people", _("People changed")
-    ANNOUNCEMENT = "announcement", _("Announcement")
-    NEXT_SPEAKER = "next_speaker", _("Next speaker")
-    PROGRAMME_PUBLISHED = "programme_published", _("Programme published")
-    STREAM = "stream", _("Stream changed")
-
-
-class SessionUpdate(models.Model):
-    """One change to the public programme, numbered per event without gaps. `changes` maps each
-    changed field to {"before": ..., "after": ...} in JSON form (datetimes in ISO 8601 UTC)."""
-
-    Kind = UpdateKind
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="session_updates")
-    sequence = models.PositiveBigIntegerField(_("number"))
-    session = models.ForeignKey(
-        Session, on_delete=models.RESTRICT, null=True, blank=True, related_name="updates"
-    )
-    kind = models.CharField(_("kind"), max_length=30, choices=UpdateKind.choices)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    message = models.TextField(_("message"), max_length=1000, blank=True)
-    overridden = models.JSONField(
-        _("conflicts overridden"),
-        default=list,
-        blank=True,
-        help_text=_("Conflicts the organiser chose to accept with this change."),
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"))
-
-    class Meta:
-        verbose_name = _("programme update")
-        verbose_name_plural = _("programme updates")
-        ordering = ["event", "sequence"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "sequence"], name="session_update_unique_sequence"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=UpdateKind.values), name="session_update_kind_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.event.slug} #{self.sequence}: {self.get_kind_display()}"
-
-
-class ConflictOverride(models.Model):
-    """An organiser's explicit decision to accept a conflict (a person in two overlapping
-    sessions, a session outside the event's dates, a mode that does not fit the room). It stays
-    recorded, and the conflict list shows it as accepted rather than unresolved."""
-
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="overrides")
-    code = models.CharField(_("conflict"), max_length=40)
-    other_session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("accepted conflict")
-        verbose_name_plural = _("accepted conflicts")
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.session}"
-
-
-class Bookmark(models.Model):
-    """A session on someone's personal agenda."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
-    )
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookmarks")
-    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("bookmark")
-        verbose_name_plural = _("bookmarks")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "session"],
-                name="bookmark_unique",
-                violation_error_code="bookmark_taken",
-                violation_error_message=_("This session is already on your agenda."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.session}"
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-class CalendarFeedToken(models.Model):
-    """The secret in the address of someone's personal calendar feed (their bookmarked sessions
-    of one event). Whoever has the address can read the feed, so it can be revoked: a revoked
-    token is kept, marked, and its address answers 404 for good."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed_tokens"
-    )
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(
-        _("token"), max_length=64, unique=True, default=new_feed_token, editable=False
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar feed address")
-        verbose_name_plural = _("calendar feed addresses")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "event"],
-                condition=Q(revoked_at__isnull=True),
-                name="calendar_feed_token_one_active",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.event}"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None

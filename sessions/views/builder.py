@@ -26,8 +26,16 @@ from sessions.conflicts import Placement, conflicts_by_session, conflicts_for, e
 from sessions.forms import AssignForm, PersonForm, SessionForm
 from sessions.grid import build_day
 from sessions.models import Person, Session, SessionRole, SessionStatus
-from sessions.services import sessions as services
-from sessions.services.sessions import ScheduleConflictError
+from sessions.services.people import person_create, role_assign, role_remove
+from sessions.services.programme import ScheduleConflictError, programme_publish
+from sessions.services.sessions import (
+    session_cancel,
+    session_create,
+    session_delete,
+    session_publish,
+    session_set_status,
+    session_update,
+)
 
 PEOPLE_RESULTS = 20
 # The builder's grid covers at least these hours, so there is always somewhere to drop.
@@ -122,7 +130,7 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
-    count = services.programme_publish(event=event, by=request.user)
+    count = programme_publish(event=event, by=request.user)
     messages.success(
         request,
         _("The programme is public, with %(count)s newly published session(s).") % {"count": count},
@@ -183,7 +191,7 @@ def session_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = SessionForm(request.POST or None, event=event, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.session_create(
+            session = session_create(
                 event=event,
                 by=request.user,
                 override=form.cleaned_data["override"],
@@ -232,7 +240,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_edit(request, event, session, form, status=422)
     try:
-        services.session_update(
+        session_update(
             session=session,
             by=request.user,
             override=form.cleaned_data["override"],
@@ -259,22 +267,18 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "publish":
-            services.session_publish(session=session, by=request.user)
+            session_publish(session=session, by=request.user)
             text = _("“%(title)s” is on the programme.") % {"title": session.title}
         elif action == "cancel":
-            services.session_cancel(
-                session=session, by=request.user, reason=request.POST.get("reason", "")
-            )
+            session_cancel(session=session, by=request.user, reason=request.POST.get("reason", ""))
             text = _("“%(title)s” is cancelled; it stays on the programme, marked.") % {
                 "title": session.title
             }
         elif action == "reinstate":
-            services.session_set_status(
-                session=session, by=request.user, status=SessionStatus.SCHEDULED
-            )
+            session_set_status(session=session, by=request.user, status=SessionStatus.SCHEDULED)
             text = _("“%(title)s” is back on the programme.") % {"title": session.title}
         elif action == "delete":
-            services.session_delete(session=session, by=request.user)
+            session_delete(session=session, by=request.user)
             messages.success(request, _("“%(title)s” is deleted.") % {"title": session.title})
             return HttpResponseRedirect(_builder_url(event))
         elif action == "assign":
@@ -284,7 +288,7 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             person = Person.objects.filter(event=event, pk=form.cleaned_data["person"]).first()
             if person is None:
                 raise NotFound(_("That person is not on this event's list."))
-            services.role_assign(
+            role_assign(
                 session=session,
                 by=request.user,
                 person=person,
@@ -301,7 +305,7 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ).first()
             if link is None:
                 raise NotFound(_("That role is no longer in this session."))
-            services.role_remove(link=link, by=request.user)
+            role_remove(link=link, by=request.user)
             text = _("%(person)s is removed from “%(title)s”.") % {
                 "person": link.person.display_name,
                 "title": session.title,
@@ -316,12 +320,12 @@ def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             role = request.POST.get("role", SessionRole.Kind.SPEAKER)
             # Both or neither: a person is not left behind when the role cannot be given.
             with transaction.atomic():
-                person = services.person_create(
+                person = person_create(
                     event=event,
                     by=request.user,
                     **{name: form.cleaned_data[name] for name in form.Meta.fields},
                 )
-                services.role_assign(
+                role_assign(
                     session=session,
                     by=request.user,
                     person=person,

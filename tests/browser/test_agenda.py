@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from events.models import TeamMember
 from events.timezones import offset_label
 from sessions.models import SessionRole, SessionStatus, SessionUpdate
-from sessions.services.sessions import programme_publish
+from sessions.services.programme import programme_publish
 from tests.factories import (
     EventFactory,
     PersonFactory,

@@ -12,7 +12,7 @@ from events.models import TeamMember
 from registrations.models import CheckIn, Registration
 from registrations.services.registrations import registration_create
 from registrations.services.tickets import ticket_create
-from sessions.services.sessions import programme_publish
+from sessions.services.programme import programme_publish
 from tests.browser.conftest import CHROMIUM_ARGS, playwright_session
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 from tests.factories.events import RoomFactory

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from events.models import TeamMember
 from events.services import api_token_create
-from sessions.services.sessions import programme_publish
+from sessions.services.programme import programme_publish
 from tests.asgi_servers import asgi_servers, require_postgres_and_redis
 from tests.factories import EventFactory, UserFactory
 from tests.factories.events import RoomFactory

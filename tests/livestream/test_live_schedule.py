@@ -18,8 +18,8 @@ from events.models import TeamMember
 from livestream import services as stream_services
 from livestream.models import Stream
 from registrations.links import magic_token
-from sessions.services import sessions as services
-from sessions.services.sessions import programme_publish
+from sessions.services.chair import session_delay
+from sessions.services.programme import programme_publish
 from tests.factories import EventFactory, UserFactory
 from tests.factories.events import RoomFactory
 from tests.factories.registrations import registered, ticket
@@ -85,7 +85,7 @@ def live_event():
 
 @database_sync_to_async
 def delay(session, minutes):
-    return services.session_delay(session=session, by=None, minutes=minutes)
+    return session_delay(session=session, by=None, minutes=minutes)
 
 
 async def hello_of(communicator):

@@ -14,7 +14,7 @@ from registrations.checkin.offline import badge_hash, checkin_list, list_version
 from registrations.checkin.scan import Scan, checkin_record, checkin_scan, session_inside
 from registrations.models import CheckIn
 from registrations.services.registrations import badge_reissue
-from sessions.services.sessions import programme_publish
+from sessions.services.programme import programme_publish
 from tests.factories import EventFactory
 from tests.factories.events import RoomFactory
 from tests.factories.registrations import registered, ticket

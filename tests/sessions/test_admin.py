@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from events.models import TeamMember
 from sessions.models import Person, Session, SessionUpdate
-from sessions.services.sessions import programme_publish
+from sessions.services.programme import programme_publish
 from tests.factories import EventFactory, PersonFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

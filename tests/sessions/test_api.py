@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 
 from sessions.models import ConflictOverride, Person, Session, SessionRole, SessionUpdate
-from sessions.services import sessions as services
+from sessions.services.chair import announcement_create
+from sessions.services.programme import programme_publish
+from sessions.services.sessions import session_publish
 from tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -23,7 +25,7 @@ URL = "/api/events/seminar"
 
 
 def _publish(event) -> None:
-    services.programme_publish(event=event, by=None)
+    programme_publish(event=event, by=None)
 
 
 def _post(client, path, body=None, headers=None):
@@ -367,7 +369,7 @@ def test_people_before_publication_are_404_for_the_public(client, event):
 def test_updates_are_in_order_after_since(client, event):
     _publish(event)
     for message in ("Lunch is served", "Buses leave at 18:00", "Wi-Fi: seminar2026"):
-        services.announce(event=event, by=None, message=message)
+        announcement_create(event=event, by=None, message=message)
 
     everything = client.get(URL + "/updates?since=0")
     later = client.get(URL + "/updates?since=2")
@@ -393,7 +395,7 @@ def test_updates_are_in_order_after_since(client, event):
 def test_updates_limit_says_when_more_follow(client, event):
     _publish(event)
     for n in range(4):
-        services.announce(event=event, by=None, message=f"Notice {n}")
+        announcement_create(event=event, by=None, message=f"Notice {n}")
 
     first = client.get(URL + "/updates?since=0&limit=2").json()
     second = client.get(URL + "/updates?since=2&limit=2").json()
@@ -958,7 +960,7 @@ def test_deleting_a_draft_is_204(client, event, organiser, bearer):
 def test_deleting_a_session_added_after_publication_is_409(client, event, organiser, bearer):
     _publish(event)
     session = SessionFactory(event=event, status="draft", title="Late addition")
-    services.session_publish(session=session, by=None)
+    session_publish(session=session, by=None)
 
     response = client.delete(f"{URL}/sessions/{session.pk}", headers=bearer(organiser))
 
@@ -1335,7 +1337,7 @@ def test_invalid_status_call_is_422(client, event, chair, chaired, bearer, body,
 
 def test_chair_of_one_session_cannot_run_another(client, event, chair, chaired, bearer, annex):
     other = SessionFactory(event=event, title="Someone else's panel", room=annex)
-    services.session_publish(session=other, by=None)
+    session_publish(session=other, by=None)
 
     response = _status(client, other, {"action": "live"}, bearer(chair))
     preview = client.get(

@@ -13,14 +13,9 @@ from django.db import connection
 
 from events.models import Event, Room
 from sessions.models import Programme, Session, SessionUpdate, UpdateKind
-from sessions.services.sessions import (
-    ScheduleConflictError,
-    announce,
-    programme_publish,
-    session_delay,
-    session_move,
-    session_update,
-)
+from sessions.services.chair import announcement_create, session_delay
+from sessions.services.programme import ScheduleConflictError, programme_publish
+from sessions.services.sessions import session_move, session_update
 from tests.factories import EventFactory, RoomFactory, SessionFactory, TeamMemberFactory, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -102,7 +97,7 @@ def test_update_log_is_gap_free_under_concurrent_edits(setup):
                 )
                 changes["delayed"] += len(moved)
             else:
-                announce(event=my_event, by=by, message=f"Note {index}-{step}")
+                announcement_create(event=my_event, by=by, message=f"Note {index}-{step}")
                 changes["announcement"] += 1
         return changes
 

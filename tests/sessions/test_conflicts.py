@@ -22,13 +22,12 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
+from sessions.services.chair import session_delay
+from sessions.services.people import role_assign
+from sessions.services.programme import ScheduleConflictError, programme_publish
 from sessions.services.sessions import (
-    ScheduleConflictError,
-    programme_publish,
-    role_assign,
     session_cancel,
     session_create,
-    session_delay,
     session_move,
     session_set_status,
     session_update,

@@ -4,7 +4,9 @@ a half-done new person, the next speaker, sessions outside the event's days."""
 import pytest
 
 from sessions.models import Person, Session, SessionUpdate
-from sessions.services.sessions import programme_publish, role_remove, session_set_next_speaker
+from sessions.services.chair import session_set_next_speaker
+from sessions.services.people import role_remove
+from sessions.services.programme import programme_publish
 from tests.factories import (
     PersonFactory,
     RoomFactory,

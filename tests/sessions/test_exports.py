@@ -15,13 +15,10 @@ from django.utils.http import http_date
 from events.models import Track, Venue
 from events.services import event_part_update, event_update
 from sessions.models import CalendarFeedToken, RoleKind
-from sessions.services.sessions import (
-    bookmark_add,
-    bookmark_remove,
-    programme_publish,
-    session_delay,
-    session_move,
-)
+from sessions.services.bookmarks import bookmark_add, bookmark_remove
+from sessions.services.chair import session_delay
+from sessions.services.programme import programme_publish
+from sessions.services.sessions import session_move
 from tests.factories import (
     EventFactory,
     OrganizationFactory,

@@ -17,12 +17,8 @@ from lxml import etree
 from events.models import Room
 from sessions import frab
 from sessions.models import RoleKind
-from sessions.services.sessions import (
-    programme_publish,
-    session_cancel,
-    session_move,
-    session_update,
-)
+from sessions.services.programme import programme_publish
+from sessions.services.sessions import session_cancel, session_move, session_update
 from tests.factories import (
     EventFactory,
     PersonFactory,

@@ -13,12 +13,12 @@ from icalendar.parser import Contentlines
 from events.models import Room
 from sessions import ical
 from sessions.models import RoleKind
+from sessions.services.bookmarks import bookmark_add
+from sessions.services.chair import session_delay
+from sessions.services.people import role_assign
+from sessions.services.programme import programme_publish
 from sessions.services.sessions import (
-    bookmark_add,
-    programme_publish,
-    role_assign,
     session_cancel,
-    session_delay,
     session_move,
     session_set_status,
     session_update,

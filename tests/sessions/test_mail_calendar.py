@@ -11,7 +11,8 @@ from livestream.models import Stream
 from registrations.mail import build_message
 from registrations.services.registrations import registration_create
 from registrations.services.tickets import ticket_create
-from sessions.services.sessions import bookmark_add, programme_publish
+from sessions.services.bookmarks import bookmark_add
+from sessions.services.programme import programme_publish
 from tests.factories import UserFactory
 from tests.factories.events import RoomFactory
 from tests.factories.sessions import SessionFactory

@@ -23,7 +23,9 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
-from sessions.services.sessions import programme_publish, session_create, session_delay
+from sessions.services.chair import session_delay
+from sessions.services.programme import programme_publish
+from sessions.services.sessions import session_create
 from tests.factories import (
     EventFactory,
     OrganizationFactory,

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sessions.models import Bookmark, Session, SessionRole
-from sessions.services import sessions as services
+from sessions.services.programme import programme_publish
 from tests.factories import (
     OrganizationFactory,
     PersonFactory,
@@ -63,7 +63,7 @@ def _count(client, url, **kwargs):
 
 def test_public_session_list_queries_do_not_grow_with_sessions(client, event, tracks):
     _add_sessions(event, tracks, 10, 0)
-    services.programme_publish(event=event, by=None)
+    programme_publish(event=event, by=None)
     url = "/api/events/seminar/sessions?limit=200"
 
     few, response = _count(client, url)
@@ -110,7 +110,7 @@ def test_team_session_list_queries_do_not_grow_with_sessions(
 
 def test_agenda_page_queries_do_not_grow_with_sessions(client, event, tracks):
     _add_sessions(event, tracks, 10, 0)
-    services.programme_publish(event=event, by=None)
+    programme_publish(event=event, by=None)
     url = f"/events/seminar/agenda/?day={event.start_date.isoformat()}"
 
     few, response = _count(client, url)
@@ -128,7 +128,7 @@ def test_agenda_page_queries_do_not_grow_with_sessions(client, event, tracks):
 
 def test_agenda_page_for_a_signed_in_organiser_does_not_grow(client, event, tracks, organiser):
     _add_sessions(event, tracks, 10, 0)
-    services.programme_publish(event=event, by=None)
+    programme_publish(event=event, by=None)
     first = Session.objects.order_by("pk").first()
     Bookmark.objects.create(user=organiser, session=first)
     client.force_login(organiser)
@@ -151,7 +151,7 @@ def test_agenda_page_lists_only_the_chosen_day(client, event, tracks):
         start=at(event, 1, "16:00"),
         end=at(event, 1, "17:00"),
     )
-    services.programme_publish(event=event, by=None)
+    programme_publish(event=event, by=None)
 
     first = client.get(f"/events/seminar/agenda/?day={event.start_date.isoformat()}")
     second = client.get(f"/events/seminar/agenda/?day={event.end_date.isoformat()}")

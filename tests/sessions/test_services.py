@@ -30,26 +30,23 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
-from sessions.services.sessions import (
-    ScheduleConflictError,
-    announce,
-    bookmark_add,
-    bookmark_remove,
-    delay_preview,
-    move_preview,
+from sessions.selectors import delay_preview, move_preview
+from sessions.services.bookmarks import bookmark_add, bookmark_remove
+from sessions.services.chair import announcement_create, session_delay, session_set_next_speaker
+from sessions.services.people import (
     person_create,
     person_delete,
     person_update,
-    programme_publish,
     role_assign,
     role_remove,
+)
+from sessions.services.programme import ScheduleConflictError, programme_publish
+from sessions.services.sessions import (
     session_cancel,
     session_create,
-    session_delay,
     session_delete,
     session_move,
     session_publish,
-    session_set_next_speaker,
     session_set_status,
     session_update,
 )
@@ -942,7 +939,9 @@ def test_delay_shifts_the_same_local_day_across_a_utc_date_change(event, room, o
 
 
 def test_announce_to_the_whole_event(published, organiser):
-    update = announce(event=published, by=organiser, message="  Lunch is served in Hall C.  ")
+    update = announcement_create(
+        event=published, by=organiser, message="  Lunch is served in Hall C.  "
+    )
     assert (update.sequence, update.kind, update.session, update.actor, update.message) == (
         2,
         UpdateKind.ANNOUNCEMENT,
@@ -953,30 +952,32 @@ def test_announce_to_the_whole_event(published, organiser):
 
 
 def test_announce_about_a_session(published, session, organiser):
-    update = announce(event=published, by=organiser, message="Starting soon", session=session)
+    update = announcement_create(
+        event=published, by=organiser, message="Starting soon", session=session
+    )
     assert update.session == session
 
 
 @pytest.mark.parametrize("message", ["", "   ", "x" * 501, None])
 def test_announce_needs_a_short_message(published, organiser, message):
     with pytest.raises(InvalidInput) as caught:
-        announce(event=published, by=organiser, message=message)
+        announcement_create(event=published, by=organiser, message=message)
     assert fields_of(caught.value) == {"message"}
     assert sequences(published) == [1]
 
 
 def test_announce_of_500_characters(published, organiser):
-    assert len(announce(event=published, by=organiser, message="x" * 500).message) == 500
+    assert len(announcement_create(event=published, by=organiser, message="x" * 500).message) == 500
 
 
 def test_announce_before_publication_or_about_a_draft_is_refused(event, room, organiser):
     with pytest.raises(DomainError) as caught:
-        announce(event=event, by=organiser, message="Hello")
+        announcement_create(event=event, by=organiser, message="Hello")
     assert (caught.value.status, caught.value.code) == (409, "programme_not_published")
     programme_publish(event=event, by=organiser)
     draft = session_at(event, room, at(event, 0, "09:00"), at(event, 0, "10:00"), status="draft")
     with pytest.raises(DomainError) as caught:
-        announce(event=event, by=organiser, message="Hello", session=draft)
+        announcement_create(event=event, by=organiser, message="Hello", session=draft)
     assert caught.value.code == "programme_not_published"
     assert sequences(event) == [1]
 
@@ -988,7 +989,7 @@ def test_announce_about_a_session_of_another_event_is_refused(published, organis
     programme_publish(event=other, by=None)
     foreign = SessionFactory(event=other)
     with pytest.raises(DomainError):
-        announce(event=published, by=None, message="Hello", session=foreign)
+        announcement_create(event=published, by=None, message="Hello", session=foreign)
     assert sequences(published) == [1]
 
 
@@ -1069,7 +1070,7 @@ def test_each_public_change_writes_one_numbered_entry(event, room, room2, organi
     session_set_next_speaker(session=first, by=organiser, person=person)
     session_set_status(session=first, by=organiser, status=Status.LIVE)
     session_delay(session=first, by=organiser, minutes=10)
-    announce(event=event, by=organiser, message="Coffee")
+    announcement_create(event=event, by=organiser, message="Coffee")
     role_remove(link=link, by=organiser)
     session_cancel(session=blocker, by=organiser)
 
@@ -1098,8 +1099,8 @@ def test_sequences_are_per_event(event, room, organiser):
     programme_publish(event=other, by=None)
     session_update(session=mine, by=organiser, title="A")
     session_update(session=other_session, by=None, title="B")
-    announce(event=other, by=None, message="Hi")
-    announce(event=event, by=organiser, message="Hi")
+    announcement_create(event=other, by=None, message="Hi")
+    announcement_create(event=event, by=organiser, message="Hi")
     session_delay(session=mine, by=organiser, minutes=5)
     assert sequences(event) == [1, 2, 3, 4]
     assert sequences(other) == [1, 2, 3]
@@ -1151,12 +1152,12 @@ MANAGE = {
     "person_create": lambda by, c: person_create(event=c.event, by=by, name="New"),
     "person_update": lambda by, c: person_update(person=c.person, by=by, name="Renamed"),
     "person_delete": lambda by, c: person_delete(person=c.free_person, by=by),
-    "announce_event": lambda by, c: announce(event=c.event, by=by, message="Hi"),
+    "announce_event": lambda by, c: announcement_create(event=c.event, by=by, message="Hi"),
 }
 RUN = {
     "live": lambda by, c, s: session_set_status(session=s, by=by, status=Status.LIVE),
     "delay": lambda by, c, s: session_delay(session=s, by=by, minutes=5),
-    "announce": lambda by, c, s: announce(event=c.event, by=by, message="Hi", session=s),
+    "announce": lambda by, c, s: announcement_create(event=c.event, by=by, message="Hi", session=s),
     "next_speaker": lambda by, c, s: session_set_next_speaker(
         session=s, by=by, person=s.roles.first().person
     ),

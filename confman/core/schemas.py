@@ -1,0 +1,50 @@
+"""What every API input shares: the In schema's base, the checks of e-mail addresses and country
+codes, and a PATCH body's changes."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django_countries import countries
+from ninja import Schema
+from pydantic import ConfigDict
+
+from confman.core.exceptions import InvalidInput
+
+
+class InSchema(Schema):
+    """Input: surrounding spaces are trimmed (so "   " is empty) and unknown fields refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def check_email(value: str | None) -> str | None:
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError(_("“%(value)s” is not an e-mail address") % {"value": value}) from None
+    return value
+
+
+def check_country(value: str | None) -> str | None:
+    if value is None:
+        return value
+    if value.upper() not in dict(countries):
+        raise ValueError(
+            _("“%(value)s” is not an ISO 3166 country code; use e.g. CN, KE, RS") % {"value": value}
+        )
+    return value.upper()
+
+
+def patch_changes(payload: Schema, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields a PATCH sends. An explicit null is refused for fields that cannot be empty;
+    leaving a field out keeps its value."""
+    data = payload.model_dump(exclude_unset=True)
+    nulls = sorted(key for key, value in data.items() if value is None and key not in nullable)
+    if nulls:
+        raise InvalidInput.for_fields(
+            {key: [_("cannot be null; leave the field out to keep its value")] for key in nulls}
+        )
+    return data

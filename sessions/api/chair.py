@@ -1,0 +1,102 @@
+"""The chair's calls: a session's status (live, ended; with a delay or the next speaker), what
+a delay would push back, and announcements."""
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from confman.core.auth import ORGANISER_AUTH
+from confman.core.schemas import InSchema
+from events import selectors as event_selectors
+from events.models import Event
+from events.permissions import Action
+from sessions import selectors
+from sessions.api.people import person_from_input
+from sessions.models import (
+    ANNOUNCEMENT_MAX,
+    Session,
+)
+from sessions.permissions import require_chair
+from sessions.schemas import (
+    ShiftOut,
+    StatusIn,
+    StatusOut,
+    UpdateOut,
+)
+from sessions.services.chair import announcement_create, session_delay, session_set_next_speaker
+from sessions.services.sessions import session_set_status
+
+router = Router(tags=["programme"])
+
+
+def _event(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Event:
+    return event_selectors.event_get(slug, request.user, action, organizations=False)
+
+
+def _session(request: HttpRequest, event: Event, session_id: int) -> Session:
+    return selectors.session_get(request.user, event, session_id)
+
+
+@router.post(
+    "/events/{slug}/sessions/{session_id}/status",
+    response=StatusOut,
+    auth=ORGANISER_AUTH,
+    summary="Run a session: live, ended, delay, announcement, next speaker",
+)
+def session_status(request: HttpRequest, slug: str, session_id: int, payload: StatusIn):
+    """For the session's chair, moderator, facilitator or host, and the event's organisers."""
+    event = _event(request, slug)
+    session = _session(request, event, session_id)
+    require_chair(request.user, session)
+    shifted = []
+    if payload.action in ("live", "ended", "scheduled"):
+        session_set_status(session=session, by=request.user, status=payload.action)
+    elif payload.action == "delay":
+        shifted = session_delay(
+            session=session,
+            by=request.user,
+            minutes=payload.minutes,
+            shift_following=payload.shift_following,
+        )
+    elif payload.action == "announcement":
+        announcement_create(event=event, by=request.user, message=payload.message, session=session)
+    else:
+        person = None if payload.person_id is None else person_from_input(event, payload.person_id)
+        session_set_next_speaker(session=session, by=request.user, person=person)
+    event.refresh_from_db()
+    return {
+        "session": selectors.session_get(request.user, event, session.pk),
+        "shifted": shifted,
+        "update_sequence": selectors.programme_of(event).last_sequence,
+    }
+
+
+class DelayQuery(Schema):
+    minutes: int = Field(ge=0, le=12 * 60, description="The session's total delay")
+
+
+@router.get(
+    "/events/{slug}/sessions/{session_id}/delay-preview",
+    response=list[ShiftOut],
+    auth=ORGANISER_AUTH,
+    summary="What a delay would push back",
+)
+def delay_preview(request: HttpRequest, slug: str, session_id: int, query: Query[DelayQuery]):
+    event = _event(request, slug)
+    session = _session(request, event, session_id)
+    require_chair(request.user, session)
+    return selectors.delay_preview(session=session, minutes=query.minutes)
+
+
+class AnnouncementIn(InSchema):
+    message: str = Field(min_length=1, max_length=ANNOUNCEMENT_MAX)
+
+
+@router.post(
+    "/events/{slug}/announcements",
+    response={201: UpdateOut},
+    auth=ORGANISER_AUTH,
+    summary="Announce something to the whole event",
+)
+def create_announcement(request: HttpRequest, slug: str, payload: AnnouncementIn):
+    event = _event(request, slug, Action.MANAGE_AGENDA)
+    return Status(201, announcement_create(event=event, by=request.user, message=payload.message))

@@ -1,0 +1,182 @@
+"""The chair console: one tap to mark a session live or ended, report a delay (and push the
+later sessions in the room), announce, or name the next speaker."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from confman.core.exceptions import DomainError, PermissionDenied
+from events import selectors as event_selectors
+from events.models import Event
+from events.permissions import Action, has_event_permission
+from sessions import selectors
+from sessions.forms import AnnouncementForm
+from sessions.models import Person, Session, SessionStatus
+from sessions.permissions import chaired_sessions, require_chair
+from sessions.selectors import delay_preview
+from sessions.services.chair import announcement_create, session_delay, session_set_next_speaker
+from sessions.services.sessions import session_set_status
+
+DELAY_STEPS = (5, 10, 15, 30)
+
+
+def _event(request: HttpRequest, slug: str) -> Event:
+    event = event_selectors.event_get(slug, request.user, organizations=False)
+    selectors.require_programme(request.user, event)
+    return event
+
+
+def _chair_sessions(request: HttpRequest, event: Event) -> list[Session]:
+    sessions = list(
+        selectors.with_details(
+            chaired_sessions(request.user, event).exclude(status=SessionStatus.DRAFT)
+        )
+    )
+    if not sessions:
+        raise PermissionDenied(
+            _(
+                "The chair console is for the people who chair, moderate, facilitate or host "
+                "sessions of “%(title)s”, once the organisers link their person to their "
+                "account; your account has no such session."
+            )
+            % {"title": event.title},
+            code="not_a_chair",
+        )
+    return sessions
+
+
+def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event = _event(request, slug)
+    sessions = _chair_sessions(request, event)
+    now = timezone.now()
+    live = [s for s in sessions if s.status == SessionStatus.LIVE]
+    coming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.actual_end > now]
+    now_or_next = (live or coming or [None])[0]
+    return render(
+        request,
+        "sessions/chair_console.html",
+        {
+            "event": event,
+            "sessions": sessions,
+            "focus": now_or_next,
+            "delay_steps": DELAY_STEPS,
+            "announcement_form": AnnouncementForm(),
+            "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
+        },
+    )
+
+
+@require_POST
+def chair_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One tap from the console: live, ended, delay (+N or back on time), push the later
+    sessions, announcement, next speaker."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("agenda:chair", kwargs={"slug": slug}))
+    event = _event(request, slug)
+    session = selectors.session_get(request.user, event, pk)
+    action = request.POST.get("action", "")
+    console = reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}"
+    try:
+        if action in ("live", "ended"):
+            session_set_status(session=session, by=request.user, status=action)
+            text = (
+                _("“%(title)s” is live.") if action == "live" else _("“%(title)s” has ended.")
+            ) % {"title": session.title}
+        elif action == "delay":
+            minutes = _int(request.POST.get("minutes"))
+            shift = request.POST.get("shift_following") == "1"
+            moved = session_delay(
+                session=session, by=request.user, minutes=minutes, shift_following=shift
+            )
+            text = _delay_message(session, minutes, moved, shift)
+            if not shift and minutes > 0:
+                pending = delay_preview(session=session, minutes=minutes)[1:]
+                if pending:
+                    messages.success(request, text)
+                    return redirect(
+                        reverse("agenda:chair-delay", kwargs={"slug": slug, "pk": pk})
+                        + f"?minutes={minutes}"
+                    )
+        elif action == "announcement":
+            form = AnnouncementForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_("Write the announcement in 1 to 500 characters."), status=422)
+            announcement_create(
+                event=event,
+                by=request.user,
+                message=form.cleaned_data["message"],
+                session=session,
+            )
+            text = _("Announced to everyone following “%(title)s”.") % {"title": session.title}
+        elif action == "next_speaker":
+            person_id = _int(request.POST.get("person"), default=None)
+            person = None
+            if person_id is not None:
+                person = Person.objects.filter(event=event, pk=person_id).first()
+                if person is None:
+                    raise DomainError(
+                        _("That person is not on this event's programme; choose from the list."),
+                        status=422,
+                    )
+            session_set_next_speaker(session=session, by=request.user, person=person)
+            text = (
+                _("Next speaker: %(name)s.") % {"name": person.display_name}
+                if person
+                else _("Next speaker cleared.")
+            )
+        else:
+            raise DomainError(_("Unknown action; use the console's buttons."), status=400)
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise  # not yours, or not there: the error page says so with its status
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(console)
+    messages.success(request, text)
+    return HttpResponseRedirect(console)
+
+
+def _int(value, default=-1):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _delay_message(session: Session, minutes: int, moved, shift: bool) -> str:
+    if minutes == 0:
+        return _("“%(title)s” is back on time.") % {"title": session.title}
+    text = _("“%(title)s” runs %(minutes)s minutes late.") % {
+        "title": session.title,
+        "minutes": minutes,
+    }
+    pushed = sum(1 for shift_ in moved if shift_.session.pk != session.pk)
+    if shift and pushed:
+        text += " " + _("%(count)s later session(s) in the room were pushed back.") % {
+            "count": pushed
+        }
+    return text
+
+
+def chair_delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """After a delay: the later sessions in the room that now overlap, and one button to push
+    them back."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    event = _event(request, slug)
+    _chair_sessions(request, event)
+    session = selectors.session_get(request.user, event, pk)
+    require_chair(request.user, session)
+    minutes = _int(request.GET.get("minutes"), default=session.delay_minutes)
+    shifts = delay_preview(session=session, minutes=minutes)
+    return render(
+        request,
+        "sessions/chair_delay.html",
+        {"event": event, "session": session, "minutes": minutes, "shifts": shifts[1:]},
+    )
