@@ -22,6 +22,7 @@ from pathlib import Path
 
 from harness import setup_django
 
+from events.models import AttendanceMode
 from registrations.badges import print_runs
 from registrations.badges.content import badge_pdf, badge_png
 from registrations.badges.print_runs import badge_print_run_create, badge_print_run_render, run_file
@@ -125,7 +126,7 @@ def seed() -> None:
                 event=event,
                 ticket=ticket,
                 state=State.CONFIRMED,
-                mode=Registration.Mode.IN_PERSON,
+                mode=AttendanceMode.IN_PERSON,
                 name=name(n),
                 email=f"p{n}@example.org",
                 organization=random.choice(organisations),

@@ -66,21 +66,21 @@ def list_events(request: HttpRequest, filters: Query[EventFilter]):
 
 @router.get("/events/{slug}", response=EventOut, summary="One event")
 def get_event(request: HttpRequest, slug: str):
-    return selectors.event_get(slug, request_user(request))
+    return selectors.event_get(slug, request_user(request), organizations=True)
 
 
 @router.post("/events", response={201: EventOut}, auth=ORGANISER_AUTH, summary="Create an event")
 def create_event(request: HttpRequest, payload: EventIn):
     event = services.event_create(by=request.user, **_with_venue(payload.model_dump()))
-    return Status(201, selectors.event_get(event.slug, request.user))
+    return Status(201, selectors.event_get(event.slug, request.user, organizations=True))
 
 
 @router.patch("/events/{slug}", response=EventOut, auth=ORGANISER_AUTH, summary="Change an event")
 def update_event(request: HttpRequest, slug: str, payload: EventPatch):
-    event = selectors.event_get(slug, request.user, Action.CHANGE)
+    event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
     changes = _with_venue(patch_changes(payload, nullable=frozenset({"venue_id"})))
     event = services.event_update(event=event, by=request.user, **changes)
-    return selectors.event_get(event.slug, request.user)
+    return selectors.event_get(event.slug, request.user, organizations=True)
 
 
 # --- rooms and tracks: the same five operations on each ---------------------------------
@@ -95,7 +95,7 @@ def _event_parts(
     nullable: frozenset[str] = frozenset(),
 ) -> None:
     def find(request: HttpRequest, slug: str, part_id: int):
-        event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=False)
+        event = selectors.event_get(slug, request.user, Action.CHANGE)
         part = model.objects.filter(event=event, pk=part_id).select_related("event").first()
         if part is None:
             raise NotFound(
@@ -111,7 +111,7 @@ def _event_parts(
         operation_id=f"list_{path}",
     )
     def list_parts(request: HttpRequest, slug: str):
-        event = selectors.event_get(slug, request_user(request), organizations=False)
+        event = selectors.event_get(slug, request_user(request))
         return model.objects.filter(event=event)
 
     @router.post(
@@ -122,7 +122,7 @@ def _event_parts(
         operation_id=f"create_{noun}",
     )
     def create_part(request: HttpRequest, slug: str, payload: create):
-        event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=False)
+        event = selectors.event_get(slug, request.user, Action.CHANGE)
         part = services.event_part_create(
             model=model, event=event, by=request.user, **payload.model_dump()
         )
@@ -182,7 +182,7 @@ class EventOrganizationFilter(Schema):
 def list_event_organizations(
     request: HttpRequest, slug: str, filters: Query[EventOrganizationFilter]
 ):
-    event = selectors.event_get(slug, request_user(request), organizations=False)
+    event = selectors.event_get(slug, request_user(request))
     return selectors.event_organizations(event, role=filters.role)
 
 
@@ -193,7 +193,7 @@ def list_event_organizations(
     summary="Give an organisation a role in the event",
 )
 def add_event_organization(request: HttpRequest, slug: str, payload: EventOrganizationIn):
-    event = selectors.event_get(slug, request.user, Action.CHANGE)
+    event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
     organization = Organization.objects.filter(pk=payload.organization_id).first()
     if organization is None:
         raise InvalidInput.for_fields(
@@ -224,7 +224,7 @@ def add_event_organization(request: HttpRequest, slug: str, payload: EventOrgani
     summary="Remove an organisation's role in the event",
 )
 def remove_event_organization(request: HttpRequest, slug: str, link_id: int):
-    event = selectors.event_get(slug, request.user, Action.CHANGE)
+    event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
     link = EventOrganization.objects.filter(event=event, pk=link_id).select_related("event").first()
     if link is None:
         raise NotFound(

@@ -16,7 +16,9 @@ from confman.core.schemas import InSchema, check_country, check_email
 from events.models import Event, Organization, TeamMember
 from events.timezones import TIME_ZONES
 
-EventFormat = Literal["in_person", "online", "hybrid"]
+# models.AttendanceMode, as the API names it (tests/events/test_schemas.py keeps them equal).
+AttendanceModeName = Literal["in_person", "online", "hybrid"]
+PersonModeName = Literal["in_person", "online"]
 EventStatus = Literal["draft", "published", "archived"]
 OrganizationKind = Literal["university", "government", "un_agency", "ngo", "enterprise", "other"]
 OrganizationRole = Literal["organiser", "co_host", "partner", "sponsor"]
@@ -185,7 +187,7 @@ class EventSummaryOut(Schema):
     utc_offset: str = Field(description="The zone's offset on the first day, e.g. UTC+08:00")
     start_date: date
     end_date: date
-    format: EventFormat
+    format: AttendanceModeName
     status: EventStatus
     city: str | None
     country: str | None
@@ -225,7 +227,7 @@ class EventIn(InSchema):
     timezone: str = Field(description="IANA time zone, e.g. Asia/Shanghai")
     start_date: date
     end_date: date
-    format: EventFormat = "hybrid"
+    format: AttendanceModeName = "hybrid"
     status: EventStatus = "draft"
     venue_id: int | None = None
     languages: list[str] = []
@@ -257,7 +259,7 @@ class EventPatch(InSchema):
     timezone: str | None = None
     start_date: date | None = None
     end_date: date | None = None
-    format: EventFormat | None = None
+    format: AttendanceModeName | None = None
     status: EventStatus | None = None
     venue_id: int | None = None
     languages: list[str] | None = None

@@ -78,12 +78,14 @@ def event_get(
     user: User | AnonymousUser | None,
     action: Action = Action.VIEW,
     *,
-    organizations: bool = True,
+    organizations: bool = False,
     venue: bool = True,
 ) -> Event:
-    """The event with its venue and organisations (unless told not to: the check-in calls, made
-    for every scan, need neither), or a 404 (also for drafts the user may not see), or a 401/403
-    when the user may see it but not do `action`."""
+    """The event of `slug` that `user` may `action` (see it, by default): the one lookup of an
+    event by its address for pages, API and exports. With its venue (unless venue=False: the
+    check-in calls, made for every scan, need none) and, when asked, its organisations. A 404
+    when there is none (also for drafts the user may not see), a 401/403 when the user may see
+    it but not do `action`."""
     try:
         if organizations:
             # get(), not first(): the slug is unique, and get() leaves out the ORDER BY.

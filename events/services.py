@@ -8,19 +8,18 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import (
     Conflict,
     DomainError,
-    InvalidInput,
     NotAuthenticated,
     PermissionDenied,
 )
 from confman.core.fastpaths.prepared import PreparedQuery
+from confman.core.validation import validated_save
 from events.models import (
     CONSTRAINT_FIELDS,
     ApiToken,
@@ -36,45 +35,6 @@ from events.permissions import Action, can_create_events, require_event_permissi
 from events.signals import event_changed
 
 logger = logging.getLogger(__name__)
-
-
-def validation_problems(
-    error: ValidationError, constraint_fields: dict[str, str] = CONSTRAINT_FIELDS
-) -> dict[str, list[str]]:
-    """Messages per field; a broken constraint is put on the field it is about, as
-    `constraint_fields` (violation code -> field) says, else on "request"."""
-    problems: dict[str, list[str]] = {}
-    by_field = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: [error]}
-    for field, errors in by_field.items():
-        for e in errors:
-            where = constraint_fields.get(e.code, "request") if field == NON_FIELD_ERRORS else field
-            problems.setdefault(where, []).extend(e.messages)
-    return problems
-
-
-def validate(instance: models.Model, constraint_fields: dict[str, str] = CONSTRAINT_FIELDS) -> None:
-    """Run the model's validation (fields, choices, constraints); what is wrong becomes one 422
-    that names each field (`constraint_fields` says where each app's constraints belong)."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput.for_fields(validation_problems(exc, constraint_fields)) from None
-
-
-def validated_save(instance: models.Model, **save_kwargs: Any) -> models.Model:
-    """validate() and save, a concurrent clash being a 409."""
-    validate(instance)
-    try:
-        with transaction.atomic():
-            instance.save(**save_kwargs)
-    except IntegrityError:
-        # A concurrent write slipped past full_clean's checks: a clash, not a server fault.
-        logger.info("IntegrityError saving %r", instance, exc_info=True)
-        raise Conflict(
-            _("This %(thing)s clashes with one saved a moment ago; reload and try again.")
-            % {"thing": instance._meta.verbose_name}
-        ) from None
-    return instance
 
 
 def _apply(instance: models.Model, changes: dict[str, Any]) -> list[str]:
@@ -98,7 +58,7 @@ def event_save(*, event: Event, by: User) -> Event:
         )
     if not creating:
         require_event_permission(by, event, Action.CHANGE)
-    validated_save(event)
+    validated_save(event, CONSTRAINT_FIELDS)
     if creating:
         TeamMember.objects.create(event=event, user=by, role=TeamMember.Role.OWNER)
     else:
@@ -128,7 +88,7 @@ def event_part_create(
 ) -> EventPart:
     """Add a room or a track to the event."""
     require_event_permission(by, event, Action.CHANGE)
-    return validated_save(model(event=event, **fields))
+    return validated_save(model(event=event, **fields), CONSTRAINT_FIELDS)
 
 
 @transaction.atomic
@@ -136,7 +96,7 @@ def event_part_update(*, part: EventPart, by: User, **changes: Any) -> EventPart
     """Change a room or a track; nothing is written when nothing changes."""
     require_event_permission(by, part.event, Action.CHANGE)
     if _apply(part, changes):
-        validated_save(part)
+        validated_save(part, CONSTRAINT_FIELDS)
     return part
 
 
@@ -167,7 +127,7 @@ def organization_create(*, by: User, **fields: Any) -> Organization:
                 "Organisers group."
             )
         )
-    return validated_save(Organization(**fields))
+    return validated_save(Organization(**fields), CONSTRAINT_FIELDS)
 
 
 @transaction.atomic
@@ -182,7 +142,8 @@ def event_organization_add(
     if existing:
         return existing
     return validated_save(
-        EventOrganization(event=event, organization=organization, role=role, order=order)
+        EventOrganization(event=event, organization=organization, role=role, order=order),
+        CONSTRAINT_FIELDS,
     )
 
 
@@ -208,7 +169,7 @@ def team_member_set(*, event: Event, by: User | None, user: User, role: str) -> 
                 code="last_owner",
             )
         member.role = role
-        validated_save(member)
+        validated_save(member, CONSTRAINT_FIELDS)
     return member
 
 
@@ -239,7 +200,7 @@ def api_token_create(
         token_hash=hash_token(plaintext),
         expires_at=expires_at,
     )
-    validated_save(token)
+    validated_save(token, CONSTRAINT_FIELDS)
     return token, plaintext
 
 

@@ -19,7 +19,7 @@ ORGANISATIONS_PER_PAGE = 120
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get(slug, request.user, organizations=False)
+    event = selectors.event_get(slug, request.user)
     return render(
         request,
         "events/event_detail.html",
@@ -41,7 +41,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def event_organizations(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_get(slug, request.user, organizations=False)
+    event = selectors.event_get(slug, request.user)
     page = Paginator(selectors.event_organizations(event), ORGANISATIONS_PER_PAGE).get_page(
         request.GET.get("page")
     )

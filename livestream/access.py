@@ -9,9 +9,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 from confman.core.exceptions import DomainError
-from events.models import Event
+from events.models import AttendanceMode, Event
 from events.permissions import Action, has_event_permission
-from registrations.models import Mode, Registration, State, TicketModes
+from registrations.models import Registration, State, TicketModes
 from sessions.models import SessionRole
 
 
@@ -60,7 +60,10 @@ def _entitled(registration: Registration | None, event: Event) -> bool:
         registration is not None
         and registration.event_id == event.pk
         and registration.state == State.CONFIRMED
-        and (registration.mode == Mode.ONLINE or registration.ticket.modes == TicketModes.EITHER)
+        and (
+            registration.mode == AttendanceMode.ONLINE
+            or registration.ticket.modes == TicketModes.EITHER
+        )
     )
 
 
@@ -80,7 +83,7 @@ def viewer_access(
     own = (
         Registration.objects.select_related("ticket")
         .filter(event=event, user=user, state=State.CONFIRMED)
-        .filter(Q(mode=Mode.ONLINE) | Q(ticket__modes=TicketModes.EITHER))
+        .filter(Q(mode=AttendanceMode.ONLINE) | Q(ticket__modes=TicketModes.EITHER))
         .first()
     )
     if own is not None:

@@ -7,7 +7,8 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import BaseModel
 
-from sessions.schemas import AttendanceName, SessionKindName, StatusName
+from events.schemas import AttendanceModeName
+from sessions.schemas import SessionKindName, StatusName
 
 ProviderName = Literal["youtube", "zoom", "teams", "bigbluebutton", "hls", "other"]
 
@@ -38,7 +39,7 @@ class LiveSessionOut(BaseModel):
     title: str
     kind: SessionKindName
     status: StatusName
-    attendance: AttendanceName
+    attendance: AttendanceModeName
     room: LiveRoomRef | None
     track: str | None
     start: datetime = Field(description="Planned start, UTC")

@@ -6,8 +6,8 @@ stream, never its link or passcode."""
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from confman.core.validation import validated_save
 from events.permissions import Action, require_event_permission
-from events.services import validated_save
 from livestream.models import Stream
 from sessions.models import UpdateKind
 from sessions.services.programme import update_log

@@ -77,7 +77,7 @@ def _localise(value, event: Event) -> dict | None:
 
 
 def live_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(slug, request.user, organizations=False)
+    event = event_selectors.event_get(slug, request.user)
     token = request.GET.get("r", "")[:1000]
     access = viewer_access(event, request.user, registration_for_link(token))
     state = snapshot(event, access)

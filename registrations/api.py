@@ -12,12 +12,12 @@ from confman.core.pagination import Pages
 from events import selectors as event_selectors
 from events.models import Organization
 from events.permissions import Action
+from events.schemas import PersonModeName
 from registrations import selectors
 from registrations.models import Registration
 from registrations.payments.client import payments_configured, payments_not_set_up
 from registrations.payments.refunds import registration_refund
 from registrations.schemas import (
-    ModeName,
     ReasonIn,
     RegistrationAdminOut,
     RegistrationIn,
@@ -47,7 +47,7 @@ class TicketQuery(Schema):
     summary="Tickets on sale, with the seats left",
 )
 def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
-    event = event_selectors.event_get(slug, request_user(request), organizations=False)
+    event = event_selectors.event_get(slug, request_user(request))
     tickets = tickets_on_offer(event, code=query.code.strip())
     return [
         {
@@ -75,7 +75,7 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
     tickets wait for an organiser; when full the attendee joins the waiting list (or, with
     waitlist false, gets a 409 sold_out)."""
     user = request_user(request)
-    event = event_selectors.event_get(slug, user, organizations=False)
+    event = event_selectors.event_get(slug, user)
     ticket = (
         event.ticket_types.select_related("quota", "event").filter(pk=payload.ticket_id).first()
     )
@@ -114,7 +114,7 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
 class RegistrationQuery(Schema):
     q: str = Field("", max_length=200, description="Name, email, organisation or reference")
     ticket: int | None = Field(None, ge=1)
-    mode: ModeName | None = None
+    mode: PersonModeName | None = None
     state: StateName | None = None
     country: str = Field("", max_length=2)
     organization: int | None = Field(None, ge=1)
@@ -128,9 +128,7 @@ class RegistrationQuery(Schema):
 )
 @paginate(Pages)
 def list_registrations(request: HttpRequest, slug: str, filters: Query[RegistrationQuery]):
-    event = event_selectors.event_get(
-        slug, request.user, Action.VIEW_REGISTRATIONS, organizations=False
-    )
+    event = event_selectors.event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
     return selectors.registrations_for(
         event,
         {
@@ -151,9 +149,7 @@ def list_registrations(request: HttpRequest, slug: str, filters: Query[Registrat
     summary="Participants by ticket, mode, country and organisation",
 )
 def registration_stats(request: HttpRequest, slug: str):
-    event = event_selectors.event_get(
-        slug, request.user, Action.VIEW_REGISTRATIONS, organizations=False
-    )
+    event = event_selectors.event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
     counts = selectors.registration_counts(event, list(event.ticket_types.select_related("quota")))
     return {
         "participants": counts["participants"],
@@ -170,7 +166,7 @@ def registration_stats(request: HttpRequest, slug: str):
 
 
 def _registration(request: HttpRequest, slug: str, reference: str, action: Action) -> Registration:
-    event = event_selectors.event_get(slug, request.user, action, organizations=False)
+    event = event_selectors.event_get(slug, request.user, action)
     registration = (
         Registration.objects.select_related("event", "ticket__quota", "organization")
         .filter(event=event, reference=reference.upper())

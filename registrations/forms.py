@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from events.models import Event
-from registrations.models import Mode, Question, QuestionKind, TicketType
+from events.models import AttendanceMode, Event
+from registrations.models import Question, QuestionKind, TicketType
 from registrations.selectors import Availability
 
 ORGANISATION_MAX = 200
@@ -122,7 +122,7 @@ def _option_label(option: Availability, payments_ready: bool = True) -> str:
     else:
         seats = " · " + str(_("%(count)s seats left") % {"count": option.remaining})
     approval = " · " + str(_("needs approval")) if ticket.requires_approval else ""
-    return f"{ticket.name} ({Mode(option.mode).label.lower()}): {price}{seats}{approval}"
+    return f"{ticket.name} ({AttendanceMode(option.mode).label.lower()}): {price}{seats}{approval}"
 
 
 def _question_field(question: Question) -> forms.Field:

@@ -8,8 +8,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from confman.core.schemas import InSchema, check_country, check_email
-
-ModeName = Literal["in_person", "online"]
+from events.schemas import PersonModeName
 
 StateName = Literal[
     "awaiting_approval",
@@ -26,7 +25,7 @@ class TicketAvailabilityOut(Schema):
     ticket_id: int
     name: str
     description: str
-    mode: ModeName
+    mode: PersonModeName
     price: Decimal
     currency: str
     requires_approval: bool
@@ -36,7 +35,7 @@ class TicketAvailabilityOut(Schema):
 
 class RegistrationIn(InSchema):
     ticket_id: int
-    mode: ModeName
+    mode: PersonModeName
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(max_length=254)
     organization_id: int | None = Field(None, description="From GET /api/organizations")
@@ -79,7 +78,7 @@ class RegistrationOut(Schema):
     reference: str
     state: StateName
     ticket_id: int
-    mode: ModeName
+    mode: PersonModeName
     name: str
     hold_expires_at: datetime | None
     offer_expires_at: datetime | None

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from events.models import Event
+from events.models import PERSON_MODE_CHOICES, PERSON_MODES, Event
 from registrations.models import (
-    Mode,
     Quota,
     Registration,
     RegistrationSettings,
@@ -92,7 +91,7 @@ def registration_counts(event: Event, tickets: list[TicketType]) -> dict[str, An
     )
     return {
         "participants": by_state[State.CONFIRMED],
-        "held": sum(held_by[("mode", mode)] for mode in Mode.values),
+        "held": sum(held_by[("mode", mode)] for mode in PERSON_MODES),
         "total": sum(by_state.values()),
         "by_state": [
             {"state": state, "label": label, "n": by_state[state]} for state, label in State.choices
@@ -114,7 +113,7 @@ def registration_counts(event: Event, tickets: list[TicketType]) -> dict[str, An
                 "held": held_by[("mode", mode)],
                 "size": mode_sizes.get(mode),
             }
-            for mode, label in Mode.choices
+            for mode, label in PERSON_MODE_CHOICES
         ],
         "countries": spread["countries"],
         "organisations": spread["organisations"],

@@ -14,11 +14,10 @@ from typing import Any
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from events.models import Event, Room
+from events.models import AttendanceMode, Event, Room
 from events.timezones import offset_label
 from sessions.models import (
     MAX_DELAY_MINUTES,
-    Attendance,
     ConflictOverride,
     Person,
     Session,
@@ -180,7 +179,7 @@ def _own_conflicts(event: Event, session: Session, placement: Placement) -> list
             )
     room = placement.room
     if room is not None:
-        if room.kind == Room.Kind.VIRTUAL and placement.attendance == Attendance.IN_PERSON:
+        if room.kind == Room.Kind.VIRTUAL and placement.attendance == AttendanceMode.IN_PERSON:
             conflicts.append(
                 ScheduleConflict(
                     Code.IN_PERSON_IN_VIRTUAL_ROOM,
@@ -192,7 +191,7 @@ def _own_conflicts(event: Event, session: Session, placement: Placement) -> list
                     session,
                 )
             )
-        if room.kind == Room.Kind.PHYSICAL and placement.attendance == Attendance.ONLINE:
+        if room.kind == Room.Kind.PHYSICAL and placement.attendance == AttendanceMode.ONLINE:
             conflicts.append(
                 ScheduleConflict(
                     Code.ONLINE_IN_PHYSICAL_ROOM,

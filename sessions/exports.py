@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from confman.core.exceptions import DomainError, NotFound
-from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, require_event_permission
+from events.selectors import event_get
 from sessions import feeds, frab, ical, selectors
 from sessions.models import SessionKind
 
@@ -132,11 +132,6 @@ def _public(event: Event) -> dict[str, str]:
     return {"Access-Control-Allow-Origin": "*"} if event.is_public else {}
 
 
-def _event(request: HttpRequest, slug: str) -> tuple[Event, selectors.ExportState]:
-    event = event_selectors.event_get(slug, request.user, organizations=False)
-    return event, selectors.export_state(event)
-
-
 # --- filters --------------------------------------------------------------------------------
 
 
@@ -227,7 +222,8 @@ def feed_filters(request: HttpRequest, event: Event, state: selectors.ExportStat
 @require_safe
 def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """The public programme as a calendar feed, optionally one track, room, kind or person."""
-    event, state = _event(request, slug)
+    event = event_get(slug, request.user)
+    state = selectors.export_state(event)
     chosen = feed_filters(request, event, state)
     refresh = ical.refresh_interval(event)
     name = event.title
@@ -264,7 +260,8 @@ def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def session_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One public session (a cancelled one too, marked), to add to a calendar."""
-    event, state = _event(request, slug)
+    event = event_get(slug, request.user)
+    state = selectors.export_state(event)
 
     def build() -> bytes:
         session = next(iter(selectors.export_sessions(event, ids=[pk])), None)
@@ -341,7 +338,7 @@ def personal_calendar(request: HttpRequest, slug: str, token: str) -> HttpRespon
 @require_POST
 @login_required
 def personal_calendar_renew(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(slug, request.user, organizations=False)
+    event = event_get(slug, request.user)
     feeds.feed_token_renew(user=request.user, event=event)
     messages.success(
         request,
@@ -365,7 +362,8 @@ def _schedule(event: Event, state: selectors.ExportState) -> frab.Schedule:
 
 
 def _schedule_export(request: HttpRequest, slug: str, name: str, render, content_type: str):
-    event, state = _event(request, slug)
+    event = event_get(slug, request.user)
+    state = selectors.export_state(event)
     return serve(
         request,
         Export(

@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Organization
-from sessions.models import ANNOUNCEMENT_MAX, Attendance, Person, RoleKind, SessionKind
+from events.models import AttendanceMode, Event, Organization
+from sessions.models import ANNOUNCEMENT_MAX, Person, RoleKind, SessionKind
 
 
 def local_datetime(day: date, wall: time, zone: str) -> datetime:
@@ -60,7 +60,7 @@ class SessionForm(forms.Form):
     )
     room = forms.ModelChoiceField(label=_("Room"), queryset=None, required=False)
     track = forms.ModelChoiceField(label=_("Track"), queryset=None, required=False)
-    attendance = forms.ChoiceField(label=_("Attendance"), choices=Attendance.choices)
+    attendance = forms.ChoiceField(label=_("Attendance"), choices=AttendanceMode.choices)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
     abstract = forms.CharField(
         label=_("Abstract"),
@@ -218,8 +218,8 @@ class AgendaFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds"))] + SessionKind.choices
         self.fields["attendance"].choices = [
             ("", _("In person and online")),
-            (Attendance.IN_PERSON, _("In person")),
-            (Attendance.ONLINE, _("Online")),
+            (AttendanceMode.IN_PERSON, _("In person")),
+            (AttendanceMode.ONLINE, _("Online")),
         ]
 
 

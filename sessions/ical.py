@@ -34,10 +34,10 @@ from django.utils.translation import ngettext
 from icalendar import Calendar, Timezone, vCategory, vDatetime, vGeo, vText
 from icalendar import Event as VEvent
 
-from events.models import Event
+from events.models import AttendanceMode, Event
 from events.timezones import local_today
 from sessions import selectors
-from sessions.models import Attendance, Session, SessionKind, SessionRole
+from sessions.models import Session, SessionKind, SessionRole
 
 PRODID = "-//confman//confman 0.1//EN"
 # How often subscribed calendars should look again: often while the event is near or on (delays,
@@ -182,7 +182,7 @@ class _Writer:
         )
         self.attendance = {
             value: _("Attendance: %(mode)s") % {"mode": label}
-            for value, label in Attendance.choices
+            for value, label in AttendanceMode.choices
         }
         self.kinds = {value: str(label) for value, label in SessionKind.choices}
         self.cancelled = _("This session is cancelled.")
@@ -201,9 +201,9 @@ class _Writer:
 
     def is_online(self, session: Session) -> bool:
         room = session.room
-        if (room is not None and room.is_virtual) or session.attendance == Attendance.ONLINE:
+        if (room is not None and room.is_virtual) or session.attendance == AttendanceMode.ONLINE:
             return True
-        return room is None and self.event.format == Event.Format.ONLINE
+        return room is None and self.event.format == AttendanceMode.ONLINE
 
     def location(self, session: Session) -> str:
         """ "Online" for an online session or a virtual room, else the room (and floor), the
@@ -286,7 +286,7 @@ class _Writer:
         """The event itself, all day from its first to its last day."""
         event = self.event
         modified = event.updated_at.astimezone(UTC).replace(microsecond=0)
-        location = self.online if event.format == Event.Format.ONLINE else ", ".join(self.venue)
+        location = self.online if event.format == AttendanceMode.ONLINE else ", ".join(self.venue)
         agenda = settings.SITE_URL + reverse("agenda:agenda", kwargs={"slug": event.slug})
         description = "\n".join(
             part

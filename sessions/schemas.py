@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from confman.core.schemas import InSchema, check_country, check_email
+from events.schemas import AttendanceModeName
 from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
 
 SessionKindName = Literal[
@@ -29,7 +30,6 @@ SessionKindName = Literal[
     "break",
     "networking",
 ]
-AttendanceName = Literal["in_person", "online", "hybrid"]
 StatusName = Literal["draft", "scheduled", "live", "ended", "cancelled"]
 RoleName = Literal[
     "chair", "moderator", "facilitator", "host", "speaker", "panellist", "rapporteur"
@@ -153,7 +153,7 @@ class SessionOut(Out):
     actual_start: datetime | None = Field(description="Start counting the delay, UTC")
     actual_end: datetime | None
     language: str
-    attendance: AttendanceName
+    attendance: AttendanceModeName
     people: list[SessionPersonOut] = Field(validation_alias="ordered_roles")
     next_speaker_id: int | None
     updated_at: datetime
@@ -174,7 +174,7 @@ class SessionIn(InSchema):
     start: AwareDatetime | None = Field(None, description="ISO 8601 with its UTC offset")
     end: AwareDatetime | None = None
     language: str = Field("", max_length=15)
-    attendance: AttendanceName = "hybrid"
+    attendance: AttendanceModeName = "hybrid"
     status: Literal["draft", "scheduled"] = "draft"
     people: list[RoleIn] = Field([], max_length=100)
     override: bool = Field(
@@ -193,7 +193,7 @@ class SessionPatch(InSchema):
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
     language: str | None = Field(None, max_length=15)
-    attendance: AttendanceName | None = None
+    attendance: AttendanceModeName | None = None
     override: bool = False
 
     _language = field_validator("language")(_check_language)

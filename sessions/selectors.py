@@ -12,8 +12,9 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import InvalidInput, NotFound
-from events.models import Event, Room, Track
+from events.models import AttendanceMode, Event, Room, Track
 from events.permissions import Action, has_event_permission
+from events.selectors import event_get
 from sessions.conflicts import (
     Placement,
     ScheduleConflict,
@@ -47,6 +48,14 @@ def sees_drafts(user: User | AnonymousUser | None, event: Event) -> bool:
 def programme_visible(user: User | AnonymousUser | None, event: Event) -> bool:
     """The public sees a published programme; the event's team also sees it before."""
     return programme_of(event).is_published or sees_drafts(user, event)
+
+
+def programme_event_get(slug: str, user: User | AnonymousUser | None) -> Event:
+    """The event whose programme `user` may see (events.selectors.event_get, then
+    require_programme): what the agenda's pages and the chair console start from."""
+    event = event_get(slug, user)
+    require_programme(user, event)
+    return event
 
 
 def require_programme(user: User | AnonymousUser | None, event: Event) -> None:
@@ -124,7 +133,7 @@ def _filtered(
         sessions = sessions.filter(kind=f.kind)
     if f.attendance:
         # A hybrid session is there for both audiences.
-        sessions = sessions.filter(attendance__in=[f.attendance, Session.Attendance.HYBRID])
+        sessions = sessions.filter(attendance__in=[f.attendance, AttendanceMode.HYBRID])
     if f.person:
         sessions = sessions.filter(
             Exists(SessionRole.objects.filter(session=OuterRef("pk"), person_id=f.person))

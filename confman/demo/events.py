@@ -15,7 +15,7 @@ from confman.demo import event_data
 from confman.demo.programme import seed_demo_programme, seed_scale_programme
 from confman.demo.registrations import seed_demo_registrations, seed_demo_tickets
 from confman.demo.streams import seed_demo_streams
-from events.models import Event, EventOrganization, Organization, Room, Track, Venue
+from events.models import AttendanceMode, Event, EventOrganization, Organization, Room, Track, Venue
 from events.timezones import local_today
 
 BATCH_SIZE = 1000
@@ -270,7 +270,7 @@ def _build_scale_event(n: int, stdout: TextIO | None) -> Event:
         timezone=SCALE_TIME_ZONE,
         start_date=start,
         end_date=start + timedelta(days=2),
-        format=Event.Format.HYBRID,
+        format=AttendanceMode.HYBRID,
         status=Event.Status.PUBLISHED,
         languages=["en", "fr"],
         website="https://example.org/",

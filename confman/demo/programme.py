@@ -11,9 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from confman.demo import programme_data
-from events.models import Event, EventOrganization, Organization, Room, Track
+from events.models import AttendanceMode, Event, EventOrganization, Organization, Room, Track
 from sessions.models import (
-    Attendance,
     Person,
     Programme,
     Session,
@@ -184,7 +183,9 @@ def seed_scale_programme(event: Event, rooms: list[Room], tracks: list[Track]) -
                         room=room,
                         start=start,
                         end=start + timedelta(minutes=SCALE_SLOT_MINUTES),
-                        attendance=Attendance.ONLINE if room.is_virtual else Attendance.HYBRID,
+                        attendance=AttendanceMode.ONLINE
+                        if room.is_virtual
+                        else AttendanceMode.HYBRID,
                         status=SessionStatus.SCHEDULED,
                     )
                 )

@@ -1,9 +1,9 @@
 """The demo conference's tickets: invited delegations in person (approved by the organisers),
 partners with an access code, and free online participation for anyone."""
 
-from events.models import Event
+from events.models import AttendanceMode, Event
 from registrations.checkin.scan import checkin_scan
-from registrations.models import Mode, TicketModes, Visibility
+from registrations.models import TicketModes, Visibility
 from registrations.selectors import registration_settings_get
 from registrations.services.quotas import quota_for_mode
 from registrations.services.registrations import registration_approve, registration_create
@@ -46,7 +46,7 @@ def seed_demo_tickets(event: Event) -> int:
     for order, spec in enumerate(TICKETS):
         fields = {key: value for key, value in spec.items() if key != "quota"}
         ticket_create(event=event, by=None, quota=spec["quota"], order=order, **fields)
-    quota_set(quota=quota_for_mode(event, Mode.IN_PERSON), by=None, size=IN_PERSON_SEATS)
+    quota_set(quota=quota_for_mode(event, AttendanceMode.IN_PERSON), by=None, size=IN_PERSON_SEATS)
     return len(TICKETS)
 
 
@@ -62,7 +62,9 @@ def seed_demo_registrations(event: Event) -> int:
     organisations = {o.name: o for o in Organization.objects.filter(event_roles__event=event)}
     count = 0
     for index, (key, _honorific, name, position, org, country, _bio, _login) in enumerate(PEOPLE):
-        ticket, mode = (delegate, Mode.IN_PERSON) if index % 4 else (online, Mode.ONLINE)
+        ticket, mode = (
+            (delegate, AttendanceMode.IN_PERSON) if index % 4 else (online, AttendanceMode.ONLINE)
+        )
         registration = registration_create(
             ticket=ticket,
             mode=mode,
@@ -94,7 +96,7 @@ def seed_demo_checkins(event: Event) -> int:
     from registrations.models import CheckIn, Registration, State
 
     delegates = Registration.objects.filter(
-        event=event, state=State.CONFIRMED, mode=Mode.IN_PERSON
+        event=event, state=State.CONFIRMED, mode=AttendanceMode.IN_PERSON
     ).order_by("pk")
     now = timezone.now()
     count = 0
@@ -122,7 +124,9 @@ def demo_badge_to_scan(event: Event):
     from registrations.models import Registration, State
 
     return (
-        Registration.objects.filter(event=event, state=State.CONFIRMED, mode=Mode.IN_PERSON)
+        Registration.objects.filter(
+            event=event, state=State.CONFIRMED, mode=AttendanceMode.IN_PERSON
+        )
         .exclude(checkins__result="ok")
         .order_by("pk")
         .first()

@@ -7,8 +7,10 @@ of the code say `events.models.X`):
 - team: who runs an event (its team roles), and the API tokens of organisers."""
 
 from events.models.events import (
+    PERSON_MODE_CHOICES,
+    PERSON_MODES,
+    AttendanceMode,
     Event,
-    EventFormat,
     EventQuerySet,
     EventStatus,
     colour_validator,
@@ -53,7 +55,9 @@ __all__ = [
     "colour_validator",
     "CONSTRAINT_FIELDS",
     "Event",
-    "EventFormat",
+    "AttendanceMode",
+    "PERSON_MODE_CHOICES",
+    "PERSON_MODES",
     "EventOrganization",
     "EventQuerySet",
     "EventStatus",

@@ -47,10 +47,18 @@ def validate_language_codes(value) -> None:
         )
 
 
-class EventFormat(models.TextChoices):
+class AttendanceMode(models.TextChoices):
+    """How someone takes part, or how an event or a session is held: in person, online, or
+    both at once (hybrid: events and sessions only; a person is one or the other)."""
+
     IN_PERSON = "in_person", _("In person")
     ONLINE = "online", _("Online")
-    HYBRID = "hybrid", _("Hybrid: in person and online")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+# How one person attends: a registration's mode, a ticket's, an attendance quota's.
+PERSON_MODES = (AttendanceMode.IN_PERSON, AttendanceMode.ONLINE)
+PERSON_MODE_CHOICES = [(mode.value, mode.label) for mode in PERSON_MODES]
 
 
 class EventStatus(models.TextChoices):
@@ -65,8 +73,6 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    Format = EventFormat
-
     Status = EventStatus
 
     PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
@@ -90,7 +96,7 @@ class Event(models.Model):
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
     format = models.CharField(
-        _("format"), max_length=20, choices=Format.choices, default=Format.HYBRID
+        _("format"), max_length=20, choices=AttendanceMode.choices, default=AttendanceMode.HYBRID
     )
     venue = models.ForeignKey(
         "events.Venue",
@@ -138,7 +144,7 @@ class Event(models.Model):
                 violation_error_message=_("Choose an IANA time zone such as Asia/Shanghai."),
             ),
             models.CheckConstraint(
-                condition=models.Q(format__in=EventFormat.values),
+                condition=models.Q(format__in=AttendanceMode.values),
                 name="event_format_valid",
             ),
             models.CheckConstraint(
@@ -189,7 +195,7 @@ class Event(models.Model):
 
     @property
     def has_venue(self) -> bool:
-        return self.format != self.Format.ONLINE
+        return self.format != AttendanceMode.ONLINE
 
     @cached_property
     def language_names(self) -> list[str]:

@@ -19,10 +19,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from qrcode.constants import ERROR_CORRECT_M
 
-from events.models import Event, TeamMember
+from events.models import PERSON_MODE_CHOICES, Event, TeamMember
 from events.templatetags.confman import date_range
 from registrations.badges.pdf import Badge, Layout, rasterise, render
-from registrations.models import BadgeRole, Mode, Registration, State
+from registrations.models import BadgeRole, Registration, State
 from sessions.models import CHAIRING_ROLES, RoleKind, SessionRole, SessionStatus
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
     roles = badge_roles(event, registrations)
     with translation.override(badge_language(event)):
         title, when = event.title, event_when(event)
-        modes = {mode: str(label) for mode, label in Mode.choices}
+        modes = {mode: str(label) for mode, label in PERSON_MODE_CHOICES}
         labels = {role: role_label(role) for role in set(roles.values())}
         return [
             Badge(

@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from confman.core.exceptions import Conflict, InvalidInput
-from events.models import Event
+from events.models import AttendanceMode, Event
 from registrations.badges.content import badges_for
 from registrations.badges.pdf import Badge, Layout, join_files, render_to_file, subset_fonts
-from registrations.models import BadgePrint, BadgePrintRun, Mode, Registration, State
+from registrations.models import BadgePrint, BadgePrintRun, Registration, State
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,10 @@ def badge_print_selection(event: Event, filters: dict) -> QuerySet[Registration]
     badge code, of the chosen tickets and country; with `only_new`, without those whose current
     code went into a finished run."""
     registrations = Registration.objects.filter(
-        event=event, state=State.CONFIRMED, mode=Mode.IN_PERSON, badge_secret__isnull=False
+        event=event,
+        state=State.CONFIRMED,
+        mode=AttendanceMode.IN_PERSON,
+        badge_secret__isnull=False,
     )
     if filters.get("tickets"):
         registrations = registrations.filter(ticket_id__in=filters["tickets"])

@@ -14,7 +14,7 @@ from django_countries import countries
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
 from events import selectors as event_selectors
-from events.models import Event
+from events.models import AttendanceMode, Event
 from events.permissions import Action
 from events.timezones import offset_label
 from registrations import links
@@ -25,7 +25,7 @@ from registrations.badges.print_runs import (
     badge_print_selection,
     run_file,
 )
-from registrations.models import BadgePrintRun, Mode, Registration, State
+from registrations.models import BadgePrintRun, Registration, State
 
 RUNS_SHOWN = 20
 REFRESH_SECONDS = 3
@@ -81,10 +81,14 @@ class PrintRunForm(forms.Form):
     def __init__(self, data, *, event: Event):
         super().__init__(data)
         self.fields["tickets"].choices = [
-            (t.pk, t.name) for t in event.ticket_types.all() if Mode.IN_PERSON in t.allowed_modes
+            (t.pk, t.name)
+            for t in event.ticket_types.all()
+            if AttendanceMode.IN_PERSON in t.allowed_modes
         ]
         codes = (
-            Registration.objects.filter(event=event, state=State.CONFIRMED, mode=Mode.IN_PERSON)
+            Registration.objects.filter(
+                event=event, state=State.CONFIRMED, mode=AttendanceMode.IN_PERSON
+            )
             .order_by()
             .values_list("country", flat=True)
             .distinct()
@@ -118,9 +122,7 @@ def _described(run: BadgePrintRun, ticket_names: dict[int, str]) -> str:
 
 @login_required
 def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(
-        slug, request.user, Action.MANAGE_REGISTRATIONS, organizations=False
-    )
+    event = event_selectors.event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
     form = PrintRunForm(request.POST if request.method == "POST" else None, event=event)
     status = 200
     if request.method == "POST":
@@ -181,9 +183,7 @@ def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def print_run_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    event = event_selectors.event_get(
-        slug, request.user, Action.MANAGE_REGISTRATIONS, organizations=False
-    )
+    event = event_selectors.event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
     run = BadgePrintRun.objects.filter(event=event, pk=pk).first()
     path = run_file(run) if run is not None else None
     if path is None:

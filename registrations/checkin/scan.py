@@ -22,12 +22,11 @@ from django.utils.translation import gettext as _
 
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.fastpaths.prepared import PreparedQuery
-from events.models import Event
+from events.models import AttendanceMode, Event
 from events.permissions import Action, require_event_permission
 from events.timezones import offset_label
 from registrations.models import (
     CheckIn,
-    Mode,
     Registration,
     RevokedBadge,
     ScanResult,
@@ -286,7 +285,7 @@ def _judge_badge(event: Event, scan: Scan, when: datetime):
             % {"name": registration.name, "state": registration.get_state_display().lower()},
             registration,
         )
-    if registration.mode != Mode.IN_PERSON:
+    if registration.mode != AttendanceMode.IN_PERSON:
         return (
             ScanResult.NOT_IN_PERSON,
             _("%(name)s is registered to attend online, not in person.")

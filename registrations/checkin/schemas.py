@@ -9,7 +9,8 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, model_validator
 
 from confman.core.schemas import InSchema
-from registrations.schemas import ModeName, StateName
+from events.schemas import PersonModeName
+from registrations.schemas import StateName
 
 
 class CheckInIn(InSchema):
@@ -81,7 +82,7 @@ class CheckInPersonOut(Schema):
     organization: str
     country: str
     ticket: str
-    mode: ModeName
+    mode: PersonModeName
     accessibility_needs: str
     dietary_needs: str
 
@@ -123,7 +124,7 @@ class CheckInListEntryOut(Schema):
     name: str
     organization: str
     ticket: str
-    mode: ModeName
+    mode: PersonModeName
     state: StateName
     accessibility_needs: str
     inside: bool

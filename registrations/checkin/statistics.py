@@ -17,11 +17,10 @@ from django.db.models.functions import Coalesce, ExtractMinute, NullIf, RowNumbe
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from events.models import Event
+from events.models import AttendanceMode, Event
 from events.timezones import offset_label
 from registrations.models import (
     CheckIn,
-    Mode,
     ScanResult,
     ScanType,
     State,
@@ -147,8 +146,8 @@ def checkin_statistics(event: Event) -> CheckInStatistics:
             ticket_id=ticket["pk"],
             name=ticket["name"],
             expected=ticket["in_person"],
-            checked_in=sum(door[(ticket["pk"], mode)]["people"] for mode in Mode.values),
-            inside=sum(door[(ticket["pk"], mode)]["inside"] for mode in Mode.values),
+            checked_in=sum(door[(ticket["pk"], mode)]["people"] for mode in AttendanceMode.values),
+            inside=sum(door[(ticket["pk"], mode)]["inside"] for mode in AttendanceMode.values),
         )
         for ticket in tickets
     ]
@@ -167,15 +166,17 @@ def checkin_statistics(event: Event) -> CheckInStatistics:
         by_ticket=by_ticket,
         by_mode=[
             ModeFigures(
-                mode=Mode.IN_PERSON,
-                label=str(Mode.IN_PERSON.label),
+                mode=AttendanceMode.IN_PERSON,
+                label=str(AttendanceMode.IN_PERSON.label),
                 expected=expected,
-                checked_in=sum(door[key]["people"] for key in door if key[1] == Mode.IN_PERSON),
+                checked_in=sum(
+                    door[key]["people"] for key in door if key[1] == AttendanceMode.IN_PERSON
+                ),
                 door_check_in=True,
             ),
             ModeFigures(
-                mode=Mode.ONLINE,
-                label=str(Mode.ONLINE.label),
+                mode=AttendanceMode.ONLINE,
+                label=str(AttendanceMode.ONLINE.label),
                 expected=online,
                 checked_in=None,
                 door_check_in=False,
@@ -196,9 +197,11 @@ def _tickets(event: Event) -> list[dict]:
         .order_by("order", "pk")
         .annotate(
             in_person=Count(
-                "registrations", filter=confirmed & Q(registrations__mode=Mode.IN_PERSON)
+                "registrations", filter=confirmed & Q(registrations__mode=AttendanceMode.IN_PERSON)
             ),
-            online=Count("registrations", filter=confirmed & Q(registrations__mode=Mode.ONLINE)),
+            online=Count(
+                "registrations", filter=confirmed & Q(registrations__mode=AttendanceMode.ONLINE)
+            ),
         )
         .values("pk", "name", "in_person", "online")
     )

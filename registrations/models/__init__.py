@@ -29,7 +29,6 @@ from registrations.models.registrations import (
 )
 from registrations.models.tickets import (
     BadgeRole,
-    Mode,
     Question,
     QuestionKind,
     Quota,
@@ -55,7 +54,6 @@ __all__ = [
     "BadgePrintRun",
     "BadgeRole",
     "CheckIn",
-    "Mode",
     "Payment",
     "PaymentStatus",
     "PrintLayout",

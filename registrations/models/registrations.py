@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from events.models import Event, Organization
-from registrations.models.tickets import Mode, TicketType
+from events.models import PERSON_MODE_CHOICES, PERSON_MODES, Event, Organization
+from registrations.models.tickets import TicketType
 
 
 class State(models.TextChoices):
@@ -44,7 +44,6 @@ def new_reference() -> str:
 
 class Registration(models.Model):
     State = State
-    Mode = Mode
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     ticket = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="registrations")
@@ -58,7 +57,7 @@ class Registration(models.Model):
         help_text=_("The secret in the badge's QR code; set when confirmed, cleared when revoked."),
     )
     state = models.CharField(_("state"), max_length=30, choices=State.choices)
-    mode = models.CharField(_("attendance mode"), max_length=20, choices=Mode.choices)
+    mode = models.CharField(_("attendance mode"), max_length=20, choices=PERSON_MODE_CHOICES)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"))
     organization = models.ForeignKey(
@@ -112,7 +111,8 @@ class Registration(models.Model):
                 condition=Q(state__in=State.values), name="registration_state_valid"
             ),
             models.CheckConstraint(
-                condition=Q(mode__in=Mode.values), name="registration_mode_valid"
+                condition=Q(mode__in=[mode.value for mode in PERSON_MODES]),
+                name="registration_mode_valid",
             ),
             models.CheckConstraint(
                 condition=~Q(state=State.PENDING_PAYMENT) | Q(hold_expires_at__isnull=False),

@@ -12,21 +12,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
+from events.models import PERSON_MODE_CHOICES, PERSON_MODES, AttendanceMode, Event
 
 currency_validator = RegexValidator(
     r"^[A-Z]{3}$", _("Give the currency as an ISO 4217 code, e.g. EUR, USD, CNY."), "currency"
 )
 
 
-class Mode(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-
-
 class TicketModes(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
+    """Which attendance a ticket allows: one mode, or either (the attendee chooses)."""
+
+    IN_PERSON = AttendanceMode.IN_PERSON.value, AttendanceMode.IN_PERSON.label
+    ONLINE = AttendanceMode.ONLINE.value, AttendanceMode.ONLINE.label
     EITHER = "either", _("In person or online (the attendee chooses)")
 
 
@@ -150,7 +147,7 @@ class TicketType(models.Model):
 
     @property
     def allowed_modes(self) -> list[str]:
-        return [Mode.IN_PERSON, Mode.ONLINE] if self.modes == TicketModes.EITHER else [self.modes]
+        return list(PERSON_MODES) if self.modes == TicketModes.EITHER else [self.modes]
 
     def on_sale(self, now=None) -> bool:
         now = now or timezone.now()
@@ -167,7 +164,9 @@ class Quota(models.Model):
     ticket = models.OneToOneField(
         TicketType, on_delete=models.CASCADE, null=True, blank=True, related_name="quota"
     )
-    mode = models.CharField(_("attendance mode"), max_length=20, choices=Mode.choices, blank=True)
+    mode = models.CharField(
+        _("attendance mode"), max_length=20, choices=PERSON_MODE_CHOICES, blank=True
+    )
     size = models.PositiveIntegerField(
         _("seats"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )

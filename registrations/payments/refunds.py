@@ -112,11 +112,11 @@ def registration_refund(
             registration_transition(
                 registration, State.REFUNDED, by=by, reason=reason or _("refunded")
             )
-            seat_freed(registration, before)
+            seat_release(registration, before)
     return registration
 
 
-def seat_freed(registration: Registration, before: str) -> None:
+def seat_release(registration: Registration, before: str) -> None:
     """A registration that held a seat (or a lapsed hold nobody offered on) left: the waiting
     list gets its offers."""
     if before in (State.CONFIRMED, State.PENDING_PAYMENT):

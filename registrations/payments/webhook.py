@@ -29,7 +29,7 @@ from registrations.models import Payment, PaymentStatus, Registration, State, St
 from registrations.payments.amounts import from_minor_units
 from registrations.payments.checkout import PAID, paid_payments
 from registrations.payments.client import payments_configured, stripe_client
-from registrations.payments.refunds import payment_mark_refunded, refund_on_stripe, seat_freed
+from registrations.payments.refunds import payment_mark_refunded, refund_on_stripe, seat_release
 from registrations.services.lifecycle import ALLOWED, registration_lock, registration_transition
 from registrations.services.quotas import seat_available
 
@@ -255,7 +255,7 @@ def _settle_refund(
     if State.REFUNDED in ALLOWED[registration.state]:
         before = registration.state
         registration_transition(registration, State.REFUNDED, by=None, reason=reason)
-        seat_freed(registration, before)
+        seat_release(registration, before)
 
 
 def _session_failed(session: dict, answers: _Answers) -> None:
@@ -290,7 +290,7 @@ def _session_expired(session: dict, answers: _Answers) -> None:
         registration_transition(
             registration, State.CANCELLED, by=None, reason=_("checkout expired")
         )
-        seat_freed(registration, State.PENDING_PAYMENT)
+        seat_release(registration, State.PENDING_PAYMENT)
 
 
 def _charge_refunded(charge: dict, answers: _Answers) -> None:

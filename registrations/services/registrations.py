@@ -10,12 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
-from events.models import Event, Organization
+from confman.core.validation import validate
+from events.models import AttendanceMode, Event, Organization
 from events.permissions import Action, has_event_permission, require_event_permission
-from events.services import validate
 from registrations.models import (
     CONSTRAINT_FIELDS,
-    Mode,
     Question,
     Registration,
     RevokedBadge,
@@ -105,7 +104,7 @@ def registration_create(
         if not waitlist:
             raise SoldOut(
                 _("“%(ticket)s” is sold out for %(mode)s attendance.")
-                % {"ticket": ticket.name, "mode": Mode(mode).label.lower()},
+                % {"ticket": ticket.name, "mode": AttendanceMode(mode).label.lower()},
                 details={"waitlist": True},
             )
         registration_transition(registration, State.WAITLISTED, by=by, reason=_("no seat left"))
@@ -144,7 +143,9 @@ def _check_ticket(ticket: TicketType, mode: str, access_code: str, by, now) -> N
                     _("“%(ticket)s” is only for this attendance: %(modes)s.")
                     % {
                         "ticket": ticket.name,
-                        "modes": ", ".join(str(Mode(m).label) for m in ticket.allowed_modes),
+                        "modes": ", ".join(
+                            str(AttendanceMode(m).label) for m in ticket.allowed_modes
+                        ),
                     }
                 ]
             }
@@ -243,7 +244,8 @@ def registration_mode_change(
         registration, timezone.now()
     ):
         raise SoldOut(
-            _("There is no free seat for %(mode)s attendance.") % {"mode": Mode(mode).label.lower()}
+            _("There is no free seat for %(mode)s attendance.")
+            % {"mode": AttendanceMode(mode).label.lower()}
         )
     registration.save(update_fields=["mode", "updated_at"])
     Transition.objects.create(
@@ -252,7 +254,10 @@ def registration_mode_change(
         to_state=registration.state,
         actor=by if by is not None and by.is_authenticated else None,
         reason=_("attendance changed from %(before)s to %(after)s")
-        % {"before": Mode(before).label.lower(), "after": Mode(mode).label.lower()},
+        % {
+            "before": AttendanceMode(before).label.lower(),
+            "after": AttendanceMode(mode).label.lower(),
+        },
     )
     waitlist_offer_seats(registration.event)  # the seat left behind
     return registration

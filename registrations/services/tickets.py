@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import InvalidInput
+from confman.core.validation import validate
 from events.models import Event
 from events.permissions import Action, require_event_permission
-from events.services import validate
 from registrations.models import (
     CONSTRAINT_FIELDS,
     Quota,

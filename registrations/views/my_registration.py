@@ -7,10 +7,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
+from events.models import PERSON_MODES, AttendanceMode
 from registrations import links
 from registrations.badges.content import qr_svg
 from registrations.mail import notify
-from registrations.models import Mode, State
+from registrations.models import State
 from registrations.payments.checkout import can_pay
 from registrations.payments.refunds import refund_allowed, registration_refund
 from registrations.services.registrations import registration_cancel, registration_mode_change
@@ -78,10 +79,10 @@ def _self_service(registration, data) -> str:
         return _("The seat is held for you while you pay.")
     if action == "mode":
         mode = data.get("mode", "")
-        if mode not in Mode.values:
+        if mode not in PERSON_MODES:
             raise InvalidInput.for_fields({"mode": [_("Choose in person or online.")]})
         registration_mode_change(registration=registration, mode=mode)
-        return _("Your attendance is now: %(mode)s.") % {"mode": Mode(mode).label.lower()}
+        return _("Your attendance is now: %(mode)s.") % {"mode": AttendanceMode(mode).label.lower()}
     if action == "resend":
         notify(registration)
         return _("The message is on its way to %(email)s.") % {"email": registration.email}

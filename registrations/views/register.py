@@ -30,7 +30,7 @@ def _questions(event: Event) -> list[Question]:
 
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(slug, request.user, organizations=False)
+    event = event_selectors.event_get(slug, request.user)
     settings = registration_settings_get(event)
     code = (request.POST.get("access_code") or request.GET.get("code") or "").strip()
     organiser = has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS)

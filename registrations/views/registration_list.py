@@ -30,12 +30,12 @@ from django_countries import countries
 
 from confman.core.exceptions import DomainError, NotFound
 from confman.core.redirects import next_or
-from events import selectors as event_selectors
-from events.models import Event, Organization
+from events.models import PERSON_MODE_CHOICES, Event, Organization
 from events.permissions import Action, has_event_permission
+from events.selectors import event_get
 from events.timezones import offset_label
 from registrations import selectors
-from registrations.models import Mode, Registration, State, TicketType
+from registrations.models import Registration, State, TicketType
 from registrations.payments.refunds import registration_refund
 from registrations.services.registrations import (
     badge_reissue,
@@ -53,10 +53,6 @@ NO_ORGANISATION = selectors.NO_ORGANISATION
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # States a registration can no longer leave; nothing to cancel there.
 FINAL_STATES = (State.CANCELLED, State.REFUNDED)
-
-
-def _event(request: HttpRequest, slug: str, action: Action) -> Event:
-    return event_selectors.event_get(slug, request.user, action, organizations=False)
 
 
 # --- filters ----------------------------------------------------------------------------------
@@ -84,7 +80,7 @@ class FilterForm(forms.Form):
         super().__init__(data)
         anything = ("", _("All"))
         self.fields["ticket"].choices = [anything] + [(t.pk, t.name) for t in tickets]
-        self.fields["mode"].choices = [anything, *Mode.choices]
+        self.fields["mode"].choices = [anything, *PERSON_MODE_CHOICES]
         self.fields["state"].choices = [anything, *State.choices]
         self.fields["country"].choices = [anything] + sorted(
             ((code, countries.name(code)) for code in country_codes), key=lambda pair: pair[1]
@@ -145,7 +141,7 @@ def _export_url(request: HttpRequest, event: Event) -> str:
 
 @login_required
 def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug, Action.VIEW_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
     tickets = list(event.ticket_types.select_related("quota"))
     form = _filter_form(request, event, tickets)
     filters = form.filters()
@@ -280,7 +276,7 @@ async def _astream(lines: Iterator[str], language: str | None) -> AsyncIterator[
 def registration_export(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The filtered list as CSV, streamed in pieces so that thousands of registrations never
     sit in memory at once. Organisers only: it holds everyone's email and needs."""
-    event = _event(request, slug, Action.MANAGE_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
     tickets = list(event.ticket_types.all())
     filters = _filter_form(request, event, tickets).filters()
     registrations = (
@@ -312,7 +308,7 @@ def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     """approve, reject (an awaiting registration is turned down: cancelled, with the reason),
     offer a seat to someone on the waiting list, or cancel; then back to the list as it was (its
     search, filters and page)."""
-    event = _event(request, slug, Action.MANAGE_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
     registration = Registration.objects.filter(event=event, pk=pk).select_related("event").first()
     if registration is None:
         raise NotFound(_("This event has no registration %(id)s.") % {"id": pk})

@@ -6,14 +6,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from confman.core.auth import ORGANISER_AUTH
 from confman.core.schemas import InSchema
-from events import selectors as event_selectors
-from events.models import Event
 from events.permissions import Action
+from events.selectors import event_get
 from sessions import selectors
 from sessions.api.people import person_from_input
 from sessions.models import (
     ANNOUNCEMENT_MAX,
-    Session,
 )
 from sessions.permissions import require_chair
 from sessions.schemas import (
@@ -28,14 +26,6 @@ from sessions.services.sessions import session_set_status
 router = Router(tags=["programme"])
 
 
-def _event(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Event:
-    return event_selectors.event_get(slug, request.user, action, organizations=False)
-
-
-def _session(request: HttpRequest, event: Event, session_id: int) -> Session:
-    return selectors.session_get(request.user, event, session_id)
-
-
 @router.post(
     "/events/{slug}/sessions/{session_id}/status",
     response=StatusOut,
@@ -44,8 +34,8 @@ def _session(request: HttpRequest, event: Event, session_id: int) -> Session:
 )
 def session_status(request: HttpRequest, slug: str, session_id: int, payload: StatusIn):
     """For the session's chair, moderator, facilitator or host, and the event's organisers."""
-    event = _event(request, slug)
-    session = _session(request, event, session_id)
+    event = event_get(slug, request.user)
+    session = selectors.session_get(request.user, event, session_id)
     require_chair(request.user, session)
     shifted = []
     if payload.action in ("live", "ended", "scheduled"):
@@ -81,8 +71,8 @@ class DelayQuery(Schema):
     summary="What a delay would push back",
 )
 def delay_preview(request: HttpRequest, slug: str, session_id: int, query: Query[DelayQuery]):
-    event = _event(request, slug)
-    session = _session(request, event, session_id)
+    event = event_get(slug, request.user)
+    session = selectors.session_get(request.user, event, session_id)
     require_chair(request.user, session)
     return selectors.delay_preview(session=session, minutes=query.minutes)
 
@@ -98,5 +88,5 @@ class AnnouncementIn(InSchema):
     summary="Announce something to the whole event",
 )
 def create_announcement(request: HttpRequest, slug: str, payload: AnnouncementIn):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     return Status(201, announcement_create(event=event, by=request.user, message=payload.message))

@@ -9,13 +9,12 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
-from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action
+from events.selectors import event_get
 from sessions import selectors
 from sessions.models import (
     Person,
-    Session,
     SessionRole,
 )
 from sessions.schemas import (
@@ -35,14 +34,6 @@ from sessions.services.people import (
 )
 
 router = Router(tags=["programme"])
-
-
-def _event(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Event:
-    return event_selectors.event_get(slug, request.user, action, organizations=False)
-
-
-def _session(request: HttpRequest, event: Event, session_id: int) -> Session:
-    return selectors.session_get(request.user, event, session_id)
 
 
 def person_from_input(event: Event, pk: int, field: str = "person_id") -> Person:
@@ -86,7 +77,7 @@ class PeopleQuery(Schema):
 @paginate(Pages)
 def list_people(request: HttpRequest, slug: str, filters: Query[PeopleQuery]):
     user = request_user(request)
-    event = event_selectors.event_get(slug, user, organizations=False)
+    event = event_get(slug, user)
     selectors.require_programme(user, event)
     return selectors.people_for(user, event, filters.q.strip())
 
@@ -98,8 +89,8 @@ def list_people(request: HttpRequest, slug: str, filters: Query[PeopleQuery]):
     summary="Give a person a role in a session",
 )
 def assign_person(request: HttpRequest, slug: str, session_id: int, payload: AssignIn):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
-    session = _session(request, event, session_id)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    session = selectors.session_get(request.user, event, session_id)
     role_assign(
         session=session,
         by=request.user,
@@ -117,8 +108,8 @@ def assign_person(request: HttpRequest, slug: str, session_id: int, payload: Ass
     summary="Remove a person's role in a session",
 )
 def remove_person(request: HttpRequest, slug: str, session_id: int, person_id: int, role: str):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
-    session = _session(request, event, session_id)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    session = selectors.session_get(request.user, event, session_id)
     link = (
         SessionRole.objects.filter(session=session, person_id=person_id, role=role)
         .select_related("session__event")
@@ -140,14 +131,14 @@ def remove_person(request: HttpRequest, slug: str, session_id: int, person_id: i
     summary="Add a person",
 )
 def create_person(request: HttpRequest, slug: str, payload: PersonIn):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     data = payload.model_dump()
     data["organization"] = _organization(data.pop("organization_id"))
     return Status(201, person_create(event=event, by=request.user, **data))
 
 
 def _person_of(request: HttpRequest, slug: str, person_id: int) -> Person:
-    event = _event(request, slug, Action.MANAGE_AGENDA)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     person = Person.objects.filter(event=event, pk=person_id).select_related("event").first()
     if person is None:
         raise NotFound(

@@ -6,9 +6,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from confman.core.auth import ORGANISER_AUTH, request_user
-from events import selectors as event_selectors
-from events.models import Event
 from events.permissions import Action
+from events.selectors import event_get
 from sessions import selectors
 from sessions.conflicts import event_conflicts
 from sessions.models import (
@@ -28,10 +27,6 @@ router = Router(tags=["programme"])
 UPDATES_PAGE = 500
 
 
-def _event(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Event:
-    return event_selectors.event_get(slug, request.user, action, organizations=False)
-
-
 class UpdatesQuery(Schema):
     since: int = Field(0, ge=0, description="The last update number you have; 0 for all")
     limit: int = Field(UPDATES_PAGE, ge=1, le=UPDATES_PAGE)
@@ -45,7 +40,7 @@ def list_updates(request: HttpRequest, slug: str, filters: Query[UpdatesQuery]):
     delay or people of a public session, and announcements. Numbers are per event and without
     gaps; `last_sequence` is the newest."""
     user = request_user(request)
-    event = event_selectors.event_get(slug, user, organizations=False)
+    event = event_get(slug, user)
     selectors.require_programme(user, event)
     updates = list(
         SessionUpdate.objects.filter(event=event, sequence__gt=filters.since).order_by("sequence")[
@@ -62,7 +57,7 @@ def list_updates(request: HttpRequest, slug: str, filters: Query[UpdatesQuery]):
 @router.get("/events/{slug}/programme", response=ProgrammeOut, summary="The programme's state")
 def get_programme(request: HttpRequest, slug: str):
     user = request_user(request)
-    event = event_selectors.event_get(slug, user, organizations=False)
+    event = event_get(slug, user)
     selectors.require_programme(user, event)
     programme = selectors.programme_of(event)
     counts = Session.objects.filter(event=event).aggregate(
@@ -85,7 +80,7 @@ def get_programme(request: HttpRequest, slug: str):
 )
 def publish_programme(request: HttpRequest, slug: str):
     """Make the programme public with every draft session that has a time and a room."""
-    event = _event(request, slug, Action.MANAGE_AGENDA)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     programme_publish(event=event, by=request.user)
     event.refresh_from_db()
     return get_programme(request, slug)
@@ -99,7 +94,7 @@ def publish_programme(request: HttpRequest, slug: str):
 )
 def list_conflicts(request: HttpRequest, slug: str):
     """Unresolved ones first; conflicts an organiser accepted are listed with accepted=true."""
-    event = _event(request, slug, Action.MANAGE_AGENDA)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     conflicts = event_conflicts(event)
     return sorted(
         (c.as_dict() for c in conflicts), key=lambda c: (c["accepted"], c["session"]["start"] or "")

@@ -12,14 +12,11 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.exceptions import InvalidInput
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
-from events import selectors as event_selectors
 from events.models import Event, Organization, Room, Track
 from events.permissions import Action
+from events.selectors import event_get
 from sessions import selectors
 from sessions.api.people import person_from_input
-from sessions.models import (
-    Session,
-)
 from sessions.schemas import (
     CancelIn,
     MoveIn,
@@ -40,14 +37,6 @@ from sessions.services.sessions import (
 )
 
 router = Router(tags=["programme"])
-
-
-def _event(request: HttpRequest, slug: str, action: Action = Action.VIEW) -> Event:
-    return event_selectors.event_get(slug, request.user, action, organizations=False)
-
-
-def _session(request: HttpRequest, event: Event, session_id: int) -> Session:
-    return selectors.session_get(request.user, event, session_id)
 
 
 def _part(model, event: Event, pk: int | None, field: str, noun: str):
@@ -111,7 +100,7 @@ def list_sessions(request: HttpRequest, slug: str, filters: Query[SessionQuery])
     """Sessions in time order. Anyone sees a published programme (cancelled sessions included,
     marked); the event's team also sees drafts."""
     user = request_user(request)
-    event = event_selectors.event_get(slug, user, organizations=False)
+    event = event_get(slug, user)
     selectors.require_programme(user, event)
     if filters.updated_since is not None and filters.updated_since.tzinfo is None:
         raise InvalidInput.for_fields({"updated_since": [_("include the UTC offset, e.g. Z")]})
@@ -133,7 +122,7 @@ def list_sessions(request: HttpRequest, slug: str, filters: Query[SessionQuery])
 @router.get("/events/{slug}/sessions/{session_id}", response=SessionOut, summary="One session")
 def get_session(request: HttpRequest, slug: str, session_id: int):
     user = request_user(request)
-    event = event_selectors.event_get(slug, user, organizations=False)
+    event = event_get(slug, user)
     selectors.require_programme(user, event)
     return selectors.session_get(user, event, session_id)
 
@@ -145,7 +134,7 @@ def get_session(request: HttpRequest, slug: str, session_id: int):
     summary="Add a session",
 )
 def create_session(request: HttpRequest, slug: str, payload: SessionIn):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     data = _fields(event, payload.model_dump())
     people = [(person_from_input(event, r["person_id"]), r["role"]) for r in data.pop("people")]
     override = data.pop("override")
@@ -160,8 +149,8 @@ def create_session(request: HttpRequest, slug: str, payload: SessionIn):
     summary="Change a session",
 )
 def update_session(request: HttpRequest, slug: str, session_id: int, payload: SessionPatch):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
-    session = _session(request, event, session_id)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    session = selectors.session_get(request.user, event, session_id)
     data = patch_changes(payload, nullable=frozenset({"track_id", "room_id", "start", "end"}))
     override = data.pop("override", False)
     session = session_update(
@@ -179,8 +168,8 @@ def update_session(request: HttpRequest, slug: str, session_id: int, payload: Se
 def move_session(request: HttpRequest, slug: str, session_id: int, payload: MoveIn):
     """Move to a new start (keeping the length) and/or room. A conflict answers 409 with the
     conflict list and saves nothing; with dry_run the conflicts are reported and nothing saved."""
-    event = _event(request, slug, Action.MANAGE_AGENDA)
-    session = _session(request, event, session_id)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    session = selectors.session_get(request.user, event, session_id)
     room = _part(Room, event, payload.room_id, "room_id", "room")
     if payload.dry_run:
         conflicts = move_preview(
@@ -209,8 +198,10 @@ def move_session(request: HttpRequest, slug: str, session_id: int, payload: Move
     summary="Put a draft session on the programme",
 )
 def publish_session(request: HttpRequest, slug: str, session_id: int):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
-    session = session_publish(session=_session(request, event, session_id), by=request.user)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    session = session_publish(
+        session=selectors.session_get(request.user, event, session_id), by=request.user
+    )
     return selectors.session_get(request.user, event, session.pk)
 
 
@@ -222,9 +213,11 @@ def publish_session(request: HttpRequest, slug: str, session_id: int):
 )
 def cancel_session(request: HttpRequest, slug: str, session_id: int, payload: CancelIn):
     """It stays on the programme, marked cancelled (a draft goes back to draft)."""
-    event = _event(request, slug, Action.MANAGE_AGENDA)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     session = session_cancel(
-        session=_session(request, event, session_id), by=request.user, reason=payload.reason
+        session=selectors.session_get(request.user, event, session_id),
+        by=request.user,
+        reason=payload.reason,
     )
     return selectors.session_get(request.user, event, session.pk)
 
@@ -236,6 +229,6 @@ def cancel_session(request: HttpRequest, slug: str, session_id: int, payload: Ca
     summary="Delete a session that was never public",
 )
 def delete_session(request: HttpRequest, slug: str, session_id: int):
-    event = _event(request, slug, Action.MANAGE_AGENDA)
-    session_delete(session=_session(request, event, session_id), by=request.user)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    session_delete(session=selectors.session_get(request.user, event, session_id), by=request.user)
     return Status(204, None)

@@ -20,7 +20,6 @@ from sessions.models.personal import (
 )
 from sessions.models.sessions import (
     MAX_DELAY_MINUTES,
-    Attendance,
     Programme,
     Session,
     SessionKind,
@@ -47,7 +46,6 @@ CONSTRAINT_FIELDS = {
 
 __all__ = [
     "ANNOUNCEMENT_MAX",
-    "Attendance",
     "Bookmark",
     "CalendarFeedToken",
     "CHAIRING_ROLES",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Room, Track
+from events.models import AttendanceMode, Event, Room, Track
 from sessions.models.people import CHAIRING_ROLES, Person, RoleKind, SessionRole
 
 MAX_DELAY_MINUTES = 12 * 60
@@ -30,12 +30,6 @@ class SessionKind(models.TextChoices):
     CLOSING = "closing", _("Closing ceremony")
     BREAK = "break", _("Break")
     NETWORKING = "networking", _("Networking")
-
-
-class Attendance(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-    HYBRID = "hybrid", _("Hybrid")
 
 
 class SessionStatus(models.TextChoices):
@@ -94,7 +88,6 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(models.Model):
     Kind = SessionKind
-    Attendance = Attendance
     Status = SessionStatus
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
@@ -129,7 +122,10 @@ class Session(models.Model):
         help_text=_("The language spoken; leave empty for the event's main language."),
     )
     attendance = models.CharField(
-        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.HYBRID
+        _("attendance"),
+        max_length=20,
+        choices=AttendanceMode.choices,
+        default=AttendanceMode.HYBRID,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=SessionStatus.choices, default=SessionStatus.DRAFT
@@ -186,7 +182,7 @@ class Session(models.Model):
                 condition=Q(kind__in=SessionKind.values), name="session_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(attendance__in=Attendance.values), name="session_attendance_valid"
+                condition=Q(attendance__in=AttendanceMode.values), name="session_attendance_valid"
             ),
             models.CheckConstraint(
                 condition=Q(status__in=SessionStatus.values), name="session_status_valid"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import Conflict, InvalidInput
+from confman.core.validation import validate
 from events.models import Event
-from events.services import validate
 from sessions.conflicts import (
     Placement,
 )

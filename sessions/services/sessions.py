@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import Conflict, DomainError, InvalidInput
+from confman.core.validation import validate
 from events.models import Event, Room
-from events.services import validate
 from sessions.conflicts import (
     Placement,
 )

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from confman.core.redirects import next_or
-from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from events.timezones import local_today
@@ -22,12 +21,6 @@ from sessions.grid import build_day, flag_overlaps
 from sessions.models import Bookmark, Session, SessionStatus
 from sessions.permissions import chaired_sessions
 from sessions.services.bookmarks import bookmark_add, bookmark_remove
-
-
-def _event(request: HttpRequest, slug: str) -> Event:
-    event = event_selectors.event_get(slug, request.user, organizations=False)
-    selectors.require_programme(request.user, event)
-    return event
 
 
 def _nav(request: HttpRequest, event: Event) -> dict:
@@ -64,7 +57,7 @@ def _bookmarked(request: HttpRequest, event: Event) -> set[int]:
 
 
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = selectors.programme_event_get(slug, request.user)
     form = AgendaFilterForm(request.GET or None, event=event)
     filters = selectors.SessionFilter()
     if form.is_bound:
@@ -114,7 +107,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
+    event = selectors.programme_event_get(slug, request.user)
     session = selectors.session_get(request.user, event, pk)
     programme = selectors.programme_of(event)
     exports = None
@@ -141,7 +134,7 @@ def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def bookmark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Add a session to the personal agenda, or remove it (action=remove)."""
-    event = _event(request, slug)
+    event = selectors.programme_event_get(slug, request.user)
     session = selectors.session_get(request.user, event, pk)
     if not request.user.is_authenticated:
         return redirect_to_login(session.get_absolute_url())
@@ -156,7 +149,7 @@ def bookmark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def my_agenda(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = selectors.programme_event_get(slug, request.user)
     sessions = list(
         selectors.with_details(
             selectors.visible_sessions(request.user, event).filter(bookmarks__user=request.user)

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
-from events import selectors as event_selectors
-from events.models import Event
+from events.models import AttendanceMode, Event
 from events.permissions import Action
+from events.selectors import event_get
 from events.timezones import local_today
 from sessions import selectors
 from sessions.conflicts import Placement, conflicts_by_session, conflicts_for, event_conflicts
@@ -60,10 +60,6 @@ BUILDER_STRINGS = {
 }
 
 
-def _event(request: HttpRequest, slug: str) -> Event | HttpResponse:
-    return event_selectors.event_get(slug, request.user, Action.MANAGE_AGENDA, organizations=False)
-
-
 def _builder_url(event: Event, day: date | None = None) -> str:
     url = reverse("agenda:builder", kwargs={"slug": event.slug})
     return f"{url}?day={day.isoformat()}" if day else url
@@ -71,7 +67,7 @@ def _builder_url(event: Event, day: date | None = None) -> str:
 
 @login_required
 def builder(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     days = event.days
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
@@ -129,7 +125,7 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def publish(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     count = programme_publish(event=event, by=request.user)
     messages.success(
         request,
@@ -174,8 +170,8 @@ def _render_edit(request, event, session, form, *, conflicts=None, status=200, p
 
 @login_required
 def session_new(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event(request, slug)
-    initial = {"attendance": Session.Attendance.HYBRID}
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    initial = {"attendance": AttendanceMode.HYBRID}
     if request.GET.get("day"):
         initial["day"] = request.GET["day"]
     try:
@@ -217,7 +213,7 @@ def _form_errors(form, exc: InvalidInput) -> None:
 
 @login_required
 def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _event(request, slug)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     session = _session_of(request, event, pk)
     people = None
     q = request.GET.get("q", "").strip()[:200]
@@ -261,7 +257,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """publish, cancel, reinstate, delete, assign, unassign, new person (then assign)."""
-    event = _event(request, slug)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     session = _session_of(request, event, pk)
     edit_url = reverse("agenda:session-edit", kwargs={"slug": slug, "pk": pk})
     action = request.POST.get("action", "")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from confman.core.exceptions import DomainError, PermissionDenied
-from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from sessions import selectors
@@ -23,12 +22,6 @@ from sessions.services.chair import announcement_create, session_delay, session_
 from sessions.services.sessions import session_set_status
 
 DELAY_STEPS = (5, 10, 15, 30)
-
-
-def _event(request: HttpRequest, slug: str) -> Event:
-    event = event_selectors.event_get(slug, request.user, organizations=False)
-    selectors.require_programme(request.user, event)
-    return event
 
 
 def _chair_sessions(request: HttpRequest, event: Event) -> list[Session]:
@@ -53,7 +46,7 @@ def _chair_sessions(request: HttpRequest, event: Event) -> list[Session]:
 def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    event = _event(request, slug)
+    event = selectors.programme_event_get(slug, request.user)
     sessions = _chair_sessions(request, event)
     now = timezone.now()
     live = [s for s in sessions if s.status == SessionStatus.LIVE]
@@ -79,7 +72,7 @@ def chair_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     sessions, announcement, next speaker."""
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("agenda:chair", kwargs={"slug": slug}))
-    event = _event(request, slug)
+    event = selectors.programme_event_get(slug, request.user)
     session = selectors.session_get(request.user, event, pk)
     action = request.POST.get("action", "")
     console = reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}"
@@ -169,7 +162,7 @@ def chair_delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     them back."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    event = _event(request, slug)
+    event = selectors.programme_event_get(slug, request.user)
     _chair_sessions(request, event)
     session = selectors.session_get(request.user, event, pk)
     require_chair(request.user, session)

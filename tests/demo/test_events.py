@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from confman.demo.events import seed_demo_event, seed_scale_event
-from events.models import Event, EventOrganization, Organization, Room
+from events.models import AttendanceMode, Event, EventOrganization, Organization, Room
 from events.timezones import local_today
 
 ROLE_RANK = {role: rank for rank, role in enumerate(EventOrganization.Role.values)}
@@ -26,7 +26,7 @@ def test_demo_event_is_a_live_hybrid_conference_in_shenzhen():
     assert created is True
     assert event.slug == "ict-he-asia-pacific"
     assert event.status == Event.Status.PUBLISHED
-    assert event.format == Event.Format.HYBRID
+    assert event.format == AttendanceMode.HYBRID
     assert event.timezone == "Asia/Shanghai"
     assert event.start_date == local_today("Asia/Shanghai")
     assert event.end_date == event.start_date + timedelta(days=1)
@@ -134,7 +134,7 @@ def test_seed_scale_event_creates_2000_organisations_and_20_rooms():
     assert seconds > 0
     assert event.slug == "scale-1"
     assert event.status == Event.Status.PUBLISHED
-    assert event.format == Event.Format.HYBRID
+    assert event.format == AttendanceMode.HYBRID
     assert (event.end_date - event.start_date).days + 1 == 3
     assert event.start_date == local_today(event.timezone)
     assert event.organizations.count() == 2000

@@ -3,7 +3,16 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from events.models import Event, EventOrganization, Organization, Room, TeamMember, Track, Venue
+from events.models import (
+    AttendanceMode,
+    Event,
+    EventOrganization,
+    Organization,
+    Room,
+    TeamMember,
+    Track,
+    Venue,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -43,7 +52,7 @@ class EventFactory(factory.django.DjangoModelFactory):
     timezone = "Asia/Shanghai"
     start_date = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
     end_date = factory.LazyAttribute(lambda event: event.start_date + dt.timedelta(days=1))
-    format = Event.Format.HYBRID
+    format = AttendanceMode.HYBRID
     status = Event.Status.PUBLISHED
     venue = factory.SubFactory(VenueFactory)
 

@@ -10,6 +10,7 @@ import itertools
 import factory
 from django.utils import timezone
 
+from events.models import AttendanceMode
 from registrations.models import Registration, State, TicketType, new_badge_secret
 from registrations.services.registrations import registration_create
 from registrations.services.tickets import ticket_create
@@ -91,5 +92,5 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
 class BadgeRegistrationFactory(RegistrationFactory):
     """A confirmed registration with its badge code, attending in person unless told."""
 
-    mode = Registration.Mode.IN_PERSON
+    mode = AttendanceMode.IN_PERSON
     badge_secret = factory.LazyFunction(new_badge_secret)

@@ -2,6 +2,7 @@ import datetime as dt
 
 import factory
 
+from events.models import AttendanceMode
 from sessions.models import Person, Session, SessionRole
 from tests.factories.events import EventFactory, RoomFactory
 
@@ -37,7 +38,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     room = factory.LazyAttribute(lambda s: RoomFactory(event=s.event))
     start = factory.LazyAttribute(lambda s: at(s.event, 0, "10:00"))
     end = factory.LazyAttribute(lambda s: s.start + dt.timedelta(hours=1))
-    attendance = Session.Attendance.HYBRID
+    attendance = AttendanceMode.HYBRID
     status = Session.Status.SCHEDULED
 
 

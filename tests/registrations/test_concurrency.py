@@ -14,7 +14,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from registrations.models import Mode, Quota, Registration, State, TicketType, Transition
+from events.models import AttendanceMode
+from registrations.models import Quota, Registration, State, TicketType, Transition
 from registrations.services import quotas
 from registrations.services.quotas import SoldOut, TryAgain, quota_for_mode
 from registrations.services.registrations import registration_approve, registration_create
@@ -24,7 +25,7 @@ from tests.factories.registrations import person, ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-IN_PERSON = Mode.IN_PERSON
+IN_PERSON = AttendanceMode.IN_PERSON
 
 
 @pytest.fixture(autouse=True)

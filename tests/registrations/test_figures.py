@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from events.models import AttendanceMode
 from registrations.checkin.statistics import checkin_statistics
-from registrations.models import CheckIn, Mode, ScanResult, State
+from registrations.models import CheckIn, ScanResult, State
 from tests.factories import EventFactory, RoomFactory, SessionFactory, at
 from tests.factories.registrations import RegistrationFactory, ticket
 
@@ -62,8 +63,8 @@ def scenario(event):
     amina = RegistrationFactory(ticket=delegate, name="Amina Yusuf")
     boris = RegistrationFactory(ticket=delegate, name="Boris Petrov")
     RegistrationFactory(ticket=delegate, name="Farah Khan", state=State.CANCELLED)
-    chen = RegistrationFactory(ticket=partner, mode=Mode.IN_PERSON, name="Chen Wei")
-    RegistrationFactory(ticket=partner, mode=Mode.IN_PERSON, name="Dana Ivanova")
+    chen = RegistrationFactory(ticket=partner, mode=AttendanceMode.IN_PERSON, name="Chen Wei")
+    RegistrationFactory(ticket=partner, mode=AttendanceMode.IN_PERSON, name="Dana Ivanova")
     RegistrationFactory(ticket=online, name="Emeka Obi")
 
     def t(hh_mm):

@@ -18,9 +18,8 @@ from confman.core.exceptions import (
     NotFound,
     PermissionDenied,
 )
-from events.models import TeamMember
+from events.models import AttendanceMode, TeamMember
 from registrations.models import (
-    Mode,
     Question,
     Quota,
     Registration,
@@ -50,7 +49,7 @@ from tests.factories.registrations import (
 
 pytestmark = pytest.mark.django_db
 
-IN_PERSON, ONLINE = Mode.IN_PERSON, Mode.ONLINE
+IN_PERSON, ONLINE = AttendanceMode.IN_PERSON, AttendanceMode.ONLINE
 
 
 def fields(exc: DomainError) -> set[str]:

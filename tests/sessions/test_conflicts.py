@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from events.models import Room
+from events.models import AttendanceMode, Room
 from sessions.conflicts import (
     Code,
     Placement,
@@ -80,7 +80,7 @@ def unsaved(event, title="Candidate"):
     return Session(event=event, title=title, kind=Session.Kind.PANEL)
 
 
-def placement(room, start, end, attendance=Session.Attendance.HYBRID, **kwargs):
+def placement(room, start, end, attendance=AttendanceMode.HYBRID, **kwargs):
     return Placement(start=start, end=end, room=room, attendance=attendance, **kwargs)
 
 
@@ -569,7 +569,7 @@ def test_in_person_session_in_a_virtual_room(event, virtual_room, organiser):
             at(event, 0, "10:00"),
             at(event, 0, "11:00"),
             title="Site visit",
-            attendance=Session.Attendance.IN_PERSON,
+            attendance=AttendanceMode.IN_PERSON,
         )
     [conflict] = caught.value.conflicts
     assert conflict.code == Code.IN_PERSON_IN_VIRTUAL_ROOM
@@ -581,20 +581,20 @@ def test_online_session_in_a_physical_room(event, room, organiser):
     session = session_at(event, room, at(event, 0, "14:00"), at(event, 0, "15:00"))
     with pytest.raises(ScheduleConflictError) as caught:
         session_update(
-            session=session, by=organiser, attendance=Session.Attendance.ONLINE, title="Webinar"
+            session=session, by=organiser, attendance=AttendanceMode.ONLINE, title="Webinar"
         )
     assert [c.code for c in caught.value.conflicts] == [Code.ONLINE_IN_PHYSICAL_ROOM]
     session.refresh_from_db()
-    assert session.attendance == Session.Attendance.HYBRID
+    assert session.attendance == AttendanceMode.HYBRID
 
 
 @pytest.mark.parametrize(
     ("kind", "attendance"),
     [
-        (Room.Kind.VIRTUAL, Session.Attendance.ONLINE),
-        (Room.Kind.VIRTUAL, Session.Attendance.HYBRID),
-        (Room.Kind.PHYSICAL, Session.Attendance.IN_PERSON),
-        (Room.Kind.PHYSICAL, Session.Attendance.HYBRID),
+        (Room.Kind.VIRTUAL, AttendanceMode.ONLINE),
+        (Room.Kind.VIRTUAL, AttendanceMode.HYBRID),
+        (Room.Kind.PHYSICAL, AttendanceMode.IN_PERSON),
+        (Room.Kind.PHYSICAL, AttendanceMode.HYBRID),
     ],
 )
 def test_fitting_room_kinds(event, kind, attendance):
@@ -612,14 +612,14 @@ def test_room_kind_conflicts_show_in_event_conflicts(event, room, virtual_room):
         room,
         at(event, 0, "10:00"),
         at(event, 0, "11:00"),
-        attendance=Session.Attendance.ONLINE,
+        attendance=AttendanceMode.ONLINE,
     )
     in_person = session_at(
         event,
         virtual_room,
         at(event, 0, "10:00"),
         at(event, 0, "11:00"),
-        attendance=Session.Attendance.IN_PERSON,
+        attendance=AttendanceMode.IN_PERSON,
     )
     found = {(c.code, c.session) for c in event_conflicts(event)}
     assert found == {
@@ -656,7 +656,7 @@ def test_cancelled_session_has_no_conflicts_of_its_own(event, room, virtual_room
             virtual_room,
             start,
             start + dt.timedelta(hours=1),
-            Session.Attendance.IN_PERSON,
+            AttendanceMode.IN_PERSON,
             status=SessionStatus.CANCELLED,
         ),
     )
@@ -668,7 +668,7 @@ def test_cancelled_session_has_no_conflicts_of_its_own(event, room, virtual_room
         virtual_room,
         at(event, 0, "10:00"),
         at(event, 0, "11:00"),
-        attendance=Session.Attendance.IN_PERSON,
+        attendance=AttendanceMode.IN_PERSON,
         status=SessionStatus.CANCELLED,
     )
     assert event_conflicts(event) == []
