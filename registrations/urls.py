@@ -3,13 +3,38 @@ from django.urls import path
 from registrations.badges import views as badges
 from registrations.checkin import views as checkin
 from registrations.payments import views as payments
-from registrations.views import my_registration, register, registration_list
+from registrations.views import (
+    my_registration,
+    register,
+    registration_actions,
+    registration_list,
+)
 
 app_name = "registrations"
 urlpatterns = [
     path("events/<slug:slug>/register/", register.register, name="register"),
     path(
         "events/<slug:slug>/registration/<str:token>/", my_registration.my_registration, name="mine"
+    ),
+    path(
+        "events/<slug:slug>/registration/<str:token>/cancel/",
+        my_registration.cancel,
+        name="mine-cancel",
+    ),
+    path(
+        "events/<slug:slug>/registration/<str:token>/accept/",
+        my_registration.accept_offer,
+        name="mine-accept",
+    ),
+    path(
+        "events/<slug:slug>/registration/<str:token>/attendance/",
+        my_registration.change_attendance,
+        name="mine-attendance",
+    ),
+    path(
+        "events/<slug:slug>/registration/<str:token>/resend/",
+        my_registration.resend,
+        name="mine-resend",
     ),
     path(
         "events/<slug:slug>/manage/registrations/",
@@ -22,9 +47,34 @@ urlpatterns = [
         name="manage-export",
     ),
     path(
-        "events/<slug:slug>/manage/registrations/<int:pk>/action/",
-        registration_list.registration_action,
-        name="manage-action",
+        "events/<slug:slug>/manage/registrations/<int:pk>/approve/",
+        registration_actions.approve,
+        name="registration-approve",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/reject/",
+        registration_actions.reject,
+        name="registration-reject",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/cancel/",
+        registration_actions.cancel,
+        name="registration-cancel",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/refund/",
+        registration_actions.refund,
+        name="registration-refund",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/new-badge/",
+        registration_actions.reissue_badge,
+        name="registration-new-badge",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/offer/",
+        registration_actions.offer_seat,
+        name="registration-offer",
     ),
     path("events/<slug:slug>/registration/<str:token>/pay/", payments.pay, name="pay"),
     path("events/<slug:slug>/registration/<str:token>/paid/", payments.paid, name="paid"),

@@ -1,8 +1,7 @@
 from django.urls import path
 
 from sessions import exports
-from sessions.views import agenda, builder
-from sessions.views.chair import chair_action, chair_console, chair_delay
+from sessions.views import agenda, builder, chair, session_actions
 
 app_name = "agenda"
 urlpatterns = [
@@ -28,16 +27,56 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/schedule.xml", exports.schedule_xml, name="schedule-xml"),
     path("events/<slug:slug>/schedule.json", exports.schedule_json, name="schedule-json"),
-    path("events/<slug:slug>/chair/", chair_console, name="chair"),
-    path("events/<slug:slug>/chair/sessions/<int:pk>/", chair_action, name="chair-action"),
-    path("events/<slug:slug>/chair/sessions/<int:pk>/delay/", chair_delay, name="chair-delay"),
+    path("events/<slug:slug>/chair/", chair.chair_console, name="chair"),
+    path("events/<slug:slug>/chair/sessions/<int:pk>/status/", chair.status, name="chair-status"),
+    path("events/<slug:slug>/chair/sessions/<int:pk>/delay/", chair.delay, name="chair-delay"),
+    path(
+        "events/<slug:slug>/chair/sessions/<int:pk>/announcement/",
+        chair.announcement,
+        name="chair-announcement",
+    ),
+    path(
+        "events/<slug:slug>/chair/sessions/<int:pk>/next-speaker/",
+        chair.next_speaker,
+        name="chair-next-speaker",
+    ),
     path("events/<slug:slug>/manage/agenda/", builder.builder, name="builder"),
     path("events/<slug:slug>/manage/agenda/publish/", builder.publish, name="publish"),
     path("events/<slug:slug>/manage/sessions/new/", builder.session_new, name="session-new"),
     path("events/<slug:slug>/manage/sessions/<int:pk>/", builder.session_edit, name="session-edit"),
     path(
-        "events/<slug:slug>/manage/sessions/<int:pk>/action/",
-        builder.session_action,
-        name="session-action",
+        "events/<slug:slug>/manage/sessions/<int:pk>/publish/",
+        session_actions.publish,
+        name="session-publish",
+    ),
+    path(
+        "events/<slug:slug>/manage/sessions/<int:pk>/cancel/",
+        session_actions.cancel,
+        name="session-cancel",
+    ),
+    path(
+        "events/<slug:slug>/manage/sessions/<int:pk>/reinstate/",
+        session_actions.reinstate,
+        name="session-reinstate",
+    ),
+    path(
+        "events/<slug:slug>/manage/sessions/<int:pk>/delete/",
+        session_actions.delete,
+        name="session-delete",
+    ),
+    path(
+        "events/<slug:slug>/manage/sessions/<int:pk>/people/",
+        session_actions.assign,
+        name="session-assign",
+    ),
+    path(
+        "events/<slug:slug>/manage/sessions/<int:pk>/people/new/",
+        session_actions.new_person,
+        name="session-new-person",
+    ),
+    path(
+        "events/<slug:slug>/manage/sessions/<int:pk>/people/<int:role_pk>/remove/",
+        session_actions.unassign,
+        name="session-unassign",
     ),
 ]

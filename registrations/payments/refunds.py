@@ -21,6 +21,7 @@ from registrations.payments.client import (
     stripe_client,
 )
 from registrations.services.lifecycle import ALLOWED, registration_lock, registration_transition
+from registrations.services.registrations import registration_cancel
 from registrations.services.waitlist import waitlist_offer_seats
 
 
@@ -130,3 +131,14 @@ def payment_mark_refunded(payment: Payment, refund_id: str, now: datetime) -> No
     payment.refunded_at = now
     payment.refund_id = refund_id or payment.refund_id
     payment.save(update_fields=["status", "refunded_at", "refund_id"])
+
+
+def registration_cancel_by_attendee(registration: Registration) -> bool:
+    """The attendee cancels through their link: with their money back while refund_allowed,
+    else a plain cancellation. Returns whether they were refunded."""
+    reason = _("cancelled by the attendee")
+    if refund_allowed(registration):
+        registration_refund(registration, by=None, reason=reason)
+        return True
+    registration_cancel(registration=registration, by=None, reason=reason)
+    return False

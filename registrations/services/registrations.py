@@ -200,6 +200,28 @@ def registration_cancel(
     return registration
 
 
+@transaction.atomic
+def registration_reject(
+    *, registration: Registration, by: User | None, reason: str = ""
+) -> Registration:
+    """An organiser turns down a registration awaiting approval: it is cancelled, with the
+    reason. Any other registration is refused (a 409 that says to cancel it instead); one
+    cancelled already stays as it is."""
+    if by is not None:
+        require_event_permission(by, registration.event, Action.MANAGE_REGISTRATIONS)
+    registration = registration_lock(registration)
+    if registration.state == State.CANCELLED:
+        return registration
+    if registration.state != State.AWAITING_APPROVAL:
+        raise DomainError(
+            _("Only a registration awaiting approval can be rejected; cancel it instead."),
+            code="not_awaiting_approval",
+            status=409,
+        )
+    registration_transition(registration, State.CANCELLED, by=by, reason=reason or _("rejected"))
+    return registration
+
+
 def organization_get_or_create(name: str, country: str) -> Organization | None:
     """The registry's organisation of this name in this country (any case), or a new one: an
     attendee may name an organisation the registry does not know yet."""

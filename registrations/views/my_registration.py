@@ -1,39 +1,40 @@
-"""The participant's own page, behind their private link: see the registration; cancel it,
-accept a seat offer, switch attendance mode, or have the confirmation mailed again."""
+"""The participant's own page, behind their private link: see the registration; and one view
+for each thing they may do there: cancel it, accept a seat offer, switch attendance mode, or have
+the confirmation mailed again. Each comes back to the page with a message; a step that cannot be
+taken now (409, 422) is that message too."""
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
 from events.models import PERSON_MODES, AttendanceMode
 from registrations import links
 from registrations.badges.content import qr_svg
 from registrations.mail import notify
-from registrations.models import State
+from registrations.models import Registration, State
 from registrations.payments.checkout import can_pay
-from registrations.payments.refunds import refund_allowed, registration_refund
-from registrations.services.registrations import registration_cancel, registration_mode_change
+from registrations.payments.refunds import refund_allowed, registration_cancel_by_attendee
+from registrations.services.registrations import registration_mode_change
 from registrations.services.waitlist import registration_offer_accept
 
 
-def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """The attendee's page behind their link: see the registration; cancel it, accept a seat
-    offer, switch attendance mode, or have the confirmation mailed again."""
+def _registration(slug: str, token: str) -> Registration:
     registration = links.registration_for_token(token)
     if registration.event.slug != slug:
         raise NotFound(_("This link belongs to another event."))
-    if request.method == "POST":
-        try:
-            text = _self_service(registration, request.POST)
-        except DomainError as exc:
-            if exc.status not in (409, 422):
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, text)
-        return HttpResponseRedirect(request.path)
+    return registration
+
+
+@require_safe
+def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    registration = _registration(slug, token)
     return render(
         request,
         "registrations/mine.html",
@@ -59,31 +60,58 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
     )
 
 
-def _self_service(registration, data) -> str:
-    action = data.get("action", "")
-    if action == "cancel":
-        if refund_allowed(registration):
-            registration_refund(registration, by=None, reason=_("cancelled by the attendee"))
-            return _(
-                "Your registration is cancelled and your payment refunded; it reaches your "
-                "account within a few days."
-            )
-        registration_cancel(
-            registration=registration, by=None, reason=_("cancelled by the attendee")
+# One step: (request, registration) -> what to tell the participant.
+Step = Callable[[HttpRequest, Registration], str]
+
+
+def attendee_step(view: Step) -> Callable[..., HttpResponse]:
+    """A POST from the participant's page, their link being the proof of who they are."""
+
+    @require_POST
+    @wraps(view)
+    def step(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+        registration = _registration(slug, token)
+        try:
+            messages.success(request, view(request, registration))
+        except DomainError as exc:
+            if exc.status not in (409, 422):
+                raise
+            messages.error(request, exc.message)
+        return HttpResponseRedirect(
+            reverse("registrations:mine", kwargs={"slug": slug, "token": token})
         )
-        return _("Your registration is cancelled. We are sorry you cannot come.")
-    if action == "accept":
-        accepted = registration_offer_accept(registration=registration)
-        if accepted.state == State.CONFIRMED:
-            return _("The seat is yours: your place is confirmed.")
-        return _("The seat is held for you while you pay.")
-    if action == "mode":
-        mode = data.get("mode", "")
-        if mode not in PERSON_MODES:
-            raise InvalidInput.for_fields({"mode": [_("Choose in person or online.")]})
-        registration_mode_change(registration=registration, mode=mode)
-        return _("Your attendance is now: %(mode)s.") % {"mode": AttendanceMode(mode).label.lower()}
-    if action == "resend":
-        notify(registration)
-        return _("The message is on its way to %(email)s.") % {"email": registration.email}
-    raise InvalidInput.for_fields({"action": [_("Use the buttons on this page.")]})
+
+    return step
+
+
+@attendee_step
+def cancel(request: HttpRequest, registration: Registration) -> str:
+    if registration_cancel_by_attendee(registration):
+        return _(
+            "Your registration is cancelled and your payment refunded; it reaches your "
+            "account within a few days."
+        )
+    return _("Your registration is cancelled. We are sorry you cannot come.")
+
+
+@attendee_step
+def accept_offer(request: HttpRequest, registration: Registration) -> str:
+    accepted = registration_offer_accept(registration=registration)
+    if accepted.state == State.CONFIRMED:
+        return _("The seat is yours: your place is confirmed.")
+    return _("The seat is held for you while you pay.")
+
+
+@attendee_step
+def change_attendance(request: HttpRequest, registration: Registration) -> str:
+    mode = request.POST.get("mode", "")
+    if mode not in PERSON_MODES:
+        raise InvalidInput.for_fields({"mode": [_("Choose in person or online.")]})
+    registration_mode_change(registration=registration, mode=mode)
+    return _("Your attendance is now: %(mode)s.") % {"mode": AttendanceMode(mode).label.lower()}
+
+
+@attendee_step
+def resend(request: HttpRequest, registration: Registration) -> str:
+    notify(registration)
+    return _("The message is on its way to %(email)s.") % {"email": registration.email}

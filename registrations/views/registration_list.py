@@ -1,7 +1,7 @@
 """The organiser's registrations pages: the counts an organiser quotes ("120 participants from
-23 countries"), the list with search and filters, a CSV export of the same list, and the actions
-on one registration (approve, reject, cancel). Check-in staff see the list and the export; only
-organisers act. Every change goes through registrations.services.
+23 countries"), the list with search and filters, and a CSV export of the same list. Check-in
+staff see the list; only organisers export it (it holds everyone's email and needs) and act on a
+registration (registration_actions).
 
 The list costs a fixed number of SQL queries however many registrations there are: the counts
 are grouped in the database, the page's rows come with their ticket and organisation."""
@@ -14,35 +14,24 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 from django_countries import countries
 
-from confman.core.exceptions import DomainError, NotFound
-from confman.core.redirects import next_or
 from events.models import PERSON_MODE_CHOICES, Event, Organization
 from events.permissions import Action, has_event_permission
 from events.selectors import event_get
 from events.timezones import offset_label
 from registrations import selectors
 from registrations.models import Registration, State, TicketType
-from registrations.payments.refunds import registration_refund
-from registrations.services.registrations import (
-    badge_reissue,
-    registration_approve,
-    registration_cancel,
-)
-from registrations.services.waitlist import registration_offer
 
 PER_PAGE = 100
 EXPORT_CHUNK = 500  # rows read from the database at a time
@@ -293,103 +282,3 @@ def registration_export(request: HttpRequest, slug: str) -> StreamingHttpRespons
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- actions ----------------------------------------------------------------------------------
-
-
-def _described(registration: Registration) -> dict[str, str]:
-    return {"name": registration.name, "reference": registration.reference}
-
-
-@login_required
-@require_POST
-def registration_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """approve, reject (an awaiting registration is turned down: cancelled, with the reason),
-    offer a seat to someone on the waiting list, or cancel; then back to the list as it was (its
-    search, filters and page)."""
-    event = event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
-    registration = Registration.objects.filter(event=event, pk=pk).select_related("event").first()
-    if registration is None:
-        raise NotFound(_("This event has no registration %(id)s.") % {"id": pk})
-    registration.event = event
-    action = request.POST.get("action", "")
-    reason = " ".join(request.POST.get("reason", "").split())[:500]
-    back = HttpResponseRedirect(
-        next_or(request, reverse("registrations:manage", kwargs={"slug": event.slug}))
-    )
-    described = _described(registration)
-    try:
-        if action == "approve":
-            registration = registration_approve(registration=registration, by=request.user)
-            messages.success(
-                request,
-                _("%(name)s (%(reference)s) is approved: %(state)s.")
-                % (described | {"state": registration.get_state_display().lower()}),
-            )
-        elif action in ("reject", "cancel"):
-            if registration.state in FINAL_STATES:
-                messages.info(
-                    request,
-                    _("%(name)s (%(reference)s) is already %(state)s; nothing changed.")
-                    % (described | {"state": registration.get_state_display().lower()}),
-                )
-                return back
-            if action == "reject" and registration.state != State.AWAITING_APPROVAL:
-                raise DomainError(
-                    _("Only a registration awaiting approval can be rejected; cancel it instead."),
-                    code="not_awaiting_approval",
-                    status=409,
-                )
-            default = _("rejected") if action == "reject" else _("cancelled by the organisers")
-            registration_cancel(
-                registration=registration, by=request.user, reason=reason or default
-            )
-            messages.success(
-                request,
-                (
-                    _("%(name)s (%(reference)s) is rejected.")
-                    if action == "reject"
-                    else _("%(name)s (%(reference)s) is cancelled.")
-                )
-                % described,
-            )
-        elif action == "refund":
-            registration_refund(
-                registration, by=request.user, reason=reason or _("refunded by the organisers")
-            )
-            messages.success(request, _("%(name)s (%(reference)s) is refunded.") % described)
-        elif action == "reissue":
-            badge_reissue(registration=registration, by=request.user)
-            messages.success(
-                request,
-                _(
-                    "%(name)s (%(reference)s) has a new badge code; the old one no longer "
-                    "admits anyone. Send them their link so they can show the new one."
-                )
-                % described,
-            )
-        elif action == "offer":
-            registration = registration_offer(registration=registration, by=request.user)
-            messages.success(
-                request,
-                _("%(name)s (%(reference)s) is offered a seat until %(until)s.")
-                % (
-                    described
-                    | {
-                        "until": dateformat.format(
-                            registration.offer_expires_at.astimezone(event.tzinfo), "j M H:i"
-                        )
-                    }
-                ),
-            )
-        else:
-            messages.error(
-                request, _("Choose approve, reject, offer, refund, new badge code or cancel.")
-            )
-    except DomainError as exc:
-        messages.error(
-            request,
-            _("%(name)s (%(reference)s): %(problem)s") % (described | {"problem": exc.message}),
-        )
-    return back

@@ -122,6 +122,16 @@ def person_create(*, event: Event, by: User | None, **fields: Any) -> Person:
 
 
 @transaction.atomic
+def person_add_to_session(
+    *, session: Session, by: User | None, role: str, override: bool = False, **fields: Any
+) -> tuple[Person, SessionRole]:
+    """A new person of the event, with a role in `session`: both or neither, so nobody is left
+    on the event's list when the role cannot be given (a conflict, say)."""
+    person = person_create(event=session.event, by=by, **fields)
+    return person, role_assign(session=session, by=by, person=person, role=role, override=override)
+
+
+@transaction.atomic
 def person_update(*, person: Person, by: User | None, **changes: Any) -> Person:
     """Change a person's details. What the programme shows of them (name, honorific, position,
     organisation, country) is logged as a people change of each of their public sessions, so

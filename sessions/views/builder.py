@@ -1,13 +1,13 @@
 """The organiser's agenda builder: the days as a grid of rooms x time, the sessions without a
-time, every unresolved conflict, publishing; and a page per session to edit it and its people.
-Every change goes through sessions.services; the builder's drag and drop and keyboard moves use
+time, every unresolved conflict, publishing; and a page per session to edit it and its people
+(what can be done to a session from there is in session_actions). Every change goes through
+sessions.services; the builder's drag and drop and keyboard moves use
 the same services through the API (static/js/builder.js)."""
 
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from confman.core.exceptions import DomainError, InvalidInput, NotFound
+from confman.core.exceptions import InvalidInput, NotFound
 from events.models import AttendanceMode, Event
 from events.permissions import Action
 from events.selectors import event_get
@@ -26,14 +26,9 @@ from sessions.conflicts import Placement, conflicts_by_session, conflicts_for, e
 from sessions.forms import AssignForm, PersonForm, SessionForm
 from sessions.grid import build_day
 from sessions.models import Person, Session, SessionRole, SessionStatus
-from sessions.services.people import person_create, role_assign, role_remove
 from sessions.services.programme import ScheduleConflictError, programme_publish
 from sessions.services.sessions import (
-    session_cancel,
     session_create,
-    session_delete,
-    session_publish,
-    session_set_status,
     session_update,
 )
 
@@ -60,7 +55,7 @@ BUILDER_STRINGS = {
 }
 
 
-def _builder_url(event: Event, day: date | None = None) -> str:
+def builder_url(event: Event, day: date | None = None) -> str:
     url = reverse("agenda:builder", kwargs={"slug": event.slug})
     return f"{url}?day={day.isoformat()}" if day else url
 
@@ -131,10 +126,10 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         _("The programme is public, with %(count)s newly published session(s).") % {"count": count},
     )
-    return HttpResponseRedirect(_builder_url(event))
+    return HttpResponseRedirect(builder_url(event))
 
 
-def _session_of(request: HttpRequest, event: Event, pk: int) -> Session:
+def session_of(event: Event, pk: int) -> Session:
     session = (
         Session.objects.filter(event=event, pk=pk)
         .select_related("room", "track", "event")
@@ -214,7 +209,7 @@ def _form_errors(form, exc: InvalidInput) -> None:
 @login_required
 def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
-    session = _session_of(request, event, pk)
+    session = session_of(event, pk)
     people = None
     q = request.GET.get("q", "").strip()[:200]
     if q:
@@ -251,98 +246,3 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return HttpResponseRedirect(
         reverse("agenda:session-edit", kwargs={"slug": slug, "pk": session.pk})
     )
-
-
-@login_required
-@require_POST
-def session_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """publish, cancel, reinstate, delete, assign, unassign, new person (then assign)."""
-    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
-    session = _session_of(request, event, pk)
-    edit_url = reverse("agenda:session-edit", kwargs={"slug": slug, "pk": pk})
-    action = request.POST.get("action", "")
-    try:
-        if action == "publish":
-            session_publish(session=session, by=request.user)
-            text = _("“%(title)s” is on the programme.") % {"title": session.title}
-        elif action == "cancel":
-            session_cancel(session=session, by=request.user, reason=request.POST.get("reason", ""))
-            text = _("“%(title)s” is cancelled; it stays on the programme, marked.") % {
-                "title": session.title
-            }
-        elif action == "reinstate":
-            session_set_status(session=session, by=request.user, status=SessionStatus.SCHEDULED)
-            text = _("“%(title)s” is back on the programme.") % {"title": session.title}
-        elif action == "delete":
-            session_delete(session=session, by=request.user)
-            messages.success(request, _("“%(title)s” is deleted.") % {"title": session.title})
-            return HttpResponseRedirect(_builder_url(event))
-        elif action == "assign":
-            form = AssignForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Choose a person and a role."), status=422)
-            person = Person.objects.filter(event=event, pk=form.cleaned_data["person"]).first()
-            if person is None:
-                raise NotFound(_("That person is not on this event's list."))
-            role_assign(
-                session=session,
-                by=request.user,
-                person=person,
-                role=form.cleaned_data["role"],
-                override=form.cleaned_data["override"],
-            )
-            text = _("%(person)s is added to “%(title)s”.") % {
-                "person": person.display_name,
-                "title": session.title,
-            }
-        elif action == "unassign":
-            link = SessionRole.objects.filter(
-                session=session, pk=_int(request.POST.get("role_id"))
-            ).first()
-            if link is None:
-                raise NotFound(_("That role is no longer in this session."))
-            role_remove(link=link, by=request.user)
-            text = _("%(person)s is removed from “%(title)s”.") % {
-                "person": link.person.display_name,
-                "title": session.title,
-            }
-        elif action == "new_person":
-            form = PersonForm(request.POST, event=event)
-            if not form.is_valid():
-                errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-                raise DomainError(
-                    _("The person was not added: %(errors)s") % {"errors": errors}, status=422
-                )
-            role = request.POST.get("role", SessionRole.Kind.SPEAKER)
-            # Both or neither: a person is not left behind when the role cannot be given.
-            with transaction.atomic():
-                person = person_create(
-                    event=event,
-                    by=request.user,
-                    **{name: form.cleaned_data[name] for name in form.Meta.fields},
-                )
-                role_assign(
-                    session=session,
-                    by=request.user,
-                    person=person,
-                    role=role,
-                    override=request.POST.get("override") == "1",
-                )
-            text = _("%(person)s is added to the event and to “%(title)s”.") % {
-                "person": person.display_name,
-                "title": session.title,
-            }
-        else:
-            raise DomainError(_("Unknown action; use the page's buttons."), status=400)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return HttpResponseRedirect(edit_url)
-    messages.success(request, text)
-    return HttpResponseRedirect(edit_url)
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

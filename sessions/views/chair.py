@@ -1,5 +1,8 @@
-"""The chair console: one tap to mark a session live or ended, report a delay (and push the
-later sessions in the room), announce, or name the next speaker."""
+"""The chair console, and one view per tap on it: mark a session live or ended, report a delay
+(and push the later sessions in the room), announce, or name the next speaker."""
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -8,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from confman.core.exceptions import DomainError, PermissionDenied
+from confman.core.exceptions import DomainError, InvalidInput, PermissionDenied
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from sessions import selectors
@@ -66,73 +69,92 @@ def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_POST
-def chair_action(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """One tap from the console: live, ended, delay (+N or back on time), push the later
-    sessions, announcement, next speaker."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("agenda:chair", kwargs={"slug": slug}))
-    event = selectors.programme_event_get(slug, request.user)
-    session = selectors.session_get(request.user, event, pk)
-    action = request.POST.get("action", "")
-    console = reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}"
-    try:
-        if action in ("live", "ended"):
-            session_set_status(session=session, by=request.user, status=action)
-            text = (
-                _("“%(title)s” is live.") if action == "live" else _("“%(title)s” has ended.")
-            ) % {"title": session.title}
-        elif action == "delay":
-            minutes = _int(request.POST.get("minutes"))
-            shift = request.POST.get("shift_following") == "1"
-            moved = session_delay(
-                session=session, by=request.user, minutes=minutes, shift_following=shift
-            )
-            text = _delay_message(session, minutes, moved, shift)
-            if not shift and minutes > 0:
-                pending = delay_preview(session=session, minutes=minutes)[1:]
-                if pending:
-                    messages.success(request, text)
-                    return redirect(
-                        reverse("agenda:chair-delay", kwargs={"slug": slug, "pk": pk})
-                        + f"?minutes={minutes}"
-                    )
-        elif action == "announcement":
-            form = AnnouncementForm(request.POST)
-            if not form.is_valid():
-                raise DomainError(_("Write the announcement in 1 to 500 characters."), status=422)
-            announcement_create(
-                event=event,
-                by=request.user,
-                message=form.cleaned_data["message"],
-                session=session,
-            )
-            text = _("Announced to everyone following “%(title)s”.") % {"title": session.title}
-        elif action == "next_speaker":
-            person_id = _int(request.POST.get("person"), default=None)
-            person = None
-            if person_id is not None:
-                person = Person.objects.filter(event=event, pk=person_id).first()
-                if person is None:
-                    raise DomainError(
-                        _("That person is not on this event's programme; choose from the list."),
-                        status=422,
-                    )
-            session_set_next_speaker(session=session, by=request.user, person=person)
-            text = (
-                _("Next speaker: %(name)s.") % {"name": person.display_name}
-                if person
-                else _("Next speaker cleared.")
-            )
-        else:
-            raise DomainError(_("Unknown action; use the console's buttons."), status=400)
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise  # not yours, or not there: the error page says so with its status
-        messages.error(request, exc.message)
+# One step: (request, event, session) -> what to tell the chair, or a redirect.
+Step = Callable[[HttpRequest, Event, Session], "str | HttpResponse"]
+
+
+def chair_step(view: Step) -> Callable[..., HttpResponse]:
+    """A tap on the console, for one session: back to the console at that session, with what
+    happened or why it could not (a session that is not yours, or not there, is its error
+    page)."""
+
+    @require_POST
+    @wraps(view)
+    def step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(reverse("agenda:chair", kwargs={"slug": slug}))
+        event = selectors.programme_event_get(slug, request.user)
+        session = selectors.session_get(request.user, event, pk)
+        console = reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}"
+        try:
+            answer = view(request, event, session)
+        except DomainError as exc:
+            if exc.status in (401, 403, 404):
+                raise
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(console)
+        if isinstance(answer, HttpResponse):
+            return answer
+        messages.success(request, answer)
         return HttpResponseRedirect(console)
-    messages.success(request, text)
-    return HttpResponseRedirect(console)
+
+    return step
+
+
+@chair_step
+def status(request: HttpRequest, event: Event, session: Session) -> str:
+    """Mark the session live or ended."""
+    new = request.POST.get("status", "")
+    if new not in (SessionStatus.LIVE, SessionStatus.ENDED):
+        raise InvalidInput.for_fields({"status": [_("Mark the session live or ended.")]})
+    session_set_status(session=session, by=request.user, status=new)
+    if new == SessionStatus.LIVE:
+        return _("“%(title)s” is live.") % {"title": session.title}
+    return _("“%(title)s” has ended.") % {"title": session.title}
+
+
+@chair_step
+def _delay(request: HttpRequest, event: Event, session: Session) -> str | HttpResponse:
+    minutes = _int(request.POST.get("minutes"))
+    shift = request.POST.get("shift_following") == "1"
+    moved = session_delay(session=session, by=request.user, minutes=minutes, shift_following=shift)
+    text = _delay_message(session, minutes, moved, shift)
+    if not shift and minutes > 0 and delay_preview(session=session, minutes=minutes)[1:]:
+        # Later sessions in the room now overlap: offer to push them back.
+        messages.success(request, text)
+        return redirect(
+            reverse("agenda:chair-delay", kwargs={"slug": event.slug, "pk": session.pk})
+            + f"?minutes={minutes}"
+        )
+    return text
+
+
+@chair_step
+def announcement(request: HttpRequest, event: Event, session: Session) -> str:
+    form = AnnouncementForm(request.POST)
+    if not form.is_valid():
+        raise DomainError(_("Write the announcement in 1 to 500 characters."), status=422)
+    announcement_create(
+        event=event, by=request.user, message=form.cleaned_data["message"], session=session
+    )
+    return _("Announced to everyone following “%(title)s”.") % {"title": session.title}
+
+
+@chair_step
+def next_speaker(request: HttpRequest, event: Event, session: Session) -> str:
+    person_id = _int(request.POST.get("person"), default=None)
+    person = None
+    if person_id is not None:
+        person = Person.objects.filter(event=event, pk=person_id).first()
+        if person is None:
+            raise DomainError(
+                _("That person is not on this event's programme; choose from the list."),
+                status=422,
+            )
+    session_set_next_speaker(session=session, by=request.user, person=person)
+    if person is None:
+        return _("Next speaker cleared.")
+    return _("Next speaker: %(name)s.") % {"name": person.display_name}
 
 
 def _int(value, default=-1):
@@ -157,9 +179,13 @@ def _delay_message(session: Session, minutes: int, moved, shift: bool) -> str:
     return text
 
 
-def chair_delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """After a delay: the later sessions in the room that now overlap, and one button to push
-    them back."""
+@require_http_methods(["GET", "HEAD", "POST"])
+def delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Report a delay (POST: minutes in all, 0 when back on time; shift_following=1 pushes the
+    later sessions in the room that would overlap). GET: after a delay, those later sessions,
+    and one button to push them back."""
+    if request.method == "POST":
+        return _delay(request, slug, pk)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     event = selectors.programme_event_get(slug, request.user)

@@ -41,7 +41,7 @@ def test_demo_calendar_follows_the_chair_and_the_organisers(client, read_ics, de
 
     client.force_login(chair)
     answer = client.post(
-        f"/events/{demo.slug}/chair/sessions/{delayed.pk}/", {"action": "delay", "minutes": "10"}
+        f"/events/{demo.slug}/chair/sessions/{delayed.pk}/delay/", {"minutes": "10"}
     )
     client.logout()
     session_move(session=moved, by=None, start=at(demo, 1, "21:00"), override=True)

@@ -213,9 +213,7 @@ def test_organiser_gives_a_new_badge_code_from_the_list(client, today_event, gue
     client.force_login(organiser)
 
     response = client.post(
-        f"/events/seminar/manage/registrations/{guest.pk}/action/",
-        {"action": "reissue"},
-        follow=True,
+        f"/events/seminar/manage/registrations/{guest.pk}/new-badge/", follow=True
     )
 
     assert "has a new badge code" in response.content.decode()

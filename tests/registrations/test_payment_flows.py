@@ -65,8 +65,8 @@ def test_organiser_refunds_from_the_list(client, fake, paid_ticket, organiser):
     client.force_login(organiser)
 
     response = client.post(
-        f"/events/seminar/manage/registrations/{registration.pk}/action/",
-        {"action": "refund", "reason": "visa refused"},
+        f"/events/seminar/manage/registrations/{registration.pk}/refund/",
+        {"reason": "visa refused"},
         follow=True,
     )
 
@@ -114,7 +114,7 @@ def test_attendee_cancels_with_a_refund_before_the_deadline(client, fake, event)
     mine = f"/events/seminar/registration/{links.magic_token(registration)}/"
 
     assert "Yes, cancel my registration and refund me" in client.get(mine).content.decode()
-    response = client.post(mine, {"action": "cancel"}, follow=True)
+    response = client.post(mine + "cancel/", follow=True)
 
     assert "your payment refunded" in response.content.decode()
     assert Registration.objects.get(pk=registration.pk).state == State.REFUNDED

@@ -36,6 +36,7 @@ from registrations.services.registrations import (
     registration_approve,
     registration_cancel,
     registration_create,
+    registration_reject,
 )
 from registrations.services.tickets import quota_set, ticket_create
 from tests.factories import OrganizationFactory, TeamMemberFactory, UserFactory
@@ -745,6 +746,42 @@ def test_a_refunded_registration_cannot_be_cancelled(event, organiser):
         registration_cancel(registration=registration, by=organiser)
     assert (refused.value.code, refused.value.status) == ("illegal_transition", 409)
     assert state_of(registration) == State.REFUNDED
+
+
+def test_reject_turns_down_a_registration_awaiting_approval(event, organiser):
+    registration = registered(ticket(event, requires_approval=True))
+
+    rejected = registration_reject(registration=registration, by=organiser, reason="not invited")
+
+    assert rejected.state == state_of(registration) == State.CANCELLED
+    assert history(registration)[-1] == (
+        State.AWAITING_APPROVAL,
+        State.CANCELLED,
+        organiser,
+        "not invited",
+    )
+    again = registration_reject(registration=registration, by=organiser)
+    assert again.state == State.CANCELLED and len(history(registration)) == 2
+
+
+def test_only_a_registration_awaiting_approval_can_be_rejected(event, organiser):
+    registration = registered(ticket(event))
+
+    with pytest.raises(DomainError) as refused:
+        registration_reject(registration=registration, by=organiser)
+
+    assert (refused.value.code, refused.value.status) == ("not_awaiting_approval", 409)
+    assert "cancel it instead" in refused.value.message
+    assert state_of(registration) == State.CONFIRMED
+
+
+def test_check_in_staff_may_not_reject(event, checkin_staff):
+    registration = registered(ticket(event, requires_approval=True))
+
+    with pytest.raises(PermissionDenied):
+        registration_reject(registration=registration, by=checkin_staff)
+
+    assert state_of(registration) == State.AWAITING_APPROVAL
 
 
 @pytest.mark.parametrize("state", [State.CONFIRMED, State.PENDING_PAYMENT])

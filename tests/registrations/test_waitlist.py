@@ -170,7 +170,7 @@ def mine(registration) -> str:
 def test_attendee_cancels_through_their_link_and_the_list_moves(client, hall):
     first, second = person(hall, "Ana"), person(hall, "Ben")
 
-    response = client.post(mine(first), {"action": "cancel"}, follow=True)
+    response = client.post(mine(first) + "cancel/", follow=True)
 
     assert "Your registration is cancelled." in response.content.decode()
     assert state_of(first) == State.CANCELLED
@@ -182,7 +182,7 @@ def test_attendee_accepts_the_offer_through_their_link(client, hall):
     registration_cancel(registration=first, by=None)
 
     page = client.get(mine(second)).content.decode()
-    response = client.post(mine(second), {"action": "accept"}, follow=True)
+    response = client.post(mine(second) + "accept/", follow=True)
 
     assert "Accept the seat" in page
     assert "your place is confirmed" in response.content.decode()
@@ -195,12 +195,12 @@ def test_attendee_switches_mode_only_when_the_other_mode_has_a_seat(client, even
     person(either, "Ana", mode="online")
     ben = person(either, "Ben", mode="in_person")
 
-    refused = client.post(mine(ben), {"action": "mode", "mode": "online"}, follow=True)
+    refused = client.post(mine(ben) + "attendance/", {"mode": "online"}, follow=True)
 
     assert "There is no free seat for online attendance." in refused.content.decode()
     assert Registration.objects.get(pk=ben.pk).mode == "in_person"
     quota_set(quota=quota_for_mode(event, "online"), by=None, size=2)
-    client.post(mine(ben), {"action": "mode", "mode": "online"})
+    client.post(mine(ben) + "attendance/", {"mode": "online"})
     assert Registration.objects.get(pk=ben.pk).mode == "online"
 
 
@@ -208,7 +208,7 @@ def test_attendee_gets_the_mail_again(client, hall, django_capture_on_commit_cal
     ana = person(hall, "Ana")
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(mine(ana), {"action": "resend"})
+        client.post(mine(ana) + "resend/")
 
     assert DBTaskResult.objects.filter(task_path="registrations.mail.send_state_mail").exists()
 
@@ -223,9 +223,7 @@ def test_organiser_offers_a_seat_from_the_list_page(client, hall, organiser):
     client.force_login(organiser)
 
     listing = client.get("/events/seminar/manage/registrations/").content.decode()
-    response = client.post(
-        f"/events/seminar/manage/registrations/{ben.pk}/action/", {"action": "offer"}, follow=True
-    )
+    response = client.post(f"/events/seminar/manage/registrations/{ben.pk}/offer/", follow=True)
 
     assert "Offer a seat" in listing
     assert "is offered a seat until" in response.content.decode()

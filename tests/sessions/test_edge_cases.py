@@ -85,8 +85,8 @@ def test_a_percent_sign_in_a_name_is_just_a_character(client, event, session, or
     client.force_login(organiser)
 
     response = client.post(
-        f"/events/seminar/manage/sessions/{session.pk}/action/",
-        {"action": "new_person", "name": "50% Club", "role": "speaker"},
+        f"/events/seminar/manage/sessions/{session.pk}/people/new/",
+        {"name": "50% Club", "role": "speaker"},
         follow=True,
     )
 
@@ -99,8 +99,8 @@ def test_a_new_person_is_not_left_behind_when_the_role_is_refused(client, event,
     client.force_login(organiser)
 
     client.post(
-        f"/events/seminar/manage/sessions/{session.pk}/action/",
-        {"action": "new_person", "name": "Half Done", "role": "juggler"},
+        f"/events/seminar/manage/sessions/{session.pk}/people/new/",
+        {"name": "Half Done", "role": "juggler"},
     )
 
     assert not Person.objects.filter(name="Half Done").exists()
@@ -117,8 +117,8 @@ def test_an_unknown_next_speaker_is_refused_not_cleared(client, event):
     client.force_login(user)
 
     response = client.post(
-        f"/events/seminar/chair/sessions/{session.pk}/",
-        {"action": "next_speaker", "person": "99999"},
+        f"/events/seminar/chair/sessions/{session.pk}/next-speaker/",
+        {"person": "99999"},
         follow=True,
     )
 

@@ -68,12 +68,14 @@ def edit_url(session) -> str:
     return f"/events/{session.event.slug}/manage/sessions/{session.pk}/"
 
 
-def action_url(session) -> str:
-    return edit_url(session) + "action/"
+def step_url(session, step: str) -> str:
+    """Where the session page's `step` posts (publish, cancel, people, ...)."""
+    return f"{edit_url(session)}{step}/"
 
 
-def chair_action_url(session) -> str:
-    return f"/events/{session.event.slug}/chair/sessions/{session.pk}/"
+def chair_url(session, step: str) -> str:
+    """Where the chair console's `step` posts (status, delay, announcement, next-speaker)."""
+    return f"/events/{session.event.slug}/chair/sessions/{session.pk}/{step}/"
 
 
 def day_of(event, index: int) -> str:
@@ -802,7 +804,7 @@ def test_chair_console_asks_anonymous_users_to_sign_in(client, event, chaired):
 def test_chair_action_asks_anonymous_users_to_sign_in(client, event, chaired):
     publish(event)
 
-    response = client.post(chair_action_url(chaired), {"action": "live"})
+    response = client.post(chair_url(chaired, "status"), {"status": "live"})
 
     assert login_next(response) == CHAIR
     chaired.refresh_from_db()
@@ -854,7 +856,7 @@ def test_facilitators_and_hosts_use_the_console(client, event, hall, role):
 
 
 def test_chair_marks_the_session_live_then_ended(console, event, chaired):
-    live = console.post(chair_action_url(chaired), {"action": "live"}, follow=True)
+    live = console.post(chair_url(chaired, "status"), {"status": "live"}, follow=True)
 
     chaired.refresh_from_db()
     assert chaired.status == Status.LIVE
@@ -864,7 +866,7 @@ def test_chair_marks_the_session_live_then_ended(console, event, chaired):
         {"before": "scheduled", "after": "live"}
     ]
 
-    ended = console.post(chair_action_url(chaired), {"action": "ended"}, follow=True)
+    ended = console.post(chair_url(chaired, "status"), {"status": "ended"}, follow=True)
 
     chaired.refresh_from_db()
     assert chaired.status == Status.ENDED
@@ -874,10 +876,8 @@ def test_chair_marks_the_session_live_then_ended(console, event, chaired):
 
 
 def test_chair_reports_a_delay_in_total_minutes(console, event, chaired):
-    first = console.post(chair_action_url(chaired), {"action": "delay", "minutes": "10"})
-    second = console.post(
-        chair_action_url(chaired), {"action": "delay", "minutes": "15"}, follow=True
-    )
+    first = console.post(chair_url(chaired, "delay"), {"minutes": "10"})
+    second = console.post(chair_url(chaired, "delay"), {"minutes": "15"}, follow=True)
 
     chaired.refresh_from_db()
     assert first.status_code == 302
@@ -892,11 +892,9 @@ def test_chair_reports_a_delay_in_total_minutes(console, event, chaired):
 
 
 def test_chair_puts_the_session_back_on_time(console, event, chaired):
-    console.post(chair_action_url(chaired), {"action": "delay", "minutes": "10"})
+    console.post(chair_url(chaired, "delay"), {"minutes": "10"})
 
-    response = console.post(
-        chair_action_url(chaired), {"action": "delay", "minutes": "0"}, follow=True
-    )
+    response = console.post(chair_url(chaired, "delay"), {"minutes": "0"}, follow=True)
 
     chaired.refresh_from_db()
     assert chaired.delay_minutes == 0
@@ -905,9 +903,7 @@ def test_chair_puts_the_session_back_on_time(console, event, chaired):
 
 @pytest.mark.parametrize("minutes", ["-5", "abc", "", "100000"])
 def test_chair_delay_refuses_nonsense_minutes(console, event, chaired, minutes):
-    response = console.post(
-        chair_action_url(chaired), {"action": "delay", "minutes": minutes}, follow=True
-    )
+    response = console.post(chair_url(chaired, "delay"), {"minutes": minutes}, follow=True)
 
     chaired.refresh_from_db()
     assert chaired.delay_minutes == 0
@@ -919,7 +915,7 @@ def test_chair_delay_without_overlap_stays_on_the_console(console, event, hall, 
     # 30 minutes of gap absorb a 15-minute delay.
     SessionFactory(event=event, room=hall, title="After the gap", start=at(event, 0, "11:30"))
 
-    response = console.post(chair_action_url(chaired), {"action": "delay", "minutes": "15"})
+    response = console.post(chair_url(chaired, "delay"), {"minutes": "15"})
 
     assert response["Location"] == f"{CHAIR}#session-{chaired.pk}"
 
@@ -938,7 +934,7 @@ def test_chair_delay_that_overlaps_later_sessions_offers_to_push_them(
     )
     delay_page = f"/events/seminar/chair/sessions/{chaired.pk}/delay/?minutes=15"
 
-    response = console.post(chair_action_url(chaired), {"action": "delay", "minutes": "15"})
+    response = console.post(chair_url(chaired, "delay"), {"minutes": "15"})
 
     assert response.status_code == 302
     assert response["Location"] == delay_page
@@ -960,9 +956,7 @@ def test_chair_delay_that_overlaps_later_sessions_offers_to_push_them(
     assert "Push back 1 session" in html
 
     confirmed = console.post(
-        chair_action_url(chaired),
-        {"action": "delay", "minutes": "15", "shift_following": "1"},
-        follow=True,
+        chair_url(chaired, "delay"), {"minutes": "15", "shift_following": "1"}, follow=True
     )
 
     for session in (chaired, next_one, after_gap, elsewhere):
@@ -979,12 +973,10 @@ def test_chair_delay_that_overlaps_later_sessions_offers_to_push_them(
 
 def test_confirming_the_push_says_how_many_later_sessions_moved(console, event, hall, chaired):
     next_one = SessionFactory(event=event, room=hall, start=at(event, 0, "11:00"))
-    console.post(chair_action_url(chaired), {"action": "delay", "minutes": "15"})
+    console.post(chair_url(chaired, "delay"), {"minutes": "15"})
 
     confirmed = console.post(
-        chair_action_url(chaired),
-        {"action": "delay", "minutes": "15", "shift_following": "1"},
-        follow=True,
+        chair_url(chaired, "delay"), {"minutes": "15", "shift_following": "1"}, follow=True
     )
 
     next_one.refresh_from_db()
@@ -997,9 +989,7 @@ def test_chair_delay_with_shift_following_at_once_pushes_and_says_so(console, ev
     next_one = SessionFactory(event=event, room=hall, start=at(event, 0, "11:00"))
 
     response = console.post(
-        chair_action_url(chaired),
-        {"action": "delay", "minutes": "10", "shift_following": "1"},
-        follow=True,
+        chair_url(chaired, "delay"), {"minutes": "10", "shift_following": "1"}, follow=True
     )
 
     next_one.refresh_from_db()
@@ -1019,9 +1009,7 @@ def test_chair_delay_page_is_refused_for_a_session_not_chaired(console, event, a
 
 def test_chair_posts_an_announcement(console, event, chaired):
     response = console.post(
-        chair_action_url(chaired),
-        {"action": "announcement", "message": "  Please take your seats.  "},
-        follow=True,
+        chair_url(chaired, "announcement"), {"message": "  Please take your seats.  "}, follow=True
     )
 
     logged = updates(chaired, UpdateKind.ANNOUNCEMENT)
@@ -1031,18 +1019,14 @@ def test_chair_posts_an_announcement(console, event, chaired):
 
 @pytest.mark.parametrize("message", ["", "x" * 501])
 def test_chair_announcement_must_be_1_to_500_characters(console, event, chaired, message):
-    response = console.post(
-        chair_action_url(chaired), {"action": "announcement", "message": message}, follow=True
-    )
+    response = console.post(chair_url(chaired, "announcement"), {"message": message}, follow=True)
 
     assert not updates(chaired, UpdateKind.ANNOUNCEMENT)
     assert "Write the announcement in 1 to 500 characters." in messages_of(page(response))
 
 
 def test_chair_notes_and_clears_the_next_speaker(console, event, chaired, speaker):
-    noted = console.post(
-        chair_action_url(chaired), {"action": "next_speaker", "person": speaker.pk}, follow=True
-    )
+    noted = console.post(chair_url(chaired, "next-speaker"), {"person": speaker.pk}, follow=True)
 
     chaired.refresh_from_db()
     assert chaired.next_speaker == speaker
@@ -1054,9 +1038,7 @@ def test_chair_notes_and_clears_the_next_speaker(console, event, chaired, speake
     }
     assert "Speaking next" in page(console.get(session_url(chaired)))
 
-    cleared = console.post(
-        chair_action_url(chaired), {"action": "next_speaker", "person": ""}, follow=True
-    )
+    cleared = console.post(chair_url(chaired, "next-speaker"), {"person": ""}, follow=True)
 
     chaired.refresh_from_db()
     assert chaired.next_speaker is None
@@ -1068,7 +1050,7 @@ def test_chair_cannot_name_someone_outside_the_session_next(console, event, chai
     stranger = PersonFactory(event=event, name="Not In Session")
 
     response = console.post(
-        chair_action_url(chaired), {"action": "next_speaker", "person": stranger.pk}, follow=True
+        chair_url(chaired, "next-speaker"), {"person": stranger.pk}, follow=True
     )
 
     chaired.refresh_from_db()
@@ -1076,15 +1058,18 @@ def test_chair_cannot_name_someone_outside_the_session_next(console, event, chai
     assert "has no role in this session" in messages_of(page(response))
 
 
-def test_chair_unknown_action_is_an_error_message(console, event, chaired):
-    response = console.post(chair_action_url(chaired), {"action": "explode"}, follow=True)
+def test_chair_unknown_status_is_an_error_message(console, event, chaired):
+    response = console.post(chair_url(chaired, "status"), {"status": "explode"}, follow=True)
 
-    assert "Unknown action" in messages_of(page(response))
+    assert "Mark the session live or ended." in messages_of(page(response))
     assert "message--error" in page(response)
+    chaired.refresh_from_db()
+    assert chaired.status == Status.SCHEDULED
 
 
-def test_chair_action_is_post_only(console, event, chaired):
-    assert console.get(chair_action_url(chaired)).status_code == 405
+@pytest.mark.parametrize("step", ["status", "announcement", "next-speaker"])
+def test_chair_steps_are_post_only(console, event, chaired, step):
+    assert console.get(chair_url(chaired, step)).status_code == 405
 
 
 @pytest.mark.parametrize("who", ["organiser", "outsider", "speaker_only"])
@@ -1122,11 +1107,11 @@ def test_chair_cannot_act_on_a_session_they_do_not_chair(console, event, annex, 
     before = SessionUpdate.objects.count()
 
     responses = [
-        console.post(chair_action_url(other), data)
-        for data in (
-            {"action": "live"},
-            {"action": "delay", "minutes": "10"},
-            {"action": "announcement", "message": "Hijack"},
+        console.post(chair_url(other, step), data)
+        for step, data in (
+            ("status", {"status": "live"}),
+            ("delay", {"minutes": "10"}),
+            ("announcement", {"message": "Hijack"}),
         )
     ]
 
@@ -1143,7 +1128,7 @@ def test_outsider_cannot_act_on_a_session(client, event, chaired, outsider):
     publish(event)
     client.force_login(outsider)
 
-    client.post(chair_action_url(chaired), {"action": "live"})
+    client.post(chair_url(chaired, "status"), {"status": "live"})
 
     chaired.refresh_from_db()
     assert chaired.status == Status.SCHEDULED
@@ -1540,7 +1525,7 @@ def test_action_publish_puts_a_draft_on_the_programme(client, event, hall, organ
     draft = SessionFactory(event=event, room=hall, title="Late addition", status=Status.DRAFT)
     client.force_login(organiser)
 
-    response = client.post(action_url(draft), {"action": "publish"}, follow=True)
+    response = client.post(step_url(draft, "publish"), follow=True)
 
     draft.refresh_from_db()
     assert draft.status == Status.SCHEDULED
@@ -1552,7 +1537,7 @@ def test_action_publish_of_an_unplaced_draft_is_an_error(client, event, organise
     draft = SessionFactory(event=event, room=None, start=None, end=None, status=Status.DRAFT)
     client.force_login(organiser)
 
-    response = client.post(action_url(draft), {"action": "publish"}, follow=True)
+    response = client.post(step_url(draft, "publish"), follow=True)
 
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
@@ -1564,9 +1549,7 @@ def test_action_cancel_with_reason_then_reinstate(client, event, hall, organiser
     publish(event)
     client.force_login(organiser)
 
-    cancelled = client.post(
-        action_url(session), {"action": "cancel", "reason": "Typhoon warning"}, follow=True
-    )
+    cancelled = client.post(step_url(session, "cancel"), {"reason": "Typhoon warning"}, follow=True)
 
     session.refresh_from_db()
     assert session.status == Status.CANCELLED
@@ -1575,7 +1558,7 @@ def test_action_cancel_with_reason_then_reinstate(client, event, hall, organiser
     assert [u.message for u in logged] == ["Typhoon warning"]
     assert "Reinstate" in page(cancelled)
 
-    reinstated = client.post(action_url(session), {"action": "reinstate"}, follow=True)
+    reinstated = client.post(step_url(session, "reinstate"), follow=True)
 
     session.refresh_from_db()
     assert session.status == Status.SCHEDULED
@@ -1591,7 +1574,7 @@ def test_action_reinstate_into_a_taken_room_is_refused(client, event, hall, orga
     SessionFactory(event=event, room=hall, title="Took the room")
     client.force_login(organiser)
 
-    response = client.post(action_url(session), {"action": "reinstate"}, follow=True)
+    response = client.post(step_url(session, "reinstate"), follow=True)
 
     session.refresh_from_db()
     assert session.status == Status.CANCELLED
@@ -1602,7 +1585,7 @@ def test_action_delete_removes_a_draft(client, event, hall, organiser):
     draft = SessionFactory(event=event, room=hall, title="Bad idea", status=Status.DRAFT)
     client.force_login(organiser)
 
-    response = client.post(action_url(draft), {"action": "delete"}, follow=True)
+    response = client.post(step_url(draft, "delete"), follow=True)
 
     assert not Session.objects.filter(pk=draft.pk).exists()
     assert response.redirect_chain == [(BUILDER, 302)]
@@ -1614,7 +1597,7 @@ def test_action_delete_of_a_public_session_is_refused(client, event, hall, organ
     publish(event)
     client.force_login(organiser)
 
-    response = client.post(action_url(session), {"action": "delete"}, follow=True)
+    response = client.post(step_url(session, "delete"), follow=True)
 
     assert Session.objects.filter(pk=session.pk).exists()
     assert "cancel it instead" in page(response)
@@ -1647,9 +1630,7 @@ def test_action_assign_and_unassign_a_person(client, event, hall, organiser):
     client.force_login(organiser)
 
     assigned = client.post(
-        action_url(session),
-        {"action": "assign", "person": person.pk, "role": "moderator"},
-        follow=True,
+        step_url(session, "people"), {"person": person.pk, "role": "moderator"}, follow=True
     )
 
     link = SessionRole.objects.get(session=session)
@@ -1657,9 +1638,7 @@ def test_action_assign_and_unassign_a_person(client, event, hall, organiser):
     assert "Ngozi Okafor is added to “Panel on access”." in page(assigned)
     assert "<strong>Ngozi Okafor</strong>, moderator" in page(assigned)
 
-    removed = client.post(
-        action_url(session), {"action": "unassign", "role_id": link.pk}, follow=True
-    )
+    removed = client.post(step_url(session, f"people/{link.pk}/remove"), follow=True)
 
     assert not SessionRole.objects.filter(session=session).exists()
     assert "Ngozi Okafor is removed from “Panel on access”." in page(removed)
@@ -1671,14 +1650,14 @@ def test_action_assign_a_busy_person_needs_the_override(client, event, hall, ann
     SessionRoleFactory(session=SessionFactory(event=event, room=hall), person=person)
     session = SessionFactory(event=event, room=annex, title="Same time")
     client.force_login(organiser)
-    data = {"action": "assign", "person": person.pk, "role": "speaker"}
+    data = {"person": person.pk, "role": "speaker"}
 
-    refused = client.post(action_url(session), data, follow=True)
+    refused = client.post(step_url(session, "people"), data, follow=True)
 
     assert not SessionRole.objects.filter(session=session).exists()
     assert "Dr Busy is also in" in page(refused)
 
-    client.post(action_url(session), {**data, "override": "on"})
+    client.post(step_url(session, "people"), {**data, "override": "on"})
 
     assert SessionRole.objects.filter(session=session, person=person).exists()
     assert ConflictOverride.objects.filter(session=session, person=person).exists()
@@ -1690,9 +1669,7 @@ def test_action_assign_a_person_of_another_event_is_refused(client, event, hall,
     client.force_login(organiser)
 
     response = client.post(
-        action_url(session),
-        {"action": "assign", "person": foreign.pk, "role": "speaker"},
-        follow=True,
+        step_url(session, "people"), {"person": foreign.pk, "role": "speaker"}, follow=True
     )
 
     assert not SessionRole.objects.exists()
@@ -1704,9 +1681,8 @@ def test_action_new_person_creates_the_person_and_the_role(client, event, hall, 
     client.force_login(organiser)
 
     response = client.post(
-        action_url(session),
+        step_url(session, "people/new"),
         {
-            "action": "new_person",
             "honorific": "Prof.",
             "name": "Kwame Mensah",
             "position": "Vice-Chancellor",
@@ -1732,7 +1708,7 @@ def test_action_new_person_without_a_name_is_refused(client, event, hall, organi
     client.force_login(organiser)
 
     response = client.post(
-        action_url(session), {"action": "new_person", "name": "", "role": "speaker"}, follow=True
+        step_url(session, "people/new"), {"name": "", "role": "speaker"}, follow=True
     )
 
     assert not Person.objects.exists()
@@ -1744,7 +1720,7 @@ def test_session_pages_for_organisers_only(client, event, hall, checkin_staff):
     client.force_login(checkin_staff)
 
     assert client.get(edit_url(session)).status_code == 403
-    assert client.post(action_url(session), {"action": "delete"}).status_code == 403
+    assert client.post(step_url(session, "delete")).status_code == 403
     assert Session.objects.filter(pk=session.pk).exists()
 
 

@@ -34,6 +34,7 @@ from sessions.selectors import delay_preview, move_preview
 from sessions.services.bookmarks import bookmark_add, bookmark_remove
 from sessions.services.chair import announcement_create, session_delay, session_set_next_speaker
 from sessions.services.people import (
+    person_add_to_session,
     person_create,
     person_delete,
     person_update,
@@ -671,6 +672,22 @@ def test_person_create_update_delete(event, organiser):
     person_delete(person=person, by=organiser)
     assert not Person.objects.filter(pk=person.pk).exists()
     assert not SessionUpdate.objects.exists()
+
+
+def test_a_new_person_joins_the_session_with_their_role(session, organiser):
+    person, link = person_add_to_session(
+        session=session, by=organiser, role="moderator", name="Aigerim Bekova"
+    )
+
+    assert (link.session, link.person, link.role) == (session, person, "moderator")
+    assert person.event == session.event
+
+
+def test_a_new_person_is_not_kept_when_their_role_is_refused(session, organiser):
+    with pytest.raises(InvalidInput):
+        person_add_to_session(session=session, by=organiser, role="juggler", name="Half Done")
+
+    assert not Person.objects.filter(name="Half Done").exists()
 
 
 def test_person_services_refuse_invalid_input(event, organiser):

@@ -1,0 +1,262 @@
+"""Who may open each page and take each step, route by route: the permission matrix of the
+site's pages. Every named route has a row (test_every_route_has_a_row), so a new route cannot
+land without one. The API's operations are checked in each app's API tests; the back office is
+Django's admin, scoped in the admin tests."""
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from events.models import TeamMember
+from registrations import links
+from registrations.badges.print_runs import badge_dir
+from registrations.models import BadgePrintRun, State
+from sessions.models import CalendarFeedToken, RoleKind
+from sessions.services.programme import programme_publish
+from tests.factories import EventFactory, TeamMemberFactory, UserFactory
+from tests.factories.registrations import RegistrationFactory, TicketTypeFactory
+from tests.factories.sessions import PersonFactory, SessionFactory, SessionRoleFactory
+
+ACTORS = ("anonymous", "outsider", "checkin", "chair", "organiser")
+
+# What each kind of route lets each actor do: "ok" (the page, or the step done and a redirect
+# back), "login" (sent to sign in, or 401), "refused" (403, or 404 for what they may not see).
+OK, LOGIN, REFUSED = "ok", "login", "refused"
+ACCESS = {
+    # Anyone, for a published event.
+    "public": dict.fromkeys(ACTORS, OK),
+    # Anyone signed in: their own agenda and calendar.
+    "signed_in": {**dict.fromkeys(ACTORS, OK), "anonymous": LOGIN},
+    # The event's team who see registrations: check-in staff and organisers.
+    "team": {
+        "anonymous": LOGIN,
+        "outsider": REFUSED,
+        "checkin": OK,
+        "chair": REFUSED,
+        "organiser": OK,
+    },
+    # Organisers only.
+    "organiser": {
+        "anonymous": LOGIN,
+        "outsider": REFUSED,
+        "checkin": REFUSED,
+        "chair": REFUSED,
+        "organiser": OK,
+    },
+    # The chair console: the people who chair a session (organisers act on a session from its
+    # page; the console lists the sessions one chairs).
+    "chair_console": {
+        "anonymous": LOGIN,
+        "outsider": REFUSED,
+        "checkin": REFUSED,
+        "chair": OK,
+        "organiser": REFUSED,
+    },
+    # A step on one session from the console: its chairs and the organisers.
+    "chair": {
+        "anonymous": LOGIN,
+        "outsider": REFUSED,
+        "checkin": REFUSED,
+        "chair": OK,
+        "organiser": OK,
+    },
+    # Behind a participant's private link: the link is the proof, whoever holds it.
+    "link": dict.fromkeys(ACTORS, OK),
+}
+
+# route name: (method, access, what its address names, POST data). The address's parts come
+# from `world` below: the event, a session (and a role in it), a registration and its private
+# link, a badge print run, a personal calendar's token.
+ROUTES = {
+    "events:list": ("GET", "public", (), None),
+    "events:detail": ("GET", "public", ("event",), None),
+    "events:organizations": ("GET", "public", ("event",), None),
+    "agenda:agenda": ("GET", "public", ("event",), None),
+    "agenda:session": ("GET", "public", ("session",), None),
+    "agenda:calendar": ("GET", "public", ("event",), None),
+    "agenda:session-calendar": ("GET", "public", ("session",), None),
+    "agenda:schedule-xml": ("GET", "public", ("event",), None),
+    "agenda:schedule-json": ("GET", "public", ("event",), None),
+    "agenda:my-agenda": ("GET", "signed_in", ("event",), None),
+    "agenda:bookmark": ("POST", "signed_in", ("session",), {}),
+    "agenda:my-calendar-renew": ("POST", "signed_in", ("event",), {}),
+    "agenda:my-calendar": ("GET", "link", ("feed",), None),
+    "agenda:chair": ("GET", "chair_console", ("event",), None),
+    "agenda:chair-status": ("POST", "chair", ("session",), {"status": "live"}),
+    "agenda:chair-delay": ("POST", "chair", ("session",), {"minutes": "5"}),
+    "agenda:chair-announcement": ("POST", "chair", ("session",), {"message": "Starting now"}),
+    "agenda:chair-next-speaker": ("POST", "chair", ("session",), {"person": ""}),
+    "agenda:builder": ("GET", "organiser", ("event",), None),
+    "agenda:publish": ("POST", "organiser", ("event",), {}),
+    "agenda:session-new": ("GET", "organiser", ("event",), None),
+    "agenda:session-edit": ("GET", "organiser", ("session",), None),
+    "agenda:session-publish": ("POST", "organiser", ("session",), {}),
+    "agenda:session-cancel": ("POST", "organiser", ("session",), {"reason": "Typhoon"}),
+    "agenda:session-reinstate": ("POST", "organiser", ("session",), {}),
+    "agenda:session-delete": ("POST", "organiser", ("session",), {}),
+    "agenda:session-assign": ("POST", "organiser", ("session",), {"role": "speaker"}),
+    "agenda:session-new-person": (
+        "POST",
+        "organiser",
+        ("session",),
+        {"name": "New Person", "role": "speaker"},
+    ),
+    "agenda:session-unassign": ("POST", "organiser", ("session", "role"), {}),
+    "registrations:register": ("GET", "public", ("event",), None),
+    "registrations:mine": ("GET", "link", ("token",), None),
+    "registrations:mine-cancel": ("POST", "link", ("token",), {}),
+    "registrations:mine-accept": ("POST", "link", ("token",), {}),
+    "registrations:mine-attendance": ("POST", "link", ("token",), {"mode": "online"}),
+    "registrations:mine-resend": ("POST", "link", ("token",), {}),
+    "registrations:pay": ("GET", "link", ("token",), None),
+    "registrations:paid": ("GET", "link", ("token",), None),
+    "registrations:badge-pdf": ("GET", "link", ("token",), None),
+    "registrations:badge-png": ("GET", "link", ("token",), None),
+    "registrations:manage": ("GET", "team", ("event",), None),
+    "registrations:manage-export": ("GET", "organiser", ("event",), None),
+    "registrations:checkin-statistics": ("GET", "team", ("event",), None),
+    "registrations:desk": ("GET", "team", ("event",), None),
+    "registrations:registration-approve": ("POST", "organiser", ("registration",), {}),
+    "registrations:registration-reject": ("POST", "organiser", ("registration",), {}),
+    "registrations:registration-cancel": ("POST", "organiser", ("registration",), {}),
+    "registrations:registration-refund": ("POST", "organiser", ("registration",), {}),
+    "registrations:registration-new-badge": ("POST", "organiser", ("registration",), {}),
+    "registrations:registration-offer": ("POST", "organiser", ("registration",), {}),
+    "registrations:badges": ("GET", "organiser", ("event",), None),
+    "registrations:badges-download": ("GET", "organiser", ("run",), None),
+    "livestream:live": ("GET", "public", ("event",), None),
+}
+
+# Routes outside this matrix, and where they are checked.
+ELSEWHERE = {
+    "healthz": "tests/test_health.py (public, no event)",
+    "login": "Django's login page",
+    "logout": "Django's logout (POST)",
+    "set_language": "Django's language switch",
+    "stripe-webhook": "tests/registrations/test_webhooks.py (Stripe's signature, no user)",
+    "livestream:events": "tests/livestream/test_live.py (Server-Sent Events stream)",
+}
+
+
+def named_routes() -> set[str]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in ("admin", "api"):
+                    continue
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_route_has_a_row():
+    assert named_routes() - set(ROUTES) - set(ELSEWHERE) == set()
+    assert set(ROUTES) | set(ELSEWHERE) <= named_routes()
+
+
+@pytest.fixture
+def world(db):
+    """A published event happening now: a session chaired by `chair`, with a speaker; a
+    confirmed registration (its private link); a finished badge print run; the organiser's
+    personal calendar token."""
+    today = timezone.localdate()
+    event = EventFactory(
+        slug="seminar", timezone="UTC", start_date=today, end_date=today + dt.timedelta(days=1)
+    )
+    users = {
+        "outsider": UserFactory(username="outsider"),
+        "checkin": TeamMemberFactory(
+            event=event, role=TeamMember.Role.CHECKIN, user=UserFactory(username="desk")
+        ).user,
+        "organiser": TeamMemberFactory(
+            event=event, role=TeamMember.Role.ORGANISER, user=UserFactory(username="org")
+        ).user,
+        "chair": UserFactory(username="chair"),
+    }
+    session = SessionFactory(event=event, title="Opening panel")
+    SessionRoleFactory(
+        session=session, role=RoleKind.CHAIR, person=PersonFactory(event=event, user=users["chair"])
+    )
+    speaker = SessionRoleFactory(session=session, role=RoleKind.SPEAKER)
+    programme_publish(event=event, by=None)
+    ticket = TicketTypeFactory(event=event, name="Delegate", modes="either")
+    confirmed = RegistrationFactory(ticket=ticket, state=State.CONFIRMED, badge_secret="b" * 32)
+    (badge_dir() / "route-matrix.pdf").write_bytes(b"%PDF-1.7\n")
+    run = BadgePrintRun.objects.create(
+        event=event, layout="a6", status="done", total=1, done=1, file="badges/route-matrix.pdf"
+    )
+    feed = CalendarFeedToken.objects.create(user=users["organiser"], event=event)
+    return {
+        "event": event,
+        "users": users,
+        "kwargs": {
+            "slug": event.slug,
+            "session": session.pk,
+            "role": speaker.pk,
+            "token": links.magic_token(confirmed),
+            "registration": confirmed.pk,
+            "run": run.pk,
+            "feed": feed.token,
+        },
+    }
+
+
+# What each part of an address is called in the URL pattern, and where its value comes from.
+PARTS = {
+    "event": ("slug", "slug"),
+    "session": ("pk", "session"),
+    "role": ("role_pk", "role"),
+    "registration": ("pk", "registration"),
+    "token": ("token", "token"),
+    "run": ("pk", "run"),
+    "feed": ("token", "feed"),
+}
+
+
+def url_for(name: str, world) -> str:
+    _method, _access, parts, _data = ROUTES[name]
+    kwargs = {"slug": world["kwargs"]["slug"]} if parts else {}
+    for part in parts:
+        kwarg, source = PARTS[part]
+        kwargs[kwarg] = world["kwargs"][source]
+    return reverse(name, kwargs=kwargs)
+
+
+def outcome(response) -> str:
+    if response.status_code == 401 or (
+        response.status_code == 302 and "/accounts/login/" in response["Location"]
+    ):
+        return LOGIN
+    if response.status_code in (403, 404):
+        return REFUSED
+    assert response.status_code < 400, (response.status_code, response.content[:300])
+    return OK
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_who_may_use_each_route(client, world, name):
+    method, access, _parts, data = ROUTES[name]
+    url = url_for(name, world)
+    seen = {}
+    for actor in ACTORS:  # the organiser last: their steps change things
+        client.logout()
+        if actor != "anonymous":
+            client.force_login(world["users"][actor])
+        response = client.get(url) if method == "GET" else client.post(url, data)
+        seen[actor] = outcome(response)
+    assert seen == ACCESS[access]
+
+
+@pytest.mark.parametrize("name", sorted(n for n, row in ROUTES.items() if row[1] == "link"))
+def test_a_private_link_that_is_not_one_is_refused(client, world, name):
+    method, _access, parts, data = ROUTES[name]
+    kwargs = {"slug": world["kwargs"]["slug"], PARTS[parts[0]][0]: "not-a-real-link"}
+    url = reverse(name, kwargs=kwargs)
+
+    response = client.get(url) if method == "GET" else client.post(url, data)
+
+    assert response.status_code == 404
