@@ -57,7 +57,8 @@ def _roles(user: User | AnonymousUser) -> dict[int, str]:
     cached = getattr(user, "_confman_event_roles", None)
     if cached is None:
         cached = dict(_ROLES.all(user=user.pk))
-        user._confman_event_roles = cached
+        # A cache on the request's user, as Django's ModelBackend keeps _perm_cache there.
+        user._confman_event_roles = cached  # noqa: SLF001
     return cached
 
 

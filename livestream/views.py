@@ -137,6 +137,42 @@ def _missed(event: Event, since: int) -> list[dict]:
     return [update_payload(u) for u in updates_since(event, since, REPLAY_LIMIT + 1)]
 
 
+async def _opening(event: Event, access: Access, since: int | None) -> tuple[list[str], int]:
+    """What a stream starts with: the snapshot, or the updates after `since` when there are few
+    enough of them; and the number of the last update it covers."""
+    state = await sync_to_async(_state)(event, access)
+    missed = []
+    if since is not None and since <= state["sequence"]:
+        missed = await sync_to_async(_missed)(event, since)
+    if since is None or since > state["sequence"] or len(missed) > REPLAY_LIMIT:
+        return [_sse("snapshot", state, state["sequence"])], state["sequence"]
+    frames = [_sse("update", for_viewer(m, access), m["sequence"]) for m in missed]
+    return frames, missed[-1]["sequence"] if missed else since
+
+
+async def _relay(
+    message: dict, event: Event, access: Access, sent: int
+) -> tuple[list[str], int, bool]:
+    """What a message from the event's group becomes on this stream: its frames, the number of
+    the last update sent, and whether the stream ends (the event is no longer public). An
+    update after a gap brings the ones missed in between first."""
+    if message.get("type") == "event.changed":
+        if message["event"]["status"] not in ("published", "archived"):
+            return [_sse("gone", {"detail": str(LIVE_STRINGS["gone"])})], sent, True
+        return [], sent, False
+    if message.get("type") != "live.update" or message["message"]["sequence"] <= sent:
+        return [], sent, False
+    update = message["message"]
+    frames = []
+    if update["sequence"] > sent + 1:
+        for filler in await sync_to_async(_missed)(event, sent):
+            if sent < filler["sequence"] < update["sequence"]:
+                frames.append(_sse("update", for_viewer(filler, access), filler["sequence"]))
+                sent = filler["sequence"]
+    frames.append(_sse("update", for_viewer(update, access), update["sequence"]))
+    return frames, update["sequence"], False
+
+
 async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
     """text/event-stream: a `snapshot` (or, with Last-Event-ID or ?since=N, the updates after
     N), then each `update` as it happens, each with its number as the event id, so a browser's
@@ -161,18 +197,9 @@ async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
         await layer.group_add(group, channel)
         try:
             yield "retry: 3000\n\n"
-            state = await sync_to_async(_state)(event, access)
-            missed = []
-            if since is not None and since <= state["sequence"]:
-                missed = await sync_to_async(_missed)(event, since)
-            if since is None or since > state["sequence"] or len(missed) > REPLAY_LIMIT:
-                sent = state["sequence"]
-                yield _sse("snapshot", state, sent)
-            else:
-                sent = since
-                for message in missed:
-                    yield _sse("update", for_viewer(message, access), message["sequence"])
-                    sent = message["sequence"]
+            frames, sent = await _opening(event, access, since)
+            for frame in frames:
+                yield frame
             ends = time.monotonic() + STREAM_FOR
             while time.monotonic() < ends:
                 try:
@@ -180,23 +207,11 @@ async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
-                if message.get("type") == "event.changed":
-                    if message["event"]["status"] not in ("published", "archived"):
-                        yield _sse("gone", {"detail": str(LIVE_STRINGS["gone"])})
-                        return
-                    continue
-                if message.get("type") != "live.update":
-                    continue
-                update = message["message"]
-                if update["sequence"] <= sent:
-                    continue
-                if update["sequence"] > sent + 1:
-                    for filler in await sync_to_async(_missed)(event, sent):
-                        if sent < filler["sequence"] < update["sequence"]:
-                            yield _sse("update", for_viewer(filler, access), filler["sequence"])
-                            sent = filler["sequence"]
-                yield _sse("update", for_viewer(update, access), update["sequence"])
-                sent = update["sequence"]
+                frames, sent, done = await _relay(message, event, access, sent)
+                for frame in frames:
+                    yield frame
+                if done:
+                    return
         finally:
             await layer.group_discard(group, channel)
 

@@ -67,24 +67,24 @@ def role_label(role: str) -> str:
     return str(labels[role])
 
 
-def badge_roles(event: Event, registrations: Iterable[Registration]) -> dict[int, str]:
-    """Each registration's role at the event, by registration id. A ticket's own badge role
-    (press, staff, attendee) comes first; otherwise the event's team are organisers (check-in
-    staff: staff), people on the agenda chair (chair, moderator, facilitator, host) or speak
-    (speaker, panellist, rapporteur) in a session that is not cancelled, and everyone else
-    attends. People are matched by their user account or, failing that, their email (in any
-    case). Two queries, however many registrations."""
-    team_by_user: dict[int, str] = {}
-    team_by_email: dict[str, str] = {}
+def _team(event: Event) -> tuple[dict[int, str], dict[str, str]]:
+    """The team's badge role (organiser, or staff for check-in) by user id and by email."""
+    by_user: dict[int, str] = {}
+    by_email: dict[str, str] = {}
     for user_id, email, role in TeamMember.objects.filter(event=event).values_list(
         "user_id", "user__email", "role"
     ):
         kind = STAFF if role == TeamMember.Role.CHECKIN else ORGANISER
-        team_by_user[user_id] = kind
+        by_user[user_id] = kind
         if email:
-            team_by_email[email.lower()] = kind
-    agenda_by_user: dict[int, set[str]] = defaultdict(set)
-    agenda_by_email: dict[str, set[str]] = defaultdict(set)
+            by_email[email.lower()] = kind
+    return by_user, by_email
+
+
+def _agenda(event: Event) -> tuple[dict[int, set[str]], dict[str, set[str]]]:
+    """The roles people have in sessions that are not cancelled, by user id and by email."""
+    by_user: dict[int, set[str]] = defaultdict(set)
+    by_email: dict[str, set[str]] = defaultdict(set)
     for role, user_id, email in (
         SessionRole.objects.filter(session__event=event)
         .exclude(session__status=SessionStatus.CANCELLED)
@@ -92,9 +92,21 @@ def badge_roles(event: Event, registrations: Iterable[Registration]) -> dict[int
         .values_list("role", "person__user_id", "person__email")
     ):
         if user_id:
-            agenda_by_user[user_id].add(role)
+            by_user[user_id].add(role)
         if email:
-            agenda_by_email[email.lower()].add(role)
+            by_email[email.lower()].add(role)
+    return by_user, by_email
+
+
+def badge_roles(event: Event, registrations: Iterable[Registration]) -> dict[int, str]:
+    """Each registration's role at the event, by registration id. A ticket's own badge role
+    (press, staff, attendee) comes first; otherwise the event's team are organisers (check-in
+    staff: staff), people on the agenda chair (chair, moderator, facilitator, host) or speak
+    (speaker, panellist, rapporteur) in a session that is not cancelled, and everyone else
+    attends. People are matched by their user account or, failing that, their email (in any
+    case). Two queries, however many registrations."""
+    team_by_user, team_by_email = _team(event)
+    agenda_by_user, agenda_by_email = _agenda(event)
     roles = {}
     for registration in registrations:
         email = registration.email.lower()

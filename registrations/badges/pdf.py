@@ -263,7 +263,7 @@ class BadgeSheet:
                     f"{(column - start) * module * k:.2f} {-module * k:.2f} re"
                 )
         ops.append("f Q")
-        self.pdf._out("\n".join(ops))  # fpdf2 has no public call for a raw path
+        self.pdf._out("\n".join(ops))  # noqa: SLF001 - fpdf2 has no public call for a raw path
 
     # --- text -----------------------------------------------------------------------------------
 

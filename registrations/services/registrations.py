@@ -304,6 +304,16 @@ def badge_reissue(*, registration: Registration, by: User | None) -> Registratio
     return registration
 
 
+def _answers_question(question: Question, value: Any) -> bool:
+    if question.kind == Question.Kind.YES_NO:
+        return isinstance(value, bool)
+    if question.kind == Question.Kind.CHOICE:
+        return value in question.choices
+    if question.kind == Question.Kind.MULTIPLE:
+        return isinstance(value, list) and all(v in question.choices for v in value)
+    return isinstance(value, str) and len(value) <= 2000
+
+
 def answers_clean(ticket: TicketType, answers: dict) -> dict:
     """The answers to the event's questions, checked: only its questions, valid choices,
     bounded text, and every required question of this ticket answered."""
@@ -324,14 +334,7 @@ def answers_clean(ticket: TicketType, answers: dict) -> dict:
             )
             continue
         field = f"answers.{key}"
-        if question.kind == Question.Kind.YES_NO:
-            valid = isinstance(value, bool)
-        elif question.kind == Question.Kind.CHOICE:
-            valid = value in question.choices
-        elif question.kind == Question.Kind.MULTIPLE:
-            valid = isinstance(value, list) and all(v in question.choices for v in value)
-        else:
-            valid = isinstance(value, str) and len(value) <= 2000
+        valid = _answers_question(question, value)
         if not valid:
             problems.setdefault(field, []).append(
                 _("Not a valid answer to “%(question)s”.") % {"question": question.label}
