@@ -110,7 +110,8 @@ from events.models import TeamMember
 from events.services import api_token_create
 from events.timezones import local_today
 from registrations.services.tickets import ticket_create
-from registrations.models import Registration, State, Mode, new_badge_secret, new_reference
+from events.models import AttendanceMode
+from registrations.models import Registration, State, new_badge_secret, new_reference
 from tests.factories import EventFactory
 
 call_command("migrate", verbosity=0)
@@ -124,7 +125,7 @@ while len(references) < %(badges)d:
 people = [
     Registration(
         event=event, ticket=ticket, reference=reference, badge_secret=new_badge_secret(),
-        state=State.CONFIRMED, mode=Mode.IN_PERSON, name=f"Delegate {n:04d}",
+        state=State.CONFIRMED, mode=AttendanceMode.IN_PERSON, name=f"Delegate {n:04d}",
         email=f"delegate{n:04d}@example.org", country="KE", consent_at=now,
         consent_version="bench",
     )

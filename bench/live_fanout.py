@@ -4,7 +4,7 @@ Run from the repository root: `.venv/bin/python bench/live_fanout.py` (or `make 
 Needs PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres) and
 Redis (REDIS_URL, default redis://127.0.0.1:6379/0). It creates a scratch database
 (`confman_bench_live`, dropped first and at the end), migrates it, seeds the demo conference
-(`events.demo.seed_demo_event`), an organiser on its team with an API token, and picks the
+(`confman.demo.events.seed_demo_event`), an organiser on its team with an API token, and picks the
 session to run late (the one live now, else the next one scheduled). Then, for each of
 1 uvicorn process and 2 uvicorn processes on two ports behind the same Redis (channels-redis),
 with 1000 and then 5000 clients:
@@ -361,7 +361,7 @@ import django
 django.setup()
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from events.demo import seed_demo_event
+from confman.demo.events import seed_demo_event
 from events.models import TeamMember
 from events.services import api_token_create, team_member_set
 from sessions.models import SessionStatus
