@@ -10,7 +10,7 @@ from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
 from events import selectors, services
-from events.models import EventOrganization, Organization, Room, TeamMember, Track, Venue
+from events.models import EventOrganization, Room, TeamMember, Track, Venue
 from events.permissions import Action, can_create_events
 from events.schemas import (
     EventIn,
@@ -194,19 +194,7 @@ def list_event_organizations(
 )
 def add_event_organization(request: HttpRequest, slug: str, payload: EventOrganizationIn):
     event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
-    organization = Organization.objects.filter(pk=payload.organization_id).first()
-    if organization is None:
-        raise InvalidInput.for_fields(
-            {
-                "organization_id": [
-                    _(
-                        "there is no organisation with id %(id)s; find it with "
-                        "GET /api/organizations?q=… or create it with POST /api/organizations"
-                    )
-                    % {"id": payload.organization_id}
-                ]
-            }
-        )
+    organization = selectors.organization_from_input(payload.organization_id)
     link = services.event_organization_add(
         event=event,
         by=request.user,

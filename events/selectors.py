@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
-from confman.core.exceptions import NotFound
+from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.fastpaths.prepared import PreparedQuery
 from events.models import Event, EventOrganization, Organization
 from events.permissions import Action, events_for, require_event_permission
@@ -158,3 +158,24 @@ def event_with_venue(**lookup) -> Event | None:
     """The event with what its summary schema needs, read without permission checks (the
     caller decides who receives it)."""
     return _with_details(Event.objects.filter(**lookup), organizations=False).first()
+
+
+def organization_from_input(pk: int | None) -> Organization | None:
+    """The organisation an API caller names by `organization_id` (None when they name none),
+    or a 422 that says how to find or create it."""
+    if pk is None:
+        return None
+    organization = Organization.objects.filter(pk=pk).first()
+    if organization is None:
+        raise InvalidInput.for_fields(
+            {
+                "organization_id": [
+                    _(
+                        "there is no organisation with id %(id)s; find it with "
+                        "GET /api/organizations?q=… or create it with POST /api/organizations"
+                    )
+                    % {"id": pk}
+                ]
+            }
+        )
+    return organization

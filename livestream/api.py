@@ -11,9 +11,9 @@ from ninja import Field, Query, Router, Schema
 
 from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.conditional import etag_matches
-from events import selectors as event_selectors
 from events.models import Event, Room
 from events.permissions import Action
+from events.selectors import event_get
 from livestream import viewers
 from livestream.access import Access, registration_for_link, viewer_access
 from livestream.broadcast import update_payload
@@ -59,7 +59,7 @@ def get_live(request: HttpRequest, slug: str, query: Query[LiveQuery]):
     update after it, in order (200 at most; `more` says when to ask again). The answer has an
     ETag: send it back as If-None-Match and a 304 says nothing changed (the snapshot's minute
     included, as what is on now moves with the clock). Stream links follow who asks."""
-    event = event_selectors.event_get(slug, request_user(request))
+    event = event_get(slug, request_user(request))
     access = live_access(request, event, query.r)
     body = live_body(event, access, query.since)
     minute = timezone.now().replace(second=0, microsecond=0).isoformat()
@@ -91,6 +91,6 @@ class ViewersOut(Schema):
     summary="How many watch now (the event's team)",
 )
 def get_viewers(request: HttpRequest, slug: str):
-    event = event_selectors.event_get(slug, request.user, Action.VIEW_DRAFT)
+    event = event_get(slug, request.user, Action.VIEW_DRAFT)
     rooms = list(Room.objects.filter(event=event).values_list("pk", flat=True))
     return viewers.counts(event.pk, rooms)

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events import selectors as event_selectors
 from events.models import Event
 from events.permissions import Action, has_event_permission
+from events.selectors import event_get, event_with_venue
 from events.timezones import offset_label
 from livestream import viewers
 from livestream.access import Access, registration_for_link, viewer_access
@@ -77,7 +77,7 @@ def _localise(value, event: Event) -> dict | None:
 
 
 def live_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(slug, request.user)
+    event = event_get(slug, request.user)
     token = request.GET.get("r", "")[:1000]
     access = viewer_access(event, request.user, registration_for_link(token))
     state = snapshot(event, access)
@@ -123,7 +123,7 @@ def _sse(kind: str, data: dict, sequence: int | None = None) -> str:
 
 
 def _open(slug: str, user, token: str) -> tuple[Event, Access] | None:
-    event = event_selectors.event_with_venue(slug=slug)
+    event = event_with_venue(slug=slug)
     if event is None or not has_event_permission(user, event, Action.VIEW):
         return None
     return event, viewer_access(event, user, registration_for_link(token))

@@ -9,10 +9,9 @@ from ninja.pagination import paginate
 from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
-from events import selectors as event_selectors
-from events.models import Organization
 from events.permissions import Action
 from events.schemas import PersonModeName
+from events.selectors import event_get, organization_from_input
 from registrations import selectors
 from registrations.models import Registration
 from registrations.payments.client import payments_configured, payments_not_set_up
@@ -47,7 +46,7 @@ class TicketQuery(Schema):
     summary="Tickets on sale, with the seats left",
 )
 def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
-    event = event_selectors.event_get(slug, request_user(request))
+    event = event_get(slug, request_user(request))
     tickets = tickets_on_offer(event, code=query.code.strip())
     return [
         {
@@ -75,7 +74,7 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
     tickets wait for an organiser; when full the attendee joins the waiting list (or, with
     waitlist false, gets a 409 sold_out)."""
     user = request_user(request)
-    event = event_selectors.event_get(slug, user)
+    event = event_get(slug, user)
     ticket = (
         event.ticket_types.select_related("quota", "event").filter(pk=payload.ticket_id).first()
     )
@@ -84,13 +83,8 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
         raise InvalidInput.for_fields({"ticket_id": [message % {"slug": slug}]})
     if not ticket.is_free and not payments_configured():
         raise payments_not_set_up(event)
-    if payload.organization_id is not None:
-        organization = Organization.objects.filter(pk=payload.organization_id).first()
-        if organization is None:
-            raise InvalidInput.for_fields(
-                {"organization_id": [_("there is no organisation with this id")]}
-            )
-    else:
+    organization = organization_from_input(payload.organization_id)
+    if organization is None:
         organization = organization_get_or_create(payload.organization_name, payload.country)
     registration = registration_create(
         ticket=ticket,
@@ -128,7 +122,7 @@ class RegistrationQuery(Schema):
 )
 @paginate(Pages)
 def list_registrations(request: HttpRequest, slug: str, filters: Query[RegistrationQuery]):
-    event = event_selectors.event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
     return selectors.registrations_for(
         event,
         {
@@ -149,7 +143,7 @@ def list_registrations(request: HttpRequest, slug: str, filters: Query[Registrat
     summary="Participants by ticket, mode, country and organisation",
 )
 def registration_stats(request: HttpRequest, slug: str):
-    event = event_selectors.event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
     counts = selectors.registration_counts(event, list(event.ticket_types.select_related("quota")))
     return {
         "participants": counts["participants"],
@@ -166,7 +160,7 @@ def registration_stats(request: HttpRequest, slug: str):
 
 
 def _registration(request: HttpRequest, slug: str, reference: str, action: Action) -> Registration:
-    event = event_selectors.event_get(slug, request.user, action)
+    event = event_get(slug, request.user, action)
     registration = (
         Registration.objects.select_related("event", "ticket__quota", "organization")
         .filter(event=event, reference=reference.upper())

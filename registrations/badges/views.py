@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
-from events import selectors as event_selectors
 from events.models import AttendanceMode, Event
 from events.permissions import Action
+from events.selectors import event_get
 from events.timezones import offset_label
 from registrations import links
 from registrations.badges.content import badge_filename, badge_pdf, badge_png, has_badge
@@ -122,7 +122,7 @@ def _described(run: BadgePrintRun, ticket_names: dict[int, str]) -> str:
 
 @login_required
 def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
     form = PrintRunForm(request.POST if request.method == "POST" else None, event=event)
     status = 200
     if request.method == "POST":
@@ -183,7 +183,7 @@ def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def print_run_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
-    event = event_selectors.event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.MANAGE_REGISTRATIONS)
     run = BadgePrintRun.objects.filter(event=event, pk=pk).first()
     path = run_file(run) if run is not None else None
     if path is None:

@@ -12,8 +12,8 @@ from ninja import Router
 
 from confman.core.auth import ORGANISER_AUTH
 from confman.core.conditional import etag_matches
-from events import selectors as event_selectors
 from events.permissions import Action
+from events.selectors import event_get
 from registrations.checkin.offline import checkin_list, checkin_sync, list_version_valid
 from registrations.checkin.scan import checkin_scan, door_session
 from registrations.checkin.schemas import (
@@ -56,7 +56,7 @@ def create_checkin(request: HttpRequest, slug: str, payload: CheckInIn):
     reason; the same nonce from the same device gets the first answer again. Two devices
     scanning one badge at the same instant: exactly one ok. With `session`, the scan is at that
     session's door and counts its attendance (room_full when its seats are taken)."""
-    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, venue=False)
+    event = event_get(slug, request.user, Action.CHECK_IN, venue=False)
     answer = checkin_scan(
         event=event,
         secret=payload.secret,
@@ -90,7 +90,7 @@ def get_checkin_list(request: HttpRequest, slug: str):
     characters of the digest of the code), names, tickets, states, who is inside. Send the
     version you hold as `If-None-Match` to get 304 when nothing changed. Gzipped when the client
     accepts it (a few hundred kilobytes become tens)."""
-    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, venue=False)
+    event = event_get(slug, request.user, Action.CHECK_IN, venue=False)
     body = checkin_list(event, request.user)
     etag = f'"{body["version"]}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
@@ -118,7 +118,7 @@ def sync_checkins(request: HttpRequest, slug: str, payload: CheckInSyncIn):
     scan time: the first entry wins; a later entry another device let through is recorded as a
     flagged duplicate for the organisers. Each scan is answered on its own, and uploading the
     same scans again (same nonces) records nothing twice."""
-    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN, venue=False)
+    event = event_get(slug, request.user, Action.CHECK_IN, venue=False)
     recorded = list_version_valid(event, payload.list_version, payload.list_signature)
     results = checkin_sync(
         event=event,
@@ -173,7 +173,7 @@ def checkin_stats(request: HttpRequest, slug: str, response: HttpResponse):
     """For the event's team (owners, organisers, check-in staff): expected, checked in, inside
     now; by ticket, mode, entrance and hour; flagged duplicates, refusals and session doors.
     Send the ETag back as If-None-Match to get a 304 while nothing has changed."""
-    event = event_selectors.event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
     statistics = CheckInStatisticsOut.model_validate(checkin_statistics(event))
     etag = etag_for(statistics)
     if etag_matches(request, etag):

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from confman.core.exceptions import InvalidInput, NotFound
-from events import selectors as event_selectors
 from events.models import Event, Room
 from events.permissions import Action
+from events.selectors import event_get
 from events.timezones import offset_label
 from registrations.checkin.scan import checkin_scan, door_session
 from registrations.checkin.statistics import CheckInStatistics, checkin_statistics
@@ -99,7 +99,7 @@ def _doors(event: Event, current: Session | None) -> list[Session]:
 
 @login_required
 def desk(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(slug, request.user, Action.CHECK_IN)
+    event = event_get(slug, request.user, Action.CHECK_IN)
     gate = request.POST.get("gate", request.GET.get("gate", ""))[:100]
     door = request.POST.get("session", request.GET.get("session", ""))
     answer = None
@@ -305,7 +305,7 @@ def chart_rows(statistics: CheckInStatistics) -> dict[str, list[dict]]:
 def checkin_statistics_page(request: HttpRequest, slug: str) -> HttpResponse:
     """For the event's team: owners, organisers and check-in staff (who see the registrations
     anyway, and need to know how many people are inside)."""
-    event = event_selectors.event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
+    event = event_get(slug, request.user, Action.VIEW_REGISTRATIONS)
     current = checkin_statistics(event)
     now = timezone.now().astimezone(event.tzinfo)
     return render(

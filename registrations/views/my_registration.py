@@ -6,14 +6,14 @@ taken now (409, 422) is that message too."""
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from confman.core.exceptions import DomainError, InvalidInput, NotFound
+from confman.core.exceptions import InvalidInput, NotFound
+from confman.core.steps import step_run
 from events.models import PERSON_MODES, AttendanceMode
 from registrations import links
 from registrations.badges.content import qr_svg
@@ -71,14 +71,11 @@ def attendee_step(view: Step) -> Callable[..., HttpResponse]:
     @wraps(view)
     def step(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         registration = _registration(slug, token)
-        try:
-            messages.success(request, view(request, registration))
-        except DomainError as exc:
-            if exc.status not in (409, 422):
-                raise
-            messages.error(request, exc.message)
-        return HttpResponseRedirect(
-            reverse("registrations:mine", kwargs={"slug": slug, "token": token})
+        return step_run(
+            request,
+            lambda: view(request, registration),
+            reverse("registrations:mine", kwargs={"slug": slug, "token": token}),
+            shown=lambda exc: exc.status in (409, 422),
         )
 
     return step

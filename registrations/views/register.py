@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from confman.core.exceptions import InvalidInput
-from events import selectors as event_selectors
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
+from events.selectors import event_get
 from registrations import links
 from registrations.forms import RegistrationForm
 from registrations.models import Question, State, TicketType, Visibility
@@ -30,7 +30,7 @@ def _questions(event: Event) -> list[Question]:
 
 
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_selectors.event_get(slug, request.user)
+    event = event_get(slug, request.user)
     settings = registration_settings_get(event)
     code = (request.POST.get("access_code") or request.GET.get("code") or "").strip()
     organiser = has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from confman.core.exceptions import DomainError, NotFound
 from confman.core.redirects import next_or
+from confman.core.steps import step_run
 from events.permissions import Action
 from events.selectors import event_get
 from registrations.models import Registration, State
@@ -57,23 +58,26 @@ def registration_action(view: Step) -> Callable[..., HttpResponse]:
             raise NotFound(_("This event has no registration %(id)s.") % {"id": pk})
         registration.event = event
         reason = " ".join(request.POST.get("reason", "").split())[:500]
+        back = next_or(request, reverse("registrations:manage", kwargs={"slug": event.slug}))
+
+        def run() -> str:
+            try:
+                return view(request, registration, reason)
+            except DomainError as exc:  # said with the person it is about
+                problem = _("%(name)s (%(reference)s): %(problem)s") % _named(
+                    registration, problem=exc.message
+                )
+                raise DomainError(problem, code=exc.code, status=exc.status) from exc
+
         try:
-            messages.success(request, view(request, registration, reason))
+            return step_run(request, run, back)
         except _NothingChanged:
             messages.info(
                 request,
                 _("%(name)s (%(reference)s) is already %(state)s; nothing changed.")
                 % _named(registration, state=registration.get_state_display().lower()),
             )
-        except DomainError as exc:
-            messages.error(
-                request,
-                _("%(name)s (%(reference)s): %(problem)s")
-                % _named(registration, problem=exc.message),
-            )
-        return HttpResponseRedirect(
-            next_or(request, reverse("registrations:manage", kwargs={"slug": event.slug}))
-        )
+            return HttpResponseRedirect(back)
 
     return act
 

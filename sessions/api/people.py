@@ -9,9 +9,9 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
-from events.models import Event, Organization
+from events.models import Event
 from events.permissions import Action
-from events.selectors import event_get
+from events.selectors import event_get, organization_from_input
 from sessions import selectors
 from sessions.models import (
     Person,
@@ -48,25 +48,6 @@ def person_from_input(event: Event, pk: int, field: str = "person_id") -> Person
             }
         )
     return person
-
-
-def _organization(pk: int | None) -> Organization | None:
-    if pk is None:
-        return None
-    organization = Organization.objects.filter(pk=pk).first()
-    if organization is None:
-        raise InvalidInput.for_fields(
-            {
-                "organization_id": [
-                    _(
-                        "there is no organisation with id %(id)s; "
-                        "find it with GET /api/organizations"
-                    )
-                    % {"id": pk}
-                ]
-            }
-        )
-    return organization
 
 
 class PeopleQuery(Schema):
@@ -133,7 +114,7 @@ def remove_person(request: HttpRequest, slug: str, session_id: int, person_id: i
 def create_person(request: HttpRequest, slug: str, payload: PersonIn):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     data = payload.model_dump()
-    data["organization"] = _organization(data.pop("organization_id"))
+    data["organization"] = organization_from_input(data.pop("organization_id"))
     return Status(201, person_create(event=event, by=request.user, **data))
 
 
@@ -168,7 +149,7 @@ def update_person(request: HttpRequest, slug: str, person_id: int, payload: Pers
     person = _person_of(request, slug, person_id)
     data = patch_changes(payload, nullable=frozenset({"organization_id"}))
     if "organization_id" in data:
-        data["organization"] = _organization(data.pop("organization_id"))
+        data["organization"] = organization_from_input(data.pop("organization_id"))
     return person_update(person=person, by=request.user, **data)
 
 

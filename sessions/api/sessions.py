@@ -12,7 +12,7 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.exceptions import InvalidInput
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
-from events.models import Event, Organization, Room, Track
+from events.models import Event, Room, Track
 from events.permissions import Action
 from events.selectors import event_get
 from sessions import selectors
@@ -52,25 +52,6 @@ def _part(model, event: Event, pk: int | None, field: str, noun: str):
         )
         raise InvalidInput.for_fields({field: [message % {"id": pk, "slug": event.slug}]})
     return part
-
-
-def _organization(pk: int | None) -> Organization | None:
-    if pk is None:
-        return None
-    organization = Organization.objects.filter(pk=pk).first()
-    if organization is None:
-        raise InvalidInput.for_fields(
-            {
-                "organization_id": [
-                    _(
-                        "there is no organisation with id %(id)s; "
-                        "find it with GET /api/organizations"
-                    )
-                    % {"id": pk}
-                ]
-            }
-        )
-    return organization
 
 
 def _fields(event: Event, data: dict) -> dict:

@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confman.core.exceptions import DomainError, InvalidInput, PermissionDenied
+from confman.core.steps import step_run
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from sessions import selectors
@@ -85,18 +86,12 @@ def chair_step(view: Step) -> Callable[..., HttpResponse]:
             return redirect_to_login(reverse("agenda:chair", kwargs={"slug": slug}))
         event = selectors.programme_event_get(slug, request.user)
         session = selectors.session_get(request.user, event, pk)
-        console = reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}"
-        try:
-            answer = view(request, event, session)
-        except DomainError as exc:
-            if exc.status in (401, 403, 404):
-                raise
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(console)
-        if isinstance(answer, HttpResponse):
-            return answer
-        messages.success(request, answer)
-        return HttpResponseRedirect(console)
+        return step_run(
+            request,
+            lambda: view(request, event, session),
+            reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}",
+            shown=lambda exc: exc.status not in (401, 403, 404),
+        )
 
     return step
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from confman.core.exceptions import DomainError, NotFound
+from confman.core.steps import step_run
 from events.models import Event
 from events.permissions import Action
 from events.selectors import event_get
@@ -40,16 +41,11 @@ def session_step(view: Step) -> Callable[..., HttpResponse]:
     def step(request: HttpRequest, slug: str, pk: int, **parts: int) -> HttpResponse:
         event = event_get(slug, request.user, Action.MANAGE_AGENDA)
         session = session_of(event, pk)
-        edit_url = reverse("agenda:session-edit", kwargs={"slug": slug, "pk": pk})
-        try:
-            answer = view(request, event, session, **parts)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(edit_url)
-        if isinstance(answer, HttpResponse):
-            return answer
-        messages.success(request, answer)
-        return HttpResponseRedirect(edit_url)
+        return step_run(
+            request,
+            lambda: view(request, event, session, **parts),
+            reverse("agenda:session-edit", kwargs={"slug": slug, "pk": pk}),
+        )
 
     return step
 
