@@ -47,470 +47,60 @@ holds them in two client processes (for every stage), else in one (BENCH_CLIENT_
 overrides), and that client work is part of the figures (an upper bound on the server's
 latency)."""
 
-import asyncio
-import contextlib
-import http.client
-import json
 import math
 import multiprocessing
 import os
 import resource
 import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 import uuid
-from datetime import datetime
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-DATABASE = "confman_bench_live"
+from live_clients import ROUNDS, TIMEOUT, client_process
+from live_servers import (
+    APP,
+    DATABASE,
+    EXTRA_ARGS,
+    REDIS_URL,
+    ROOT,
+    WS_IMPL,
+    cpu_seconds,
+    database_url,
+    delete_redis_keys,
+    drop_database,
+    post_delay,
+    recreate_database,
+    redis_members,
+    rss_kb,
+    seed,
+    start_servers,
+    stop_servers,
+    warm_up,
+)
+
 CLIENT_COUNTS = [int(n) for n in os.environ.get("BENCH_CLIENTS", "1000,5000").split(",")]
+
+
 PROCESS_COUNTS = [int(n) for n in os.environ.get("BENCH_PROCESSES", "1,2").split(",")]
+
+
 CLIENT_PROCS = int(os.environ.get("BENCH_CLIENT_PROCS", "0"))  # 0: 1 up to 2000 clients, else 2
-WS_IMPL = os.environ.get("BENCH_WS", "")  # uvicorn --ws (auto: websockets-sansio)
-# For experiments: another ASGI app (e.g. a wrapper that patches something) and more uvicorn
-# arguments, such as "--ws-per-message-deflate=false".
-APP = os.environ.get("BENCH_APP", "confman.asgi:application")
-EXTRA_ARGS = os.environ.get("BENCH_UVICORN_ARGS", "").split()
-ROUNDS = 5
+
+
 PAUSE = 1.0  # seconds between rounds
-TIMEOUT = 30.0  # seconds: an update not received by then is lost
-CONNECT_CONCURRENCY = 64  # handshakes in flight per client process
+
+
 DEADLINE = 1500  # seconds: the whole run
+
+
 TARGETS = {1000: 0.5, 5000: 2.0}  # p99 in seconds
+
+
 ANCHOR = (
     "Anchor: venueless's load test on an 8-core server reported a ping p95 of 2.2 s "
     "at 2,700 clients with 96% of checks passing."
 )
-
-
-# --- the clients (in their own processes) --------------------------------------------------
-
-
-def _client_process(pipe, ports: list[int], slug: str) -> None:
-    """Hold len(ports) sockets (client i on ports[i]) and answer the driver's commands."""
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
-    try:
-        asyncio.run(_clients(pipe, ports, slug))
-    except Exception as exc:  # report, never hang the driver
-        pipe.send(("error", f"{type(exc).__name__}: {exc}"))
-
-
-async def _ask(pipe, timeout: float):
-    """The driver's next command, or None after `timeout` seconds."""
-    ready = await asyncio.to_thread(pipe.poll, timeout)
-    return pipe.recv() if ready else None
-
-
-class _Clients:
-    """The sockets of one client process. Stages: `connect` up to a number of sockets (each
-    reads its hello), then rounds (`round` r: wait until every socket has r frames since the
-    stage began), then `summary` of the stage's frames; `close` at the end."""
-
-    def __init__(self, ports: list[int], slug: str):
-        self.ports = ports
-        self.slug = slug
-        self.sockets: list = []
-        self.hellos: list = []
-        self.frames: list[list[tuple[float, str]]] = []
-        self.offsets: list[int] = []
-        self.readers: list[asyncio.Task] = []
-        self.stage_of: list[int] = []
-        self.stages = 0
-        self.closed_early = 0
-        self.reader_errors: dict[str, int] = {}
-        self.new_stage()
-
-    def new_stage(self) -> None:
-        self.offsets = [len(mine) for mine in self.frames]
-        self.reached = [0] * (ROUNDS + 2)  # reached[r]: sockets with r frames this stage
-        self.events = [asyncio.Event() for _ in range(ROUNDS + 2)]
-
-    @property
-    def open(self) -> int:
-        return sum(1 for h in self.hellos if h is not None)
-
-    async def reader(self, i: int) -> None:
-        import websockets
-
-        mine = self.frames[i]
-        try:
-            async for raw in self.sockets[i]:
-                mine.append((time.time(), raw))  # stamped now, parsed after the stage
-                r = len(mine) - self.offsets[i]
-                if r < len(self.reached):
-                    self.reached[r] += 1
-                    if self.reached[r] == self.open:
-                        self.events[r].set()
-        except websockets.ConnectionClosed:
-            pass
-        except Exception as exc:  # counted, so that a broken reader is not a silent loss
-            name = type(exc).__name__
-            self.reader_errors[name] = self.reader_errors.get(name, 0) + 1
-        self.closed_early += 1
-
-    async def connect_one(self, i: int, gate: asyncio.Semaphore, errors: dict) -> bool:
-        import websockets
-
-        port = self.ports[i]
-        async with gate:
-            try:
-                socket = await websockets.connect(
-                    f"ws://127.0.0.1:{port}/ws/events/{self.slug}/live/",
-                    origin=f"http://127.0.0.1:{port}",
-                    open_timeout=TIMEOUT,
-                    close_timeout=5,
-                    ping_interval=None,  # browsers send no protocol pings; uvicorn pings us
-                    max_size=2**23,
-                    max_queue=64,
-                )
-                self.sockets[i] = socket
-                self.hellos[i] = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
-            except Exception as exc:
-                errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
-                return False
-        self.readers.append(asyncio.create_task(self.reader(i)))
-        return True
-
-    async def connect(self, total: int) -> dict:
-        first = len(self.sockets)
-        total = min(total, len(self.ports))
-        self.sockets += [None] * (total - first)
-        self.hellos += [None] * (total - first)
-        self.frames += [[] for _ in range(total - first)]
-        self.stages += 1
-        self.stage_of += [self.stages] * (total - first)
-        self.new_stage()
-        errors: dict[str, int] = {}
-        gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
-        started = time.time()
-        done = await asyncio.gather(
-            *(self.connect_one(i, gate, errors) for i in range(first, total))
-        )
-        finished = time.time()
-        self.new_stage()
-        hellos = [h for h in self.hellos[first:] if h]
-        return {
-            "ok": sum(done),
-            "open": self.open,
-            "errors": errors,
-            "started": started,
-            "finished": finished,
-            "sequences": sorted({h["sequence"] for h in hellos}),
-            "hello_bytes": max((len(json.dumps(h)) for h in hellos), default=0),
-            "cpu": time.process_time(),
-        }
-
-    async def wait_round(self, r: int, deadline: float) -> int:
-        if r < len(self.events) and self.reached[r] < self.open:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.events[r].wait(), max(0.0, deadline - time.time()))
-        return self.reached[r] if r < len(self.reached) else 0
-
-    def summary(self, posted: dict[int, float]) -> dict:
-        """The stage's frames, parsed now. `posted`: sequence -> the wall time its POST started
-        (an update not received TIMEOUT seconds after it counts as lost). Every socket must
-        have received exactly the posted numbers, in order. Sockets that missed something are
-        counted by server port and by the stage in which they joined."""
-        latencies: dict[int, list[float]] = {s: [] for s in posted}
-        expected = sorted(posted)
-        disordered = 0
-        late = 0
-        others: dict[str, int] = {}
-        missed: dict[str, int] = {}
-        for i, (hello, mine, offset) in enumerate(
-            zip(self.hellos, self.frames, self.offsets, strict=True)
-        ):
-            if hello is None:
-                continue
-            seen = []
-            on_time = 0
-            for received, raw in mine[offset:]:
-                message = json.loads(raw)
-                if message.get("type") != "update":
-                    kind = str(message.get("type"))
-                    others[kind] = others.get(kind, 0) + 1
-                    continue
-                sequence = message["sequence"]
-                seen.append(sequence)
-                if sequence in posted and received <= posted[sequence] + TIMEOUT:
-                    created = datetime.fromisoformat(message["update"]["created_at"])
-                    latencies[sequence].append(received - created.timestamp())
-                    on_time += 1
-                else:
-                    late += 1
-            if seen != expected:
-                disordered += 1
-            if on_time < len(expected):
-                key = f"port {self.ports[i]}, joined in stage {self.stage_of[i]}"
-                missed[key] = missed.get(key, 0) + 1
-        lost = {s: self.open - len(values) for s, values in latencies.items()}
-        return {
-            "latencies": latencies,
-            "lost": lost,
-            "disordered": disordered,
-            "late": late,
-            "missed_by": missed,
-            "others": others,
-            "closed_early": self.closed_early,
-            "reader_errors": self.reader_errors,
-            "cpu": time.process_time(),
-        }
-
-    async def close(self) -> None:
-        for task in self.readers:
-            task.cancel()
-        await asyncio.wait_for(
-            asyncio.gather(
-                *(s.close() for s in self.sockets if s is not None), return_exceptions=True
-            ),
-            30,
-        )
-
-
-async def _clients(pipe, ports: list[int], slug: str) -> None:
-    clients = _Clients(ports, slug)
-    while True:
-        command = await _ask(pipe, 600)
-        if command is None:
-            break
-        if command[0] == "connect":
-            pipe.send(("connected", await clients.connect(command[1])))
-        elif command[0] == "round":
-            reached = await clients.wait_round(command[1], command[2])
-            pipe.send(("round", reached, time.process_time()))
-        elif command[0] == "summary":
-            pipe.send(("summary", clients.summary(command[1])))
-        elif command[0] == "close":
-            await clients.close()
-            pipe.send(("closed",))
-            break
-    await asyncio.sleep(0)
-
-
-# --- the servers ---------------------------------------------------------------------------
-
-
-def database_url(name: str) -> str:
-    return urlunsplit(urlsplit(SERVER)._replace(path=f"/{name}"))
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    with psycopg.connect(SERVER, autocommit=True, connect_timeout=10) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
-
-
-def drop_database() -> None:
-    import psycopg
-
-    with psycopg.connect(SERVER, autocommit=True, connect_timeout=10) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-
-
-def redis_members(prefix: str, event: int) -> tuple[int, int]:
-    """How many sockets the channel layer has in the event's group, and how many the viewer
-    count holds (each consumer marks itself as its last step of connecting)."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=10)
-    try:
-        return (
-            client.zcard(f"{prefix}:asgi:group:event-{event}.live"),
-            client.zcard(f"{prefix}:viewers:{event}"),
-        )
-    finally:
-        client.close()
-
-
-def delete_redis_keys(prefix: str) -> int:
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=10)
-    deleted = 0
-    batch = []
-    for key in client.scan_iter(match=f"{prefix}*", count=1000):
-        batch.append(key)
-        if len(batch) >= 500:
-            deleted += client.delete(*batch)
-            batch = []
-    if batch:
-        deleted += client.delete(*batch)
-    client.close()
-    return deleted
-
-
-SEED = """
-import json, sys
-import django
-django.setup()
-from django.contrib.auth.models import User
-from django.core.management import call_command
-from confman.demo.events import seed_demo_event
-from events.models import TeamMember
-from events.services import api_token_create, team_member_set
-from sessions.models import SessionStatus
-
-call_command("migrate", verbosity=0)
-event, _ = seed_demo_event()
-organiser = User.objects.create_user("bench-organiser", email="bench-organiser@example.org")
-team_member_set(event=event, by=None, user=organiser, role=TeamMember.Role.ORGANISER)
-token = api_token_create(user=organiser, name="bench")[1]
-sessions = event.sessions.order_by("start", "pk")
-session = (
-    sessions.filter(status=SessionStatus.LIVE).first()
-    or sessions.filter(status=SessionStatus.SCHEDULED).first()
-)
-with open(sys.argv[1], "w") as out:
-    json.dump(
-        {
-            "slug": event.slug,
-            "event": event.pk,
-            "session": session.pk,
-            "title": session.title,
-            "status": session.status,
-            "token": token,
-        },
-        out,
-    )
-"""
-
-
-def seed(env: dict, scratch: str) -> dict:
-    path = Path(scratch) / "seed.json"
-    subprocess.run(  # noqa: S603 (our own interpreter and script)
-        [sys.executable, "-c", SEED, str(path)], env=env, cwd=ROOT, check=True, timeout=300
-    )
-    return json.loads(path.read_text())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_servers(env: dict, count: int) -> list[tuple[subprocess.Popen, int]]:
-    servers = []
-    for _ in range(count):
-        port = free_port()
-        arguments = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            APP,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws-max-size",
-            "65536",
-            "--lifespan",
-            "off",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
-        if WS_IMPL:
-            arguments += ["--ws", WS_IMPL]
-        arguments += EXTRA_ARGS
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-            arguments, env={**env, "SITE_URL": f"http://127.0.0.1:{port}"}, cwd=ROOT
-        )
-        servers.append((process, port))
-    for process, port in servers:
-        wait_for_server(process, port)
-    return servers
-
-
-def stop_servers(servers: list[tuple[subprocess.Popen, int]]) -> None:
-    for process, _ in servers:
-        if process.poll() is None:
-            process.terminate()
-    for process, _ in servers:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def wait_for_server(process: subprocess.Popen, port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server on port {port} stopped while starting")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server on port {port} did not start")
-
-
-def rss_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def warm_up(slug: str, ports: list[int]) -> None:
-    """One socket per server before the clock runs: imports, the Redis and database connections."""
-    import websockets
-
-    async def one(port: int) -> None:
-        async with websockets.connect(
-            f"ws://127.0.0.1:{port}/ws/events/{slug}/live/",
-            origin=f"http://127.0.0.1:{port}",
-            open_timeout=TIMEOUT,
-            max_size=2**23,
-        ) as ws:
-            await asyncio.wait_for(ws.recv(), TIMEOUT)
-
-    async def all_of() -> None:
-        await asyncio.gather(*(one(port) for port in ports))
-
-    asyncio.run(all_of())
-    time.sleep(0.5)
-
-
-def post_delay(port: int, slug: str, session: int, token: str, minutes: int) -> tuple[int, dict]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
-    try:
-        connection.request(
-            "POST",
-            f"/api/events/{slug}/sessions/{session}/status",
-            body=json.dumps({"action": "delay", "minutes": minutes}),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-        )
-        response = connection.getresponse()
-        return response.status, json.loads(response.read() or b"{}")
-    finally:
-        connection.close()
-
-
-# --- one run: P processes, N clients -------------------------------------------------------
 
 
 def _receive(pipe, kind: str, timeout: float):
@@ -558,7 +148,7 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
         for w in range(client_procs):
             ours, theirs = context.Pipe()
             worker = context.Process(
-                target=_client_process,
+                target=client_process,
                 args=(theirs, assignment[w::client_procs], seeded["slug"]),
                 daemon=True,
             )
@@ -654,9 +244,6 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
         stop_servers(servers)
 
 
-# --- reporting -----------------------------------------------------------------------------
-
-
 def percentile(values: list[float], share: float) -> float:
     """Nearest rank: the smallest value with at least `share` of the values at or below it."""
     ordered = sorted(values)
@@ -718,9 +305,6 @@ def details(r: dict) -> str:
         + (f", client reader errors {r['reader_errors']}" if r["reader_errors"] else "")
         + (f", other frames {r['others']}" if r["others"] else "")
     )
-
-
-# --- main ----------------------------------------------------------------------------------
 
 
 def _alarm(signum, frame):
