@@ -87,7 +87,7 @@ DEMO_GATES = ("Main entrance", "North entrance")
 
 def seed_demo_checkins(event: Event) -> int:
     """Half of the delegates in person came through the doors in the last two hours, so the
-    check-in figures have something to show; the other half are still to come, so the desk
+    check-in statistics have something to show; the other half are still to come, so the desk
     admits the first badge a newcomer types."""
     from datetime import timedelta
 

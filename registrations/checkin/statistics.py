@@ -1,4 +1,4 @@
-"""Live check-in figures for the event's team: who is expected, who came through the door, who
+"""Live check-in statistics for the event's team: who is expected, who came through the door, who
 is inside now, by ticket, attendance mode, entrance and hour, the duplicates to look at, the
 refusals, and the attendance at session room doors.
 
@@ -136,7 +136,7 @@ def local_label(event: Event, moment: datetime | None, *, seconds: bool = True) 
 
 
 def checkin_statistics(event: Event) -> CheckInStatistics:
-    """The event's check-in figures now. Seven queries. "Checked in" counts the people admitted
+    """The event's check-in statistics now. Seven queries. "Checked in" counts the people admitted
     through the event's entrance at least once (also those cancelled afterwards: they came);
     "expected" counts the confirmed registrations in person."""
     tickets = _tickets(event)
