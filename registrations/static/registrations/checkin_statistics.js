@@ -1,13 +1,13 @@
-/* confman check-in figures: every few seconds, ask the figures' JSON whether anything changed
-   (If-None-Match: a 304 costs nothing) and refresh the numbers, rows and bars in place. The
-   rows are built as registrations/figures_views.py chart_rows builds them, with the same
+/* confman check-in statistics: every few seconds, ask the statistics' JSON whether anything
+   changed (If-None-Match: a 304 costs nothing) and refresh the numbers, rows and bars in place.
+   The rows are built as registrations/checkin/views.py chart_rows builds them, with the same
    translated strings. Screen readers hear the checked-in total politely, at most every 30 s.
    Without JavaScript the page refreshes itself (a meta refresh inside <noscript>). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-cf]");
   if (!root || !window.fetch) return;
-  var strings = JSON.parse(document.getElementById("figure-strings").textContent);
+  var strings = JSON.parse(document.getElementById("statistics-strings").textContent);
   var api = root.getAttribute("data-api");
   var zone = root.getAttribute("data-zone");
   var pollMs = (parseInt(root.getAttribute("data-poll"), 10) || 5) * 1000;
