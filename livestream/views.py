@@ -1,8 +1,8 @@
 """The live page and its Server-Sent Events stream (for networks that block websockets).
 
 The page is whole without JavaScript (it reloads itself every minute inside <noscript>); with
-JavaScript, static/js/live.js keeps it current over the socket, falling back to the event
-stream and then to polling the JSON."""
+JavaScript, livestream/static/livestream/live.js keeps it current over the socket, falling back
+to the event stream and then to polling the JSON."""
 
 import asyncio
 import json

@@ -31,7 +31,7 @@ from sessions.models import Session, SessionStatus
 
 SEARCH_RESULTS = 20
 
-# What static/js/desk.js says, translated here.
+# What registrations/static/registrations/desk.js says, translated here.
 DESK_STRINGS = {
     "checking": gettext_lazy("Checking…"),
     "admitted": gettext_lazy("ADMITTED"),
@@ -171,7 +171,8 @@ POLL_SECONDS = 5
 
 ANNOUNCE_SECONDS = 30
 
-# What static/js/figures.js writes, translated here; {name} are filled in by both.
+# What registrations/static/registrations/checkin_statistics.js writes, translated here; {name}
+# are filled in by both.
 STATISTICS_STRINGS = {
     "percent": gettext_lazy("{percent}%"),
     "share": gettext_lazy("{n} ({percent}%)"),
@@ -198,7 +199,8 @@ def _text(name: str, **values) -> str:
 
 def chart_rows(statistics: CheckInStatistics) -> dict[str, list[dict]]:
     """Each chart's rows: a key, the cells' texts and the bar's length in percent (None: no
-    bar). static/js/figures.js builds the same rows from the JSON."""
+    bar). registrations/static/registrations/checkin_statistics.js builds the same rows from the
+    JSON."""
     ticket_rows = [
         {
             "key": str(ticket.ticket_id),

@@ -1,6 +1,7 @@
 """Times on programme pages: shown in the event's zone, marked up so that the browser can offer
-the viewer's own zone (static/js/agenda.js rewrites the text of every <time data-moment>); and
-what of the programme a page's user may reach, for pages of the apps below (the event's)."""
+the viewer's own zone (sessions/static/sessions/agenda.js rewrites the text of every
+<time data-moment>); and what of the programme a page's user may reach, for pages of the apps
+below (the event's)."""
 
 from datetime import datetime
 

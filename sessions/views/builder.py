@@ -2,7 +2,7 @@
 time, every unresolved conflict, publishing; and a page per session to edit it and its people
 (what can be done to a session from there is in session_actions). Every change goes through
 sessions.services; the builder's drag and drop and keyboard moves use
-the same services through the API (static/js/builder.js)."""
+the same services through the API (sessions/static/sessions/builder.js)."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -36,7 +36,8 @@ PEOPLE_RESULTS = 20
 # The builder's grid covers at least these hours, so there is always somewhere to drop.
 BUILDER_HOURS = (time(8), time(18))
 
-# What static/js/builder.js says, translated here ({…} are filled in by the script).
+# What sessions/static/sessions/builder.js says, translated here ({…} are filled in by the
+# script).
 BUILDER_STRINGS = {
     "position": gettext_lazy("“{title}” at {start}–{end} in {room}."),
     "checking": gettext_lazy("Checking…"),

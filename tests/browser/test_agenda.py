@@ -176,7 +176,7 @@ def test_viewer_offset_is_the_one_on_the_programmes_dates(page_in_zone, live_ser
 
 # site.css's `.button, button { display: inline-block }` beats the user agent's
 # `[hidden] { display: none }`, so the hidden switch shows (and does nothing). Proposed fix in
-# confman/static/css/site.css: `[hidden] { display: none !important; }`.
+# confman/static/confman/site.css: `[hidden] { display: none !important; }`.
 @pytest.mark.parametrize(
     ("zone", "script"), [("Asia/Shanghai", True), (VIEWER_ZONE, False)], ids=["same-zone", "no-js"]
 )

@@ -235,7 +235,7 @@ def test_production_static_files_are_hashed_and_served(client, event, settings, 
     call_command("collectstatic", "--noinput", verbosity=0)
 
     html = client.get("/").content.decode()
-    css_url = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html).group(1)
+    css_url = re.search(r'href="(/static/confman/site\.[0-9a-f]+\.css)"', html).group(1)
     response = client.get(css_url)
 
     assert response.status_code == 200

@@ -1763,4 +1763,4 @@ def test_time_zone_switch_is_there_but_hidden_until_script_runs(client, event, h
     assert " hidden" in button
     assert 'type="button"' in button
     assert 'data-event-zone="Asia/Shanghai"' in html
-    assert "js/agenda.js" in html
+    assert "sessions/agenda.js" in html

@@ -1,13 +1,13 @@
-/* confman check-in figures: every few seconds, ask the figures' JSON whether anything changed
-   (If-None-Match: a 304 costs nothing) and refresh the numbers, rows and bars in place. The
-   rows are built as registrations/figures_views.py chart_rows builds them, with the same
+/* confman check-in statistics: every few seconds, ask the statistics' JSON whether anything
+   changed (If-None-Match: a 304 costs nothing) and refresh the numbers, rows and bars in place.
+   The rows are built as registrations/checkin/views.py chart_rows builds them, with the same
    translated strings. Screen readers hear the checked-in total politely, at most every 30 s.
    Without JavaScript the page refreshes itself (a meta refresh inside <noscript>). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-cf]");
   if (!root || !window.fetch) return;
-  var strings = JSON.parse(document.getElementById("figure-strings").textContent);
+  var strings = confman.jsonScript("statistics-strings");
   var api = root.getAttribute("data-api");
   var zone = root.getAttribute("data-zone");
   var pollMs = (parseInt(root.getAttribute("data-poll"), 10) || 5) * 1000;
@@ -21,20 +21,14 @@
   var lastTotal = parseInt(root.querySelector('[data-cf-total="checked_in"]').textContent, 10);
   var lastSuccess = new Date(), polls = 0, busy = false;
 
-  function format(name, values) {
-    return String(strings[name]).replace(/\{(\w+)\}/g, function (all, key) {
-      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : all;
-    });
-  }
+  function format(name, values) { return confman.fill(strings[name], values); }
   function percent(n, total) { return total ? Math.floor(n * 100 / total) : 0; }
   function capped(n, total) { return Math.min(100, percent(n, total)); }
 
   function clock(date) {
     var time;
     try {
-      time = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-        timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23"
-      }).format(date);
+      time = confman.time(date, zone, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
     } catch (e) {
       time = date.toTimeString().slice(0, 8);
     }
@@ -109,7 +103,7 @@
     }
   };
 
-  function fill(element, row) {
+  function fillRow(element, row) {
     element.setAttribute("data-key", row.key);
     element.querySelectorAll("[data-cf-field]").forEach(function (cell) {
       var value = row[cell.getAttribute("data-cf-field")];
@@ -138,7 +132,7 @@
     rows.forEach(function (row) {
       var element = existing.get(row.key);
       if (!element) element = template.content.firstElementChild.cloneNode(true);
-      fill(element, row);
+      fillRow(element, row);
       // In the data's order, before the "none yet" row.
       container.insertBefore(element, empty || null);
     });

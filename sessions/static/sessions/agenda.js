@@ -6,14 +6,12 @@
   var bar = document.querySelector("[data-tz-bar]");
   if (!bar || !window.Intl || !Intl.DateTimeFormat) return;
   var eventZone = bar.getAttribute("data-event-zone");
-  var viewerZone;
-  try { viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+  var viewerZone = confman.viewerZone();
   if (!viewerZone || viewerZone === eventZone) return;
 
   var button = bar.querySelector("[data-tz-switch]");
   var label = bar.querySelector("[data-tz-label]");
   var eventLabel = label.textContent;
-  var lang = document.documentElement.lang || undefined;
   var KEY = "confman.agenda.viewerZone";
   var times = Array.prototype.slice.call(document.querySelectorAll("time[data-moment]"));
   times.forEach(function (t) { t.setAttribute("data-event-text", t.textContent); });
@@ -23,24 +21,15 @@
   if (isNaN(reference.getTime())) reference = new Date();
 
   var STYLES = {
-    time: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
+    time: confman.CLOCK,
     date: { weekday: "long", day: "numeric", month: "long" },
     datetime: { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }
   };
   function fmt(date, style, zone) {
-    var options = Object.assign({ timeZone: zone }, STYLES[style] || STYLES.time);
-    return new Intl.DateTimeFormat(lang, options).format(date);
+    return confman.time(date, zone, STYLES[style] || STYLES.time);
   }
   function dayOf(date, zone) {
     return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
-  }
-  function offsetOf(zone, date) {
-    try {
-      var part = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
-        .formatToParts(date).filter(function (p) { return p.type === "timeZoneName"; })[0];
-      var value = part ? part.value : "GMT";
-      return value === "GMT" ? "UTC+00:00" : value.replace("GMT", "UTC").replace("-", "\u2212");
-    } catch (e) { return ""; }
   }
   function show(viewer) {
     times.forEach(function (t) {
@@ -59,12 +48,12 @@
       t.title = t.getAttribute("data-event-text") + " " + eventZone;
     });
     label.textContent = viewer
-      ? bar.getAttribute("data-viewer-label").replace("{zone}", viewerZone).replace("{offset}", offsetOf(viewerZone, reference))
+      ? confman.fill(bar.getAttribute("data-viewer-label"), { zone: viewerZone, offset: confman.utcOffset(reference, viewerZone) })
       : eventLabel;
     button.setAttribute("aria-pressed", viewer ? "true" : "false");
     button.textContent = viewer
       ? bar.getAttribute("data-back-label")
-      : bar.getAttribute("data-show-label").replace("{zone}", viewerZone);
+      : confman.fill(bar.getAttribute("data-show-label"), { zone: viewerZone });
     try { window.localStorage.setItem(KEY, viewer ? "1" : "0"); } catch (e) { /* private mode */ }
   }
   button.hidden = false;

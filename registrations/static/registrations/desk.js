@@ -12,7 +12,7 @@
   "use strict";
   var desk = document.querySelector("[data-desk]");
   if (!desk || !window.fetch) return;
-  var strings = JSON.parse(document.getElementById("desk-strings").textContent);
+  var strings = confman.jsonScript("desk-strings");
   var answer = desk.querySelector("[data-desk-answer]");
   var form = desk.querySelector("[data-desk-form]");
   var gate = desk.querySelector("[data-desk-gate]");
@@ -92,13 +92,11 @@
   }
   function badgeHash(secret) { return sha256hex(secret).slice(0, 32); }
 
-  function fill(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
-  }
+  var fill = confman.fill;
   function clock(iso) {
     try {
       // In the event's zone, with its offset, as the server's own answers say it.
-      return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone: zone, timeZoneName: "shortOffset" });
+      return confman.time(iso, zone, { hour: "2-digit", minute: "2-digit", timeZoneName: "shortOffset" }, []);
     } catch (e) { return new Date(iso).toLocaleTimeString(); }
   }
   function where() { return door && door.value ? door.value : ""; }
@@ -307,9 +305,7 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
       body: JSON.stringify({ secret: secret, device: device, gate: gate.value, type: type, nonce: id,
                              session: session ? Number(session) : null })
-    }).then(function (response) {
-      return response.json().then(function (json) { return { status: response.status, json: json }; });
-    }).then(function (result) {
+    }).then(confman.readJSON).then(function (result) {
       var json = result.json;
       if (result.status !== 200) {
         show("bad", strings.notAdmitted, json.detail || strings.failed, "");

@@ -12,7 +12,7 @@
   var STEP = parseInt(grid.getAttribute("data-step"), 10) || 5;
   var HEADER_ROWS = 1;
   var csrf = (document.querySelector("[data-builder-csrf] input[name=csrfmiddlewaretoken]") || {}).value || "";
-  var strings = JSON.parse(document.getElementById("builder-strings").textContent);
+  var strings = confman.jsonScript("builder-strings");
 
   var columns = Array.prototype.slice.call(grid.querySelectorAll("[data-room-column]")).map(function (el) {
     return { column: parseInt(el.getAttribute("data-room-column"), 10), room: el.getAttribute("data-room"), name: el.textContent.trim(), el: el };
@@ -28,11 +28,7 @@
     for (var i = 0; i < columns.length; i++) if (columns[i].room === room) return columns[i];
     return columns[0];
   }
-  function clock(date) {
-    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: grid.getAttribute("data-zone") || undefined
-    }).format(date);
-  }
+  function clock(date) { return confman.time(date, grid.getAttribute("data-zone")); }
 
   function state(item) {
     var start = new Date(item.getAttribute("data-start"));
@@ -53,8 +49,9 @@
   }
   function describe(move) {
     var placed = place(move);
-    return strings.position.replace("{title}", move.title).replace("{start}", clock(move.newStart))
-      .replace("{end}", clock(placed.end)).replace("{room}", placed.roomName);
+    return confman.fill(strings.position, {
+      title: move.title, start: clock(move.newStart), end: clock(placed.end), room: placed.roomName
+    });
   }
   function body(move, extra) {
     var data = { start: move.newStart.toISOString() };
@@ -67,9 +64,7 @@
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
       body: body(move, extra)
-    }).then(function (response) {
-      return response.json().then(function (json) { return { status: response.status, json: json }; });
-    });
+    }).then(confman.readJSON);
   }
   function conflictText(conflicts) {
     return conflicts.map(function (c) { return c.message; }).join(" ");
@@ -124,7 +119,7 @@
         var when = move.item.querySelector(".agenda-item__when");
         if (when) when.textContent = clock(new Date(session.start)) + "\u2013" + clock(new Date(session.end));
         finish(move);
-        say(strings.saved.replace("{position}", position), "good");
+        say(confman.fill(strings.saved, { position: position }), "good");
         return;
       }
       var details = result.json.details || {};
@@ -257,9 +252,7 @@
     if (event.target.closest("[data-session]") || event.target.closest(".agenda-grid__room")) return;
     var spot = target(event);
     if (!spot.room) return;
-    var hhmm = new Intl.DateTimeFormat("en-GB", {
-      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: grid.getAttribute("data-zone")
-    }).format(spot.start);
+    var hhmm = confman.time(spot.start, grid.getAttribute("data-zone"), confman.CLOCK, "en-GB");
     window.location.href = grid.getAttribute("data-new-url") + "?day=" + grid.getAttribute("data-day") +
       "&start=" + encodeURIComponent(hhmm) + "&room=" + encodeURIComponent(spot.room);
   });

@@ -10,8 +10,8 @@
   "use strict";
   var root = document.querySelector("[data-live]");
   if (!root || !window.JSON) return;
-  var strings = JSON.parse(document.getElementById("live-strings").textContent);
-  var state = JSON.parse(document.getElementById("live-state").textContent);
+  var strings = confman.jsonScript("live-strings");
+  var state = confman.jsonScript("live-state");
   var zone = root.getAttribute("data-tz");
   var token = root.getAttribute("data-token");
   var roomsBox = root.querySelector("[data-live-rooms]");
@@ -19,13 +19,10 @@
   var changesBox = root.querySelector("[data-live-changes]");
   var statusLine = root.querySelector("[data-live-status]");
   var sequence = state.sequence;
-  var viewerZone = null;
-  try { viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { /* old browser */ }
+  var viewerZone = confman.viewerZone();
   var LINKS = { zoom: 1, teams: 1, bigbluebutton: 1 };
 
-  function fill(template, values) {
-    return String(template).replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
-  }
+  var fill = confman.fill;
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -34,15 +31,8 @@
   }
   function hm(iso, tz) {
     try {
-      return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: tz });
+      return confman.time(iso, tz, { hour: "2-digit", minute: "2-digit", hour12: false }, []);
     } catch (e) { return new Date(iso).toISOString().slice(11, 16); }
-  }
-  function offset(iso, tz) {
-    try {
-      var parts = new Intl.DateTimeFormat("en", { timeZone: tz, timeZoneName: "longOffset" }).formatToParts(new Date(iso));
-      for (var i = 0; i < parts.length; i++) if (parts[i].type === "timeZoneName") return parts[i].value.replace("GMT", "UTC").replace("-", "−") || "UTC";
-    } catch (e) { /* no longOffset */ }
-    return "";
   }
   function status(text) { if (statusLine) statusLine.textContent = text; }
 
@@ -106,7 +96,7 @@
     var end = el("time", "", hm(s.actual_end, zone)); end.setAttribute("datetime", s.actual_end);
     p.appendChild(start); p.appendChild(document.createTextNode("–")); p.appendChild(end);
     p.appendChild(document.createTextNode(" "));
-    p.appendChild(el("span", "muted", "(" + offset(s.actual_start, zone) + ")"));
+    p.appendChild(el("span", "muted", "(" + confman.utcOffset(s.actual_start, zone) + ")"));
     if (viewerZone && viewerZone !== zone) {
       p.appendChild(el("span", "live-session__yours",
         " · " + hm(s.actual_start, viewerZone) + "–" + hm(s.actual_end, viewerZone) + " " + strings.yourTime));
