@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from registrations.payments import client as stripe_client
 from tests.factories.registrations import registered, ticket
-from tests.registrations.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripeAPI
+from tests.registrations.payments.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripeAPI
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from registrations.payments.checkout import checkout_start
 from registrations.payments.refunds import registration_refund
 from registrations.services.waitlist import CHECKOUT_GRACE, registration_expire
 from tests.factories.registrations import registered, ticket
-from tests.registrations.stripe_fake import (
+from tests.registrations.payments.stripe_fake import (
     signature,
     stripe_event,
 )
