@@ -1,7 +1,11 @@
 import icalendar
 import pytest
+import pytest_asyncio
 import vobject
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection, connections
 
 from events.models import TeamMember
 from events.services import api_token_create
@@ -53,6 +57,15 @@ def outsider(db):
 
 
 @pytest.fixture
+def staff_organiser(event):
+    """An organiser of the event who may use the back office (the Organisers group)."""
+    user = UserFactory(username="staff-organiser", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))  # made by migrate
+    TeamMember.objects.create(event=event, user=user, role=TeamMember.Role.ORGANISER)
+    return user
+
+
+@pytest.fixture
 def token_for():
     def make(user):
         return api_token_create(user=user, name="tests")[1]
@@ -66,6 +79,26 @@ def bearer(token_for):
         return {"Authorization": f"Bearer {token_for(user)}"}
 
     return headers
+
+
+# --- concurrency and async -----------------------------------------------------------------
+
+
+@pytest.fixture
+def postgresql_only():
+    """Skips the test unless it runs on PostgreSQL: row locks across connections, which SQLite
+    (one writer at a time) cannot show."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks across connections)")
+
+
+@pytest_asyncio.fixture
+async def close_worker_connections():
+    """Requests of the async test client run their sync parts in asgiref's worker thread, whose
+    database connection would outlive the test (and keep PostgreSQL from dropping the test
+    database at the end)."""
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 # --- exports: a clean cache, and a calendar read by two independent parsers ----------------

@@ -7,15 +7,6 @@ from tests.factories import EventFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_organiser(event):
-    group = Group.objects.get(name="Organisers")  # made by migrate
-    user = UserFactory(username="staff-organiser", is_staff=True)
-    user.groups.add(group)
-    TeamMember.objects.create(event=event, user=user, role=TeamMember.Role.ORGANISER)
-    return user
-
-
 def test_admin_lists_only_the_organisers_events(client, event, staff_organiser):
     EventFactory(slug="someone-else", title="Someone Else's Forum")
     client.force_login(staff_organiser)

@@ -6,10 +6,8 @@ import json
 from urllib.parse import quote
 
 import pytest
-import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
-from django.db import connections
 from django.test import AsyncClient
 from django.utils import timezone
 
@@ -29,16 +27,11 @@ ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 SECRET_URL = "https://zoom.example.org/j/secret-room"
 PUBLIC_URL = "https://www.youtube.com/watch?v=plenary"
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_worker_connections():
-    """Requests of the async test client run their sync parts in asgiref's worker thread, whose
-    database connection would outlive the test (and keep PostgreSQL from dropping the test
-    database at the end)."""
-    yield
-    await database_sync_to_async(connections.close_all)()
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_worker_connections"),
+]
 
 
 def socket(path: str = "/ws/events/seminar/live/") -> WebsocketCommunicator:

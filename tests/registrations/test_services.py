@@ -47,6 +47,7 @@ from tests.factories.registrations import (
     registered,
     ticket,
 )
+from tests.helpers import state_of
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +67,6 @@ def history(registration) -> list[tuple[str, str, object, str]]:
         (t.from_state, t.to_state, t.actor, t.reason)
         for t in Transition.objects.filter(registration_id=registration.pk)
     ]
-
-
-def state_of(registration) -> str:
-    return Registration.objects.get(pk=registration.pk).state
 
 
 def remaining(event) -> dict[tuple[str, str], int | None]:

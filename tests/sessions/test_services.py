@@ -61,16 +61,13 @@ from tests.factories import (
     UserFactory,
     at,
 )
+from tests.factories.sessions import session_at
+from tests.helpers import iso_utc
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
 Status = SessionStatus
-
-
-def iso(moment: dt.datetime) -> str:
-    """How the update log writes a datetime: ISO 8601 in UTC with a Z."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def fields_of(error: InvalidInput) -> set[str]:
@@ -91,20 +88,6 @@ def sequences(event) -> list[int]:
 
 def last_update(event) -> SessionUpdate:
     return SessionUpdate.objects.filter(event=event).latest("sequence")
-
-
-def session_at(event, room, start, end, **fields):
-    return SessionFactory(event=event, room=room, start=start, end=end, **fields)
-
-
-@pytest.fixture
-def room(event):
-    return RoomFactory(event=event, name="Hall A")
-
-
-@pytest.fixture
-def room2(event):
-    return RoomFactory(event=event, name="Hall B")
 
 
 @pytest.fixture
@@ -227,7 +210,7 @@ def test_create_scheduled_on_a_published_programme_is_announced(published, room,
     assert update.session == created
     assert update.actor == organiser
     assert update.changes["title"]["after"] == "Late addition"
-    assert update.changes["start"]["after"] == iso(at(event, 1, "14:00"))
+    assert update.changes["start"]["after"] == iso_utc(at(event, 1, "14:00"))
     assert update.changes["room"]["after"] == {"id": room.pk, "name": "Hall A"}
     assert update.changes["people"]["after"] == [
         {"person": chair.pk, "name": "Ana Silva", "role": RoleKind.CHAIR}
@@ -338,10 +321,13 @@ def test_move_keeps_the_duration_and_clears_the_delay(published, session, organi
     assert update.kind == UpdateKind.MOVED
     assert update.changes == {
         "start": {
-            "before": iso(at(published, 0, "10:00")),
-            "after": iso(at(published, 1, "14:00")),
+            "before": iso_utc(at(published, 0, "10:00")),
+            "after": iso_utc(at(published, 1, "14:00")),
         },
-        "end": {"before": iso(at(published, 0, "11:30")), "after": iso(at(published, 1, "15:30"))},
+        "end": {
+            "before": iso_utc(at(published, 0, "11:30")),
+            "after": iso_utc(at(published, 1, "15:30")),
+        },
         # The delay of the old slot goes, and the log says so.
         "delay_minutes": {"before": 20, "after": 0},
     }
@@ -499,7 +485,7 @@ def test_session_publish_on_a_published_programme(published, room, organiser):
     session_publish(session=draft, by=organiser)
     update = last_update(published)
     assert (update.sequence, update.kind, update.session) == (2, UpdateKind.PUBLISHED, draft)
-    assert update.changes["start"]["after"] == iso(at(published, 0, "09:00"))
+    assert update.changes["start"]["after"] == iso_utc(at(published, 0, "09:00"))
     assert update.changes["people"]["after"][0]["person"] == person.pk
     # Publishing it again changes nothing.
     session_publish(session=draft, by=organiser)
@@ -828,12 +814,12 @@ def test_delay_is_logged_with_the_actual_times(published, session, organiser):
     assert update.changes == {
         "delay_minutes": {"before": 0, "after": 15},
         "actual_start": {
-            "before": iso(at(published, 0, "10:00")),
-            "after": iso(at(published, 0, "10:15")),
+            "before": iso_utc(at(published, 0, "10:00")),
+            "after": iso_utc(at(published, 0, "10:15")),
         },
         "actual_end": {
-            "before": iso(at(published, 0, "11:30")),
-            "after": iso(at(published, 0, "11:45")),
+            "before": iso_utc(at(published, 0, "11:30")),
+            "after": iso_utc(at(published, 0, "11:45")),
         },
     }
     # The same delay again changes nothing; back on time is a change.
@@ -891,8 +877,8 @@ def test_delay_shift_following_stops_at_a_gap(published, morning, organiser):
     assert logged[0].message == ""
     assert "“A”" in logged[1].message and "“A”" in logged[2].message
     assert logged[2].changes["actual_start"] == {
-        "before": iso(at(published, 0, "12:30")),
-        "after": iso(at(published, 0, "12:45")),
+        "before": iso_utc(at(published, 0, "12:30")),
+        "after": iso_utc(at(published, 0, "12:45")),
     }
 
 

@@ -466,9 +466,8 @@ def test_a_database_error_is_a_503_and_the_retry_succeeds(client, fake, seats):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgresql_only")
 def test_a_registration_locked_too_long_is_a_503_on_postgresql(client, fake, seats, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (row locks across connections)")
     monkeypatch.setattr(webhook, "LOCK_TIMEOUT", "300ms")
     registration, payment = paying(seats)
     completed = stripe_event(

@@ -1,11 +1,9 @@
 """What the programme page tests share: the pages' addresses, and how to read a page."""
 
 import datetime as dt
-import re
 from urllib.parse import parse_qs, urlsplit
 
 from sessions.models import SessionUpdate
-from sessions.services.programme import programme_publish
 
 LOGIN = "/accounts/login/"
 AGENDA = "/events/seminar/agenda/"
@@ -13,14 +11,6 @@ MY_AGENDA = "/events/seminar/my-agenda/"
 CHAIR = "/events/seminar/chair/"
 BUILDER = "/events/seminar/manage/agenda/"
 NEW_SESSION = "/events/seminar/manage/sessions/new/"
-
-
-def publish(event) -> None:
-    programme_publish(event=event, by=None)
-
-
-def page(response) -> str:
-    return response.content.decode()
 
 
 def session_url(session) -> str:
@@ -61,11 +51,6 @@ def login_next(response) -> str | None:
     if response.status_code != 302 or location.path != LOGIN:
         return None
     return parse_qs(location.query)["next"][0]
-
-
-def messages_of(html: str) -> str:
-    found = re.search(r'<ul class="messages".*?</ul>', html, re.S)
-    return found.group(0) if found else ""
 
 
 def form_data(**fields) -> dict:

@@ -7,6 +7,7 @@ import pytest
 
 from sessions.models import Bookmark
 from tests.factories import SessionFactory
+from tests.helpers import page, publish
 from tests.sessions.views.helpers import (
     AGENDA,
     BUILDER,
@@ -14,8 +15,6 @@ from tests.sessions.views.helpers import (
     MY_AGENDA,
     NEW_SESSION,
     edit_url,
-    page,
-    publish,
     session_url,
 )
 

@@ -19,6 +19,7 @@ from tests.factories import (
     SessionRoleFactory,
     at,
 )
+from tests.helpers import page, publish
 from tests.sessions.views.helpers import (
     AGENDA,
     LOGIN,
@@ -26,8 +27,6 @@ from tests.sessions.views.helpers import (
     day_of,
     listed,
     login_next,
-    page,
-    publish,
     session_url,
 )
 

@@ -29,6 +29,7 @@ from tests.factories import (
     UserFactory,
     at,
 )
+from tests.helpers import page
 from tests.sessions.views.helpers import (
     AGENDA,
     BUILDER,
@@ -38,7 +39,6 @@ from tests.sessions.views.helpers import (
     form_data,
     listed,
     login_next,
-    page,
 )
 
 pytestmark = pytest.mark.django_db

@@ -5,16 +5,8 @@ import pytest
 
 from sessions.models import RoleKind, SessionStatus, SessionUpdate, UpdateKind
 from tests.factories import PersonFactory, SessionFactory, SessionRoleFactory, UserFactory, at
-from tests.sessions.views.helpers import (
-    CHAIR,
-    chair_url,
-    login_next,
-    messages_of,
-    page,
-    publish,
-    session_url,
-    updates,
-)
+from tests.helpers import messages_of, page, publish
+from tests.sessions.views.helpers import CHAIR, chair_url, login_next, session_url, updates
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from sessions.models import (
     UpdateKind,
 )
 from tests.factories import EventFactory, PersonFactory, SessionFactory, SessionRoleFactory
-from tests.sessions.views.helpers import BUILDER, edit_url, page, publish, step_url, updates
+from tests.helpers import page, publish
+from tests.sessions.views.helpers import BUILDER, edit_url, step_url, updates
 
 pytestmark = pytest.mark.django_db
 
