@@ -508,9 +508,10 @@ def test_archived_event_takes_no_registrations(event, outsider):
     event.status = "archived"
     event.save(update_fields=["status"])
     for by in (None, outsider):
-        with pytest.raises(DomainError) as refused:
+        with pytest.raises(InvalidInput) as refused:
             registration_create(ticket=open_ticket, mode=IN_PERSON, by=by, **person())
-        assert 400 <= refused.value.status < 500
+        assert refused.value.status == 422
+        assert [problem["field"] for problem in refused.value.errors] == ["ticket"]
     assert not Registration.objects.exists()
 
 

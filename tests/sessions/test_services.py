@@ -1127,6 +1127,9 @@ def _ctx(event):
         draft=session_at(
             event, room, at(event, 0, "12:00"), at(event, 0, "13:00"), status=Status.DRAFT
         ),
+        cancelled=session_at(
+            event, room, at(event, 0, "14:00"), at(event, 0, "15:00"), status=Status.CANCELLED
+        ),
     )
 
 
@@ -1145,7 +1148,7 @@ MANAGE = {
     "session_cancel": lambda by, c: session_cancel(session=c.session, by=by),
     "session_delete": lambda by, c: session_delete(session=c.draft, by=by),
     "reinstate": lambda by, c: session_set_status(
-        session=c.session, by=by, status=Status.SCHEDULED
+        session=c.cancelled, by=by, status=Status.SCHEDULED
     ),
     "programme_publish": lambda by, c: programme_publish(event=c.event, by=by),
     "role_assign": lambda by, c: role_assign(
@@ -1156,6 +1159,49 @@ MANAGE = {
     "person_update": lambda by, c: person_update(person=c.person, by=by, name="Renamed"),
     "person_delete": lambda by, c: person_delete(person=c.free_person, by=by),
     "announce_event": lambda by, c: announcement_create(event=c.event, by=by, message="Hi"),
+}
+
+
+def _reread(obj):
+    return type(obj).objects.filter(pk=obj.pk).first()
+
+
+# What each of MANAGE leaves behind when it is allowed: (what to look at, what it must be).
+MANAGED = {
+    "session_create": (
+        lambda c, made: Session.objects.filter(pk=made.pk).values_list("event", "title").get(),
+        lambda c: (c.event.pk, "New"),
+    ),
+    "session_update": (lambda c, _: _reread(c.session).title, lambda c: "Changed"),
+    "session_move": (lambda c, _: _reread(c.session).start, lambda c: at(c.event, 0, "15:00")),
+    # A preview: the conflicts of the move (none), and nothing saved.
+    "move_preview": (
+        lambda c, conflicts: (conflicts, _reread(c.session).start),
+        lambda c: ([], at(c.event, 0, "10:00")),
+    ),
+    "session_publish": (lambda c, _: _reread(c.draft).status, lambda c: Status.SCHEDULED),
+    "session_cancel": (lambda c, _: _reread(c.session).status, lambda c: Status.CANCELLED),
+    "session_delete": (lambda c, _: _reread(c.draft), lambda c: None),
+    "reinstate": (lambda c, _: _reread(c.cancelled).status, lambda c: Status.SCHEDULED),
+    "programme_publish": (
+        lambda c, _: Programme.objects.get(event=c.event).is_published,
+        lambda c: True,
+    ),
+    "role_assign": (
+        lambda c, _: list(
+            SessionRole.objects.filter(session=c.session, person=c.free_person).values_list(
+                "role", flat=True
+            )
+        ),
+        lambda c: [RoleKind.SPEAKER],
+    ),
+    "role_remove": (lambda c, _: _reread(c.link), lambda c: None),
+    "person_create": (
+        lambda c, made: Person.objects.filter(pk=made.pk).values_list("event", "name").get(),
+        lambda c: (c.event.pk, "New"),
+    ),
+    "person_update": (lambda c, _: _reread(c.person).name, lambda c: "Renamed"),
+    "person_delete": (lambda c, _: _reread(c.free_person), lambda c: None),
 }
 RUN = {
     "live": lambda by, c, s: session_set_status(session=s, by=by, status=Status.LIVE),
@@ -1217,7 +1263,12 @@ def test_a_draft_event_is_not_found(request, draft_event, op, who):
 @pytest.mark.parametrize("who", ["organiser", "owner"])
 def test_organisers_may_manage(request, event, op, who):
     user = request.getfixturevalue(who)
-    MANAGE[op](user, _ctx(event))
+    ctx = _ctx(event)
+    observe, expected = MANAGED[op]
+
+    result = MANAGE[op](user, ctx)
+
+    assert observe(ctx, result) == expected(ctx)
 
 
 @pytest.fixture
