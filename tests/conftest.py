@@ -12,6 +12,23 @@ from events.services import api_token_create
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Under pytest-xdist, a test database per worker: PostgreSQL's named with the worker's
+    suffix, as pytest-django does; SQLite's in memory, as always (pytest-django would name a file
+    after it, not knowing confman's SQLite backend for Django's)."""
+    from django.conf import settings  # not at the top: the fixtures below take `settings`
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    for alias, database in settings.DATABASES.items():
+        if connections[alias].vendor == "sqlite":
+            continue
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
