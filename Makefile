@@ -28,6 +28,10 @@ run: $(STAMP)
 		$(BIN)/uvicorn confman.asgi:application --host $(HOST) --port $(PORT) \
 		--no-access-log --lifespan off
 
+# One test process per core (pytest-xdist), each with its own test database, var/ directory and
+# Redis prefix. PYTEST_ARGS replaces the default: `make test PYTEST_ARGS="-n 0 tests/sessions"`.
+PYTEST_ARGS ?= -n auto
+
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 

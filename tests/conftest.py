@@ -1,11 +1,32 @@
 import icalendar
 import pytest
+import pytest_asyncio
 import vobject
+from channels.db import database_sync_to_async
+from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection, connections
 
 from events.models import TeamMember
 from events.services import api_token_create
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings_xdist_suffix(request):
+    """Under pytest-xdist, a test database per worker: PostgreSQL's named with the worker's
+    suffix, as pytest-django does; SQLite's in memory, as always (pytest-django would name a file
+    after it, not knowing confman's SQLite backend for Django's)."""
+    from django.conf import settings  # not at the top: the fixtures below take `settings`
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        return
+    for alias, database in settings.DATABASES.items():
+        if connections[alias].vendor == "sqlite":
+            continue
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
 
 
 @pytest.fixture(autouse=True)
@@ -53,6 +74,15 @@ def outsider(db):
 
 
 @pytest.fixture
+def staff_organiser(event):
+    """An organiser of the event who may use the back office (the Organisers group)."""
+    user = UserFactory(username="staff-organiser", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))  # made by migrate
+    TeamMember.objects.create(event=event, user=user, role=TeamMember.Role.ORGANISER)
+    return user
+
+
+@pytest.fixture
 def token_for():
     def make(user):
         return api_token_create(user=user, name="tests")[1]
@@ -66,6 +96,26 @@ def bearer(token_for):
         return {"Authorization": f"Bearer {token_for(user)}"}
 
     return headers
+
+
+# --- concurrency and async -----------------------------------------------------------------
+
+
+@pytest.fixture
+def postgresql_only():
+    """Skips the test unless it runs on PostgreSQL: row locks across connections, which SQLite
+    (one writer at a time) cannot show."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks across connections)")
+
+
+@pytest_asyncio.fixture
+async def close_worker_connections():
+    """Requests of the async test client run their sync parts in asgiref's worker thread, whose
+    database connection would outlive the test (and keep PostgreSQL from dropping the test
+    database at the end)."""
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 # --- exports: a clean cache, and a calendar read by two independent parsers ----------------

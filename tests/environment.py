@@ -7,3 +7,6 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-never-used-in-production-0123456789")
 os.environ["CONFMAN_VAR_DIR"] = tempfile.mkdtemp(prefix="confman-tests-")
 os.environ.setdefault("REDIS_PREFIX", f"confman-test-{os.getpid()}")
+# A pytest-xdist worker inherits its controller's environment: its own prefix in the shared Redis.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_PREFIX"] += f"-{os.environ['PYTEST_XDIST_WORKER']}"

@@ -135,7 +135,7 @@ ELSEWHERE = {
     "login": "Django's login page",
     "logout": "Django's logout (POST)",
     "set_language": "Django's language switch",
-    "stripe-webhook": "tests/registrations/test_webhooks.py (Stripe's signature, no user)",
+    "stripe-webhook": "tests/registrations/payments/test_webhook.py (Stripe's signature, no user)",
     "livestream:events": "tests/livestream/test_live.py (Server-Sent Events stream)",
 }
 

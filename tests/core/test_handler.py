@@ -6,12 +6,10 @@ import threading
 import uuid
 
 import pytest
-import pytest_asyncio
 from channels.db import database_sync_to_async
 from channels.testing import HttpCommunicator
 from django.core import signals
 from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
-from django.db import connections
 from django.http import StreamingHttpResponse
 
 from confman.asgi import django_asgi_app
@@ -23,13 +21,11 @@ from registrations.models import CheckIn
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 from tests.factories.registrations import BadgeRegistrationFactory, TicketTypeFactory
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_worker_connections():
-    yield
-    await database_sync_to_async(connections.close_all)()
+pytestmark = [
+    pytest.mark.asyncio,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("close_worker_connections"),
+]
 
 
 async def call(app, method, path, body=b"", headers=(), timeout: float = 10) -> dict:

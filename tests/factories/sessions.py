@@ -16,6 +16,10 @@ def at(event, day: int, hh_mm: str) -> dt.datetime:
     return local
 
 
+def session_at(event, room, start, end, **fields) -> Session:
+    return SessionFactory(event=event, room=room, start=start, end=end, **fields)
+
+
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person

@@ -3,9 +3,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from registrations.payments import client as stripe_client
+from registrations.services.tickets import ticket_create
 from tests.factories.registrations import registered, ticket
-from tests.registrations.stripe_fake import SECRET_KEY, WEBHOOK_SECRET, FakeStripeAPI
 
 
 @pytest.fixture
@@ -24,10 +23,8 @@ def guest(today_event):
 
 
 @pytest.fixture
-def fake(settings, monkeypatch):
-    """Stripe set up, its HTTP transport a fake that answers like Stripe's API."""
-    settings.STRIPE_SECRET_KEY = SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    api = FakeStripeAPI()
-    monkeypatch.setattr(stripe_client, "HTTP_CLIENT", api)
-    return api
+def online(event):
+    """A free online ticket without a limit."""
+    return ticket_create(
+        event=event, by=None, name="Online participant", modes="online", quota=None
+    )

@@ -1,21 +1,11 @@
 """Setting up registration in the back office, through the services."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from events.models import TeamMember
 from registrations.models import Quota, TicketType
-from tests.factories import EventFactory, UserFactory
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_organiser(event):
-    user = UserFactory(username="staff-organiser", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    TeamMember.objects.create(event=event, user=user, role=TeamMember.Role.ORGANISER)
-    return user
 
 
 def test_adding_a_ticket_makes_its_quota(client, event, staff_organiser):

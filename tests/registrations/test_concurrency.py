@@ -22,45 +22,16 @@ from registrations.services.registrations import registration_approve, registrat
 from registrations.services.tickets import quota_set
 from tests.factories import EventFactory, TeamMemberFactory
 from tests.factories.registrations import person, ticket
+from tests.helpers import run_in_threads
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 IN_PERSON = AttendanceMode.IN_PERSON
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (row locks across connections)")
 
 
 @pytest.fixture
 def busy_event():
     return EventFactory(slug="busy")
-
-
-def run_in_threads(work, count):
-    """Run work(index) in `count` threads started together; return what each returned or
-    raised. Each thread closes its own database connection when done."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # reported to the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def outcome(result) -> str:

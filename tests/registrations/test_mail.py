@@ -25,11 +25,6 @@ class RefusingBackend:
         raise OSError("Connection refused")
 
 
-@pytest.fixture
-def online(event):
-    return ticket_create(event=event, by=None, name="Online", modes="online")
-
-
 def register(ticket, **fields):
     return registration_create(
         ticket=ticket,

@@ -47,6 +47,7 @@ from tests.factories.registrations import (
     registered,
     ticket,
 )
+from tests.helpers import state_of
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +67,6 @@ def history(registration) -> list[tuple[str, str, object, str]]:
         (t.from_state, t.to_state, t.actor, t.reason)
         for t in Transition.objects.filter(registration_id=registration.pk)
     ]
-
-
-def state_of(registration) -> str:
-    return Registration.objects.get(pk=registration.pk).state
 
 
 def remaining(event) -> dict[tuple[str, str], int | None]:
@@ -511,9 +508,10 @@ def test_archived_event_takes_no_registrations(event, outsider):
     event.status = "archived"
     event.save(update_fields=["status"])
     for by in (None, outsider):
-        with pytest.raises(DomainError) as refused:
+        with pytest.raises(InvalidInput) as refused:
             registration_create(ticket=open_ticket, mode=IN_PERSON, by=by, **person())
-        assert 400 <= refused.value.status < 500
+        assert refused.value.status == 422
+        assert [problem["field"] for problem in refused.value.errors] == ["ticket"]
     assert not Registration.objects.exists()
 
 

@@ -12,14 +12,6 @@ from tests.factories import EventFactory, PersonFactory, SessionFactory, UserFac
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_organiser(event):
-    user = UserFactory(username="staff-organiser", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organisers"))
-    TeamMember.objects.create(event=event, user=user, role=TeamMember.Role.ORGANISER)
-    return user
-
-
 def test_people_and_sessions_of_other_events_are_not_listed(client, event, staff_organiser):
     other = EventFactory(slug="someone-else")
     PersonFactory(event=event, name="Amina Yusuf")

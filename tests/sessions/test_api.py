@@ -6,7 +6,6 @@ import pytest
 
 from sessions.models import ConflictOverride, Person, Session, SessionRole, SessionUpdate
 from sessions.services.chair import announcement_create
-from sessions.services.programme import programme_publish
 from sessions.services.sessions import session_publish
 from tests.factories import (
     OrganizationFactory,
@@ -18,14 +17,11 @@ from tests.factories import (
     UserFactory,
     at,
 )
+from tests.helpers import iso_utc, publish
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/events/seminar"
-
-
-def _publish(event) -> None:
-    programme_publish(event=event, by=None)
 
 
 def _post(client, path, body=None, headers=None):
@@ -36,11 +32,6 @@ def _post(client, path, body=None, headers=None):
 
 def _patch(client, path, body, headers=None):
     return client.patch(URL + path, body, content_type="application/json", headers=headers or {})
-
-
-def _z(moment: dt.datetime) -> str:
-    """A moment as the update log writes it: ISO 8601 in UTC with Z."""
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _when(text: str) -> dt.datetime:
@@ -95,7 +86,7 @@ def chaired(event, hall, chair):
     session = SessionFactory(event=event, title="Opening plenary", room=hall)
     person = PersonFactory(event=event, name="Amina Diallo", user=chair)
     SessionRoleFactory(session=session, person=person, role=SessionRole.Kind.CHAIR)
-    _publish(event)
+    publish(event)
     return session
 
 
@@ -129,7 +120,7 @@ def test_public_list_is_paginated_in_time_order(client, event):
     SessionFactory(event=event, title="Opening", start=at(event, 0, "09:00"))
     SessionFactory(event=event, title="Panel", start=at(event, 0, "14:00"))
     SessionFactory(event=event, title="Idea", status="draft", start=None, end=None, room=None)
-    _publish(event)
+    publish(event)
 
     first = client.get(URL + "/sessions?limit=2")
     second = client.get(URL + "/sessions?limit=2&offset=2")
@@ -143,7 +134,7 @@ def test_public_list_is_paginated_in_time_order(client, event):
 
 def test_public_list_hides_drafts_the_team_sees(client, event, organiser, bearer):
     SessionFactory(event=event, title="Opening")
-    _publish(event)
+    publish(event)
     SessionFactory(event=event, title="Later idea", status="draft", start=at(event, 0, "15:00"))
 
     assert _titles(client.get(URL + "/sessions")) == ["Opening"]
@@ -160,7 +151,7 @@ def test_day_filter_uses_the_events_own_midnight(client, event):
     SessionFactory(event=event, title="Late night", start=at(event, 0, "23:00"))
     SessionFactory(event=event, title="Early bird", start=at(event, 1, "00:30"))
     SessionFactory(event=event, title="Breakfast", start=at(event, 1, "07:30"))
-    _publish(event)
+    publish(event)
     first, second = event.days
 
     day0 = client.get(URL + "/sessions", {"day": first.isoformat()})
@@ -191,7 +182,7 @@ def test_filters_by_room_track_kind_and_person(client, event, hall, annex, polic
     )
     person = PersonFactory(event=event, name="Li Wei")
     SessionRoleFactory(session=panel, person=person)
-    _publish(event)
+    publish(event)
 
     assert _titles(client.get(URL + "/sessions", {"room": hall.pk})) == ["Keynote", "Workshop"]
     assert _titles(client.get(URL + "/sessions", {"track": policy.pk})) == ["Keynote"]
@@ -202,7 +193,7 @@ def test_filters_by_room_track_kind_and_person(client, event, hall, annex, polic
 
 
 def test_unknown_kind_filter_is_422_naming_it(client, event):
-    _publish(event)
+    publish(event)
 
     response = client.get(URL + "/sessions", {"kind": "party"})
 
@@ -224,7 +215,7 @@ def test_search_matches_titles_people_and_organisations(client, event):
             organization=OrganizationFactory(name="Universidad de Chile", acronym="UCH"),
         ),
     )
-    _publish(event)
+    publish(event)
 
     def search(words):
         return _titles(client.get(URL + "/sessions", {"q": words}))
@@ -240,7 +231,7 @@ def test_search_matches_titles_people_and_organisations(client, event):
 def test_updated_since_filters_and_needs_an_offset(client, event):
     old = SessionFactory(event=event, title="Old", start=at(event, 0, "09:00"))
     new = SessionFactory(event=event, title="New")
-    _publish(event)
+    publish(event)
     Session.objects.filter(pk=old.pk).update(updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     Session.objects.filter(pk=new.pk).update(updated_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
 
@@ -277,7 +268,7 @@ def test_get_one_session_with_its_details(client, event, hall, policy):
     )
     SessionRoleFactory(session=session, person=speaker, role="speaker", order=1)
     SessionRoleFactory(session=session, person=chair, role="chair", order=0)
-    _publish(event)
+    publish(event)
 
     response = client.get(f"{URL}/sessions/{session.pk}")
 
@@ -304,7 +295,7 @@ def test_get_one_session_with_its_details(client, event, hall, policy):
 
 
 def test_draft_session_is_404_to_the_public_but_the_team_sees_it(client, event, organiser, bearer):
-    _publish(event)
+    publish(event)
     draft = SessionFactory(event=event, title="Secret draft", status="draft")
 
     anonymous = client.get(f"{URL}/sessions/{draft.pk}")
@@ -317,7 +308,7 @@ def test_draft_session_is_404_to_the_public_but_the_team_sees_it(client, event, 
 
 
 def test_session_of_another_event_is_404(client, event, organiser, bearer):
-    _publish(event)
+    publish(event)
     elsewhere = SessionFactory(title="Elsewhere")
 
     response = client.get(f"{URL}/sessions/{elsewhere.pk}", headers=bearer(organiser))
@@ -335,7 +326,7 @@ def test_public_people_are_those_in_public_sessions_without_email(client, event,
     )
     SessionRoleFactory(session=public, person=ana)
     PersonFactory(event=event, name="Cy", email="cy@example.org")  # in no session
-    _publish(event)
+    publish(event)
     draft = SessionFactory(event=event, title="Draft", status="draft", start=at(event, 0, "14:00"))
     SessionRoleFactory(session=draft, person=PersonFactory(event=event, name="Bo"))
 
@@ -367,7 +358,7 @@ def test_people_before_publication_are_404_for_the_public(client, event):
 
 
 def test_updates_are_in_order_after_since(client, event):
-    _publish(event)
+    publish(event)
     for message in ("Lunch is served", "Buses leave at 18:00", "Wi-Fi: seminar2026"):
         announcement_create(event=event, by=None, message=message)
 
@@ -393,7 +384,7 @@ def test_updates_are_in_order_after_since(client, event):
 
 
 def test_updates_limit_says_when_more_follow(client, event):
-    _publish(event)
+    publish(event)
     for n in range(4):
         announcement_create(event=event, by=None, message=f"Notice {n}")
 
@@ -412,7 +403,7 @@ def test_updates_limit_says_when_more_follow(client, event):
 
 @pytest.mark.parametrize("query", ["since=-1", "limit=0", "limit=501", "since=x"])
 def test_updates_bounds_are_422(client, event, query):
-    _publish(event)
+    publish(event)
 
     response = client.get(f"{URL}/updates?{query}")
 
@@ -489,7 +480,7 @@ def _new_session(event, room, **extra):
 def test_organiser_creates_a_session(client, event, organiser, bearer, hall, policy):
     ana = PersonFactory(event=event, name="Ana")
     bo = PersonFactory(event=event, name="Bo")
-    _publish(event)
+    publish(event)
     body = _new_session(
         event,
         hall,
@@ -520,7 +511,7 @@ def test_organiser_creates_a_session(client, event, organiser, bearer, hall, pol
 def test_created_session_is_a_draft_by_default_and_not_logged(
     client, event, organiser, bearer, hall
 ):
-    _publish(event)
+    publish(event)
 
     response = _post(client, "/sessions", _new_session(event, hall), bearer(organiser))
 
@@ -686,7 +677,7 @@ def test_patch_refuses_explicit_null_for_title(client, event, organiser, bearer)
 
 def test_patch_details_is_logged_as_changed(client, event, organiser, bearer):
     session = SessionFactory(event=event, title="Opening")
-    _publish(event)
+    publish(event)
 
     response = _patch(
         client, f"/sessions/{session.pk}", {"title": "Grand opening"}, bearer(organiser)
@@ -701,7 +692,7 @@ def test_patch_details_is_logged_as_changed(client, event, organiser, bearer):
 
 def test_patch_without_a_change_writes_nothing(client, event, organiser, bearer):
     session = SessionFactory(event=event, title="Opening")
-    _publish(event)
+    publish(event)
 
     response = _patch(client, f"/sessions/{session.pk}", {"title": "Opening"}, bearer(organiser))
 
@@ -711,7 +702,7 @@ def test_patch_without_a_change_writes_nothing(client, event, organiser, bearer)
 
 def test_patch_time_is_logged_as_moved(client, event, organiser, bearer):
     session = SessionFactory(event=event, title="Opening")
-    _publish(event)
+    publish(event)
     start, end = at(event, 0, "14:00"), at(event, 0, "15:30")
 
     response = _patch(
@@ -727,14 +718,14 @@ def test_patch_time_is_logged_as_moved(client, event, organiser, bearer):
     update = SessionUpdate.objects.get(sequence=2)
     assert (update.kind, update.session_id) == ("moved", session.pk)
     assert update.changes == {
-        "start": {"before": _z(at(event, 0, "10:00")), "after": _z(start)},
-        "end": {"before": _z(at(event, 0, "11:00")), "after": _z(end)},
+        "start": {"before": iso_utc(at(event, 0, "10:00")), "after": iso_utc(start)},
+        "end": {"before": iso_utc(at(event, 0, "11:00")), "after": iso_utc(end)},
     }
 
 
 def test_patch_start_after_the_end_is_422_and_nothing_is_logged(client, event, organiser, bearer):
     session = SessionFactory(event=event)
-    _publish(event)
+    publish(event)
 
     response = _patch(
         client,
@@ -758,7 +749,7 @@ def two_sessions(event, hall, annex):
     """“Keynote” in the Hall and “Panel” in the Annex, both 10:00-11:00, public."""
     keynote = SessionFactory(event=event, title="Keynote", room=hall)
     panel = SessionFactory(event=event, title="Panel", room=annex)
-    _publish(event)
+    publish(event)
     return keynote, panel
 
 
@@ -888,7 +879,7 @@ def test_move_without_a_valid_target_is_422(
 
 
 def test_move_of_unknown_session_is_404(client, event, organiser, bearer, hall):
-    _publish(event)
+    publish(event)
 
     response = _post(client, "/sessions/999999/move", {"room_id": hall.pk}, bearer(organiser))
 
@@ -921,7 +912,7 @@ def test_cancelled_session_stays_listed_publicly(client, event, organiser, beare
 
 def test_cancelling_a_draft_keeps_it_off_the_public_programme(client, event, organiser, bearer):
     SessionFactory(event=event, title="Keynote", start=at(event, 0, "09:00"))
-    _publish(event)
+    publish(event)
     draft = SessionFactory(event=event, title="Never announced", status="draft")
 
     response = _post(client, f"/sessions/{draft.pk}/cancel", {}, bearer(organiser))
@@ -948,7 +939,7 @@ def test_conflict_list_for_organisers(client, event, organiser, bearer, hall):
 
 
 def test_deleting_a_draft_is_204(client, event, organiser, bearer):
-    _publish(event)
+    publish(event)
     draft = SessionFactory(event=event, status="draft")
 
     response = client.delete(f"{URL}/sessions/{draft.pk}", headers=bearer(organiser))
@@ -958,7 +949,7 @@ def test_deleting_a_draft_is_204(client, event, organiser, bearer):
 
 
 def test_deleting_a_session_added_after_publication_is_409(client, event, organiser, bearer):
-    _publish(event)
+    publish(event)
     session = SessionFactory(event=event, status="draft", title="Late addition")
     session_publish(session=session, by=None)
 
@@ -973,7 +964,7 @@ def test_deleting_a_session_published_with_the_programme_is_409(client, event, o
     # Published by the programme's first publication: the log has one "programme_published"
     # entry and none for the session itself, yet it has been public.
     session = SessionFactory(event=event, title="Keynote")
-    _publish(event)
+    publish(event)
 
     response = client.delete(f"{URL}/sessions/{session.pk}", headers=bearer(organiser))
 
@@ -1159,7 +1150,7 @@ def test_people_of_another_event_are_404(client, event, organiser, bearer):
 
 
 def test_organiser_announces_to_the_event(client, event, organiser, bearer):
-    _publish(event)
+    publish(event)
 
     response = _post(client, "/announcements", {"message": "Lunch is served"}, bearer(organiser))
 
@@ -1186,7 +1177,7 @@ def test_announcement_before_publication_is_409(client, event, organiser, bearer
 def test_announcement_needs_an_organiser_and_a_message(
     client, event, organiser, checkin_staff, bearer
 ):
-    _publish(event)
+    publish(event)
 
     anonymous = _post(client, "/announcements", {"message": "Hello"})
     staff = _post(client, "/announcements", {"message": "Hello"}, bearer(checkin_staff))
@@ -1258,8 +1249,8 @@ def test_chair_reports_a_delay_and_pushes_the_following_session(
     assert [u.session_id for u in delayed] == [chaired.pk, following.pk]
     assert delayed[0].changes["delay_minutes"] == {"before": 0, "after": 10}
     assert delayed[0].changes["actual_start"] == {
-        "before": _z(at(event, 0, "10:00")),
-        "after": _z(at(event, 0, "10:10")),
+        "before": iso_utc(at(event, 0, "10:00")),
+        "after": iso_utc(at(event, 0, "10:10")),
     }
 
 

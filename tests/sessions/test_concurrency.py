@@ -4,12 +4,10 @@ duplicates, and two moves into the same free slot cannot both win.
 Only PostgreSQL runs these (SQLite serialises every writer anyway); the CI runs the suite a
 second time with DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres."""
 
-import threading
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from events.models import Event, Room
 from sessions.models import Programme, Session, SessionUpdate, UpdateKind
@@ -17,17 +15,12 @@ from sessions.services.chair import announcement_create, session_delay
 from sessions.services.programme import ScheduleConflictError, programme_publish
 from sessions.services.sessions import session_move, session_update
 from tests.factories import EventFactory, RoomFactory, SessionFactory, TeamMemberFactory, at
+from tests.helpers import run_in_threads
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgresql_only")]
 
 THREADS = 8
 ROUNDS = 6
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (row locks across connections)")
 
 
 @pytest.fixture
@@ -47,30 +40,6 @@ def setup():
     ]
     programme_publish(event=event, by=organiser)
     return event, organiser, rooms, sessions
-
-
-def run_in_threads(work, count):
-    """Run work(index) in `count` threads started together; return what each returned or
-    raised. Each thread closes its own database connection when done."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def target(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # reported to the test
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results
 
 
 def test_update_log_is_gap_free_under_concurrent_edits(setup):

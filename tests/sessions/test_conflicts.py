@@ -40,6 +40,7 @@ from tests.factories import (
     SessionRoleFactory,
     at,
 )
+from tests.factories.sessions import session_at
 
 pytestmark = pytest.mark.django_db
 
@@ -47,22 +48,8 @@ UTC = dt.UTC
 
 
 @pytest.fixture
-def room(event):
-    return RoomFactory(event=event, name="Hall A")
-
-
-@pytest.fixture
-def room2(event):
-    return RoomFactory(event=event, name="Hall B")
-
-
-@pytest.fixture
 def virtual_room(event):
     return RoomFactory(event=event, name="Zoom", kind=Room.Kind.VIRTUAL, capacity=None)
-
-
-def session_at(event, room, start, end, **fields):
-    return SessionFactory(event=event, room=room, start=start, end=end, **fields)
 
 
 def create(event, by, room, start, end, **fields):

@@ -2,6 +2,7 @@
 a half-done new person, the next speaker, sessions outside the event's days."""
 
 import pytest
+from django.db import connection
 
 from sessions.models import Person, Session, SessionUpdate
 from sessions.services.chair import session_set_next_speaker
@@ -20,6 +21,15 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/events/seminar"
 HUGE = "9223372036854775808"
+# SQLite cannot take a number past 2**63 (nor these dates once a zone is applied), which the API
+# answers with a 422; PostgreSQL runs the query and finds nothing.
+FOUND_NOTHING_ON_POSTGRESQL = {
+    f"room={HUGE}",
+    f"track={HUGE}",
+    f"person={HUGE}",
+    "day=0001-01-01",
+    "updated_since=9999-12-31T23:59:59-12:00",
+}
 
 
 @pytest.fixture
@@ -43,9 +53,12 @@ def test_out_of_range_filters_are_a_clear_4xx(client, event, session, query):
 
     response = client.get(f"{API}/sessions?{query}")
 
-    assert response.status_code in (200, 422), response.content
-    if response.status_code == 422:
-        assert response.json()["code"] in ("out_of_range", "validation_error")
+    if connection.vendor == "postgresql" and query in FOUND_NOTHING_ON_POSTGRESQL:
+        assert response.status_code == 200, response.content
+        assert response.json() == {"items": [], "count": 0}
+    else:
+        assert response.status_code == 422, response.content
+        assert response.json()["code"] == "out_of_range"
 
 
 @pytest.mark.parametrize("start", ["9999-12-31T23:30:00Z", "0001-01-01T00:30:00Z"])
@@ -60,7 +73,8 @@ def test_moves_to_the_ends_of_the_calendar_are_refused(
         headers=bearer(organiser),
     )
 
-    assert response.status_code in (409, 422), response.content
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == "out_of_range"
     session.refresh_from_db()
     assert session.start == at(event, 0, "10:00")
 
@@ -70,7 +84,11 @@ def test_huge_path_ids_are_a_clear_4xx(client, event, session, organiser, bearer
         f"{API}/sessions/{session.pk}/people/{HUGE}/chair", headers=bearer(organiser)
     )
 
-    assert response.status_code in (404, 422)
+    if connection.vendor == "postgresql":
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 422
+        assert response.json()["code"] == "out_of_range"
 
 
 def test_agenda_page_with_a_huge_room_is_not_a_500(client, event, session):
@@ -78,7 +96,9 @@ def test_agenda_page_with_a_huge_room_is_not_a_500(client, event, session):
 
     response = client.get(f"/events/seminar/agenda/?room={HUGE}&day=9999-12-31")
 
-    assert response.status_code in (200, 400, 422)
+    # Like any filter it cannot use, the page drops it and shows the agenda.
+    assert response.status_code == 200
+    assert "Opening panel" in response.content.decode()
 
 
 def test_a_percent_sign_in_a_name_is_just_a_character(client, event, session, organiser):

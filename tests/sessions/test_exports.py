@@ -17,7 +17,6 @@ from events.services import event_part_update, event_update
 from sessions.models import CalendarFeedToken, RoleKind
 from sessions.services.bookmarks import bookmark_add, bookmark_remove
 from sessions.services.chair import session_delay
-from sessions.services.programme import programme_publish
 from sessions.services.sessions import session_move
 from tests.factories import (
     EventFactory,
@@ -30,6 +29,7 @@ from tests.factories import (
     UserFactory,
     at,
 )
+from tests.helpers import publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -38,10 +38,6 @@ XML = "/events/seminar/schedule.xml"
 JSON = "/events/seminar/schedule.json"
 MY_AGENDA = "/events/seminar/my-agenda/"
 RENEW = "/events/seminar/my-agenda/calendar/renew/"
-
-
-def publish(event) -> None:
-    programme_publish(event=event, by=None)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from lxml import etree
 from events.models import Room
 from sessions import frab
 from sessions.models import RoleKind
-from sessions.services.programme import programme_publish
 from sessions.services.sessions import session_cancel, session_move, session_update
 from tests.factories import (
     EventFactory,
@@ -28,6 +27,7 @@ from tests.factories import (
     TrackFactory,
     at,
 )
+from tests.helpers import publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -46,10 +46,6 @@ def xml_schema():
 def json_validator():
     schema = json.loads((FIXTURES / "frab-schedule.schema.json").read_text())
     return jsonschema.Draft6Validator(schema, format_checker=jsonschema.FormatChecker())
-
-
-def publish(event) -> None:
-    programme_publish(event=event, by=None)
 
 
 def xml_of(client, url=XML, xml_schema=None):

@@ -16,7 +16,6 @@ from sessions.models import RoleKind
 from sessions.services.bookmarks import bookmark_add
 from sessions.services.chair import session_delay
 from sessions.services.people import role_assign
-from sessions.services.programme import programme_publish
 from sessions.services.sessions import (
     session_cancel,
     session_move,
@@ -35,6 +34,7 @@ from tests.factories import (
     at,
 )
 from tests.factories.registrations import RegistrationFactory, TicketTypeFactory
+from tests.helpers import publish
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
@@ -48,10 +48,6 @@ def host() -> str:
 
 def uid(session) -> str:
     return f"session-{session.pk}@{host()}"
-
-
-def publish(event) -> None:
-    programme_publish(event=event, by=None)
 
 
 @pytest.fixture

@@ -61,16 +61,13 @@ from tests.factories import (
     UserFactory,
     at,
 )
+from tests.factories.sessions import session_at
+from tests.helpers import iso_utc
 
 pytestmark = pytest.mark.django_db
 
 UTC = dt.UTC
 Status = SessionStatus
-
-
-def iso(moment: dt.datetime) -> str:
-    """How the update log writes a datetime: ISO 8601 in UTC with a Z."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def fields_of(error: InvalidInput) -> set[str]:
@@ -91,20 +88,6 @@ def sequences(event) -> list[int]:
 
 def last_update(event) -> SessionUpdate:
     return SessionUpdate.objects.filter(event=event).latest("sequence")
-
-
-def session_at(event, room, start, end, **fields):
-    return SessionFactory(event=event, room=room, start=start, end=end, **fields)
-
-
-@pytest.fixture
-def room(event):
-    return RoomFactory(event=event, name="Hall A")
-
-
-@pytest.fixture
-def room2(event):
-    return RoomFactory(event=event, name="Hall B")
 
 
 @pytest.fixture
@@ -227,7 +210,7 @@ def test_create_scheduled_on_a_published_programme_is_announced(published, room,
     assert update.session == created
     assert update.actor == organiser
     assert update.changes["title"]["after"] == "Late addition"
-    assert update.changes["start"]["after"] == iso(at(event, 1, "14:00"))
+    assert update.changes["start"]["after"] == iso_utc(at(event, 1, "14:00"))
     assert update.changes["room"]["after"] == {"id": room.pk, "name": "Hall A"}
     assert update.changes["people"]["after"] == [
         {"person": chair.pk, "name": "Ana Silva", "role": RoleKind.CHAIR}
@@ -338,10 +321,13 @@ def test_move_keeps_the_duration_and_clears_the_delay(published, session, organi
     assert update.kind == UpdateKind.MOVED
     assert update.changes == {
         "start": {
-            "before": iso(at(published, 0, "10:00")),
-            "after": iso(at(published, 1, "14:00")),
+            "before": iso_utc(at(published, 0, "10:00")),
+            "after": iso_utc(at(published, 1, "14:00")),
         },
-        "end": {"before": iso(at(published, 0, "11:30")), "after": iso(at(published, 1, "15:30"))},
+        "end": {
+            "before": iso_utc(at(published, 0, "11:30")),
+            "after": iso_utc(at(published, 1, "15:30")),
+        },
         # The delay of the old slot goes, and the log says so.
         "delay_minutes": {"before": 20, "after": 0},
     }
@@ -499,7 +485,7 @@ def test_session_publish_on_a_published_programme(published, room, organiser):
     session_publish(session=draft, by=organiser)
     update = last_update(published)
     assert (update.sequence, update.kind, update.session) == (2, UpdateKind.PUBLISHED, draft)
-    assert update.changes["start"]["after"] == iso(at(published, 0, "09:00"))
+    assert update.changes["start"]["after"] == iso_utc(at(published, 0, "09:00"))
     assert update.changes["people"]["after"][0]["person"] == person.pk
     # Publishing it again changes nothing.
     session_publish(session=draft, by=organiser)
@@ -828,12 +814,12 @@ def test_delay_is_logged_with_the_actual_times(published, session, organiser):
     assert update.changes == {
         "delay_minutes": {"before": 0, "after": 15},
         "actual_start": {
-            "before": iso(at(published, 0, "10:00")),
-            "after": iso(at(published, 0, "10:15")),
+            "before": iso_utc(at(published, 0, "10:00")),
+            "after": iso_utc(at(published, 0, "10:15")),
         },
         "actual_end": {
-            "before": iso(at(published, 0, "11:30")),
-            "after": iso(at(published, 0, "11:45")),
+            "before": iso_utc(at(published, 0, "11:30")),
+            "after": iso_utc(at(published, 0, "11:45")),
         },
     }
     # The same delay again changes nothing; back on time is a change.
@@ -891,8 +877,8 @@ def test_delay_shift_following_stops_at_a_gap(published, morning, organiser):
     assert logged[0].message == ""
     assert "“A”" in logged[1].message and "“A”" in logged[2].message
     assert logged[2].changes["actual_start"] == {
-        "before": iso(at(published, 0, "12:30")),
-        "after": iso(at(published, 0, "12:45")),
+        "before": iso_utc(at(published, 0, "12:30")),
+        "after": iso_utc(at(published, 0, "12:45")),
     }
 
 
@@ -1141,6 +1127,9 @@ def _ctx(event):
         draft=session_at(
             event, room, at(event, 0, "12:00"), at(event, 0, "13:00"), status=Status.DRAFT
         ),
+        cancelled=session_at(
+            event, room, at(event, 0, "14:00"), at(event, 0, "15:00"), status=Status.CANCELLED
+        ),
     )
 
 
@@ -1159,7 +1148,7 @@ MANAGE = {
     "session_cancel": lambda by, c: session_cancel(session=c.session, by=by),
     "session_delete": lambda by, c: session_delete(session=c.draft, by=by),
     "reinstate": lambda by, c: session_set_status(
-        session=c.session, by=by, status=Status.SCHEDULED
+        session=c.cancelled, by=by, status=Status.SCHEDULED
     ),
     "programme_publish": lambda by, c: programme_publish(event=c.event, by=by),
     "role_assign": lambda by, c: role_assign(
@@ -1170,6 +1159,49 @@ MANAGE = {
     "person_update": lambda by, c: person_update(person=c.person, by=by, name="Renamed"),
     "person_delete": lambda by, c: person_delete(person=c.free_person, by=by),
     "announce_event": lambda by, c: announcement_create(event=c.event, by=by, message="Hi"),
+}
+
+
+def _reread(obj):
+    return type(obj).objects.filter(pk=obj.pk).first()
+
+
+# What each of MANAGE leaves behind when it is allowed: (what to look at, what it must be).
+MANAGED = {
+    "session_create": (
+        lambda c, made: Session.objects.filter(pk=made.pk).values_list("event", "title").get(),
+        lambda c: (c.event.pk, "New"),
+    ),
+    "session_update": (lambda c, _: _reread(c.session).title, lambda c: "Changed"),
+    "session_move": (lambda c, _: _reread(c.session).start, lambda c: at(c.event, 0, "15:00")),
+    # A preview: the conflicts of the move (none), and nothing saved.
+    "move_preview": (
+        lambda c, conflicts: (conflicts, _reread(c.session).start),
+        lambda c: ([], at(c.event, 0, "10:00")),
+    ),
+    "session_publish": (lambda c, _: _reread(c.draft).status, lambda c: Status.SCHEDULED),
+    "session_cancel": (lambda c, _: _reread(c.session).status, lambda c: Status.CANCELLED),
+    "session_delete": (lambda c, _: _reread(c.draft), lambda c: None),
+    "reinstate": (lambda c, _: _reread(c.cancelled).status, lambda c: Status.SCHEDULED),
+    "programme_publish": (
+        lambda c, _: Programme.objects.get(event=c.event).is_published,
+        lambda c: True,
+    ),
+    "role_assign": (
+        lambda c, _: list(
+            SessionRole.objects.filter(session=c.session, person=c.free_person).values_list(
+                "role", flat=True
+            )
+        ),
+        lambda c: [RoleKind.SPEAKER],
+    ),
+    "role_remove": (lambda c, _: _reread(c.link), lambda c: None),
+    "person_create": (
+        lambda c, made: Person.objects.filter(pk=made.pk).values_list("event", "name").get(),
+        lambda c: (c.event.pk, "New"),
+    ),
+    "person_update": (lambda c, _: _reread(c.person).name, lambda c: "Renamed"),
+    "person_delete": (lambda c, _: _reread(c.free_person), lambda c: None),
 }
 RUN = {
     "live": lambda by, c, s: session_set_status(session=s, by=by, status=Status.LIVE),
@@ -1231,7 +1263,12 @@ def test_a_draft_event_is_not_found(request, draft_event, op, who):
 @pytest.mark.parametrize("who", ["organiser", "owner"])
 def test_organisers_may_manage(request, event, op, who):
     user = request.getfixturevalue(who)
-    MANAGE[op](user, _ctx(event))
+    ctx = _ctx(event)
+    observe, expected = MANAGED[op]
+
+    result = MANAGE[op](user, ctx)
+
+    assert observe(ctx, result) == expected(ctx)
 
 
 @pytest.fixture

@@ -13,13 +13,6 @@ pytestmark = pytest.mark.django_db
 REGISTER = "/events/seminar/register/"
 
 
-@pytest.fixture
-def online(event):
-    return ticket_create(
-        event=event, by=None, name="Online participant", modes="online", quota=None
-    )
-
-
 def form(ticket, mode="online", **fields):
     return {
         "choice": f"{ticket.pk}:{mode}",

@@ -18,11 +18,6 @@ from tests.factories.registrations import registered, ticket
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def paid_ticket(event):
-    return ticket(event, quota=10, name="Delegate", price=Decimal("120.00"), currency="EUR")
-
-
 def confirmed_by_payment(fake, registration) -> Registration:
     checkout_start(registration, success_url="https://x/ok", cancel_url="https://x/no")
     payment = Payment.objects.get(registration=registration)
@@ -127,12 +122,6 @@ def test_the_refund_mail_says_why(fake, paid_ticket, organiser):
     message = build_message(Registration.objects.get(pk=registration.pk))
 
     assert "Why: the event moved online" in message.body
-
-
-@pytest.fixture
-def no_stripe(settings):
-    settings.STRIPE_SECRET_KEY = ""
-    settings.STRIPE_WEBHOOK_SECRET = ""
 
 
 def test_without_stripe_paid_tickets_say_so_and_free_ones_work(client, no_stripe, paid_ticket):

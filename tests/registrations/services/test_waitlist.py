@@ -23,6 +23,7 @@ from registrations.services.waitlist import (
     registration_offer,
     registration_offer_accept,
 )
+from tests.helpers import state_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +44,6 @@ def person(ticket, name, mode="in_person"):
 @pytest.fixture
 def hall(event):
     return ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=1)
-
-
-def state_of(registration) -> str:
-    return Registration.objects.get(pk=registration.pk).state
 
 
 def test_a_freed_seat_is_offered_to_the_first_in_line_only(hall):

@@ -17,33 +17,17 @@ from registrations.payments.client import PaymentsUnavailable
 from registrations.payments.refunds import refund_allowed, registration_refund
 from registrations.payments.webhook import stripe_event_apply
 from tests.factories.registrations import registered, ticket
+from tests.helpers import state_of
 
 pytestmark = pytest.mark.django_db
 
 BACK = "https://confman.example.org/back"
 
 
-@pytest.fixture
-def no_stripe(settings):
-    settings.STRIPE_SECRET_KEY = ""
-    settings.STRIPE_WEBHOOK_SECRET = ""
-
-
-@pytest.fixture
-def paid_ticket(event):
-    return ticket(
-        event, quota=10, name="Delegate", price=Decimal("120.00"), currency="EUR", hold_minutes=30
-    )
-
-
 def checkout(registration) -> str:
     return checkout_start(
         registration, success_url=BACK + "?session_id={CHECKOUT_SESSION_ID}", cancel_url=BACK
     )
-
-
-def state_of(registration) -> str:
-    return Registration.objects.get(pk=registration.pk).state
 
 
 def paid_and_confirmed(fake, registration) -> Payment:

@@ -5,7 +5,6 @@ import io
 import unicodedata
 
 import pikepdf
-import pypdfium2
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -30,6 +29,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.factories.registrations import BadgeRegistrationFactory, TicketTypeFactory
+from tests.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +40,6 @@ NAMES = {
     "cyrillic": "Александра Иванова",
     "arabic": "محمد الهاشمي",
 }
-
-
-def pdf_text(pdf: bytes) -> str:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        text = "\n".join(page.get_textpage().get_text_range() for page in document)
-        # pdfium reports a hyphen that ends a line (a badge code may end in one) as U+FFFE.
-        return text.replace("\ufffe", "-")
-    finally:
-        document.close()
 
 
 def embedded_fonts(pdf: bytes) -> set[str]:

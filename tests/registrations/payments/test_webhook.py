@@ -21,7 +21,7 @@ from registrations.payments.checkout import checkout_start
 from registrations.payments.refunds import registration_refund
 from registrations.services.waitlist import CHECKOUT_GRACE, registration_expire
 from tests.factories.registrations import registered, ticket
-from tests.registrations.stripe_fake import (
+from tests.registrations.payments.stripe_fake import (
     signature,
     stripe_event,
 )
@@ -466,9 +466,8 @@ def test_a_database_error_is_a_503_and_the_retry_succeeds(client, fake, seats):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgresql_only")
 def test_a_registration_locked_too_long_is_a_503_on_postgresql(client, fake, seats, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (row locks across connections)")
     monkeypatch.setattr(webhook, "LOCK_TIMEOUT", "300ms")
     registration, payment = paying(seats)
     completed = stripe_event(

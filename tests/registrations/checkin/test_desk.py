@@ -1,23 +1,10 @@
 """The check-in desk page without JavaScript: typed codes and search."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
-
-from tests.factories.registrations import registered, ticket
 
 pytestmark = pytest.mark.django_db
 
 DESK = "/events/seminar/checkin/"
-
-
-@pytest.fixture
-def guest(event):
-    today = timezone.now().date()
-    event.start_date, event.end_date = today, today + dt.timedelta(days=1)
-    event.save()
-    return registered(ticket(event, name="Delegate"), name="Amina Yusuf")
 
 
 def test_typing_a_code_admits_then_says_already_checked_in(client, checkin_staff, guest):

@@ -1,10 +1,8 @@
 """Badge codes and check-in: one clear answer per scan, each scan recorded once."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from confman.core.exceptions import InvalidInput
@@ -14,6 +12,7 @@ from registrations.models import CheckIn, Registration, RevokedBadge
 from registrations.services.registrations import badge_reissue, registration_cancel
 from tests.factories import EventFactory
 from tests.factories.registrations import registered, ticket
+from tests.helpers import run_in_threads
 
 pytestmark = pytest.mark.django_db
 
@@ -127,27 +126,15 @@ def test_api_refuses_a_naive_scan_time(client, today_event, guest, checkin_staff
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgresql_only")
 def test_two_devices_scanning_at_the_same_instant_admit_once():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks across connections: the PostgreSQL leg")
     today = timezone.now().date()
     event = EventFactory(slug="race", start_date=today, end_date=today + dt.timedelta(days=1))
     person = registered(ticket(event, name="T"))
-    barrier = threading.Barrier(8)
-    answers = []
 
-    def device(n):
-        try:
-            barrier.wait()
-            answers.append(scan(event, person.badge_secret, device=f"desk-{n}").result)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=device, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = run_in_threads(
+        lambda n: scan(event, person.badge_secret, device=f"desk-{n}").result, 8
+    )
 
     assert sorted(answers) == ["already_checked_in"] * 7 + ["ok"]
 
