@@ -6,7 +6,7 @@ building and scoring the whole symbol eight times in pure Python: about 8 ms a c
 a print run's time. `best_mask` scores the same eight candidates with the same rules (ISO/IEC
 18004 section 7.8.3, as qrcode.util.lost_point counts them) on the symbol held as one integer
 per reading direction, so each rule is a few shifts and bit counts: the same choice, about four
-times faster. tests/registrations/test_badges.py checks that it chooses as qrcode does."""
+times faster. tests/registrations/badges/test_content.py checks that it chooses as qrcode does."""
 
 from functools import cache
 
