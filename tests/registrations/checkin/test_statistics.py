@@ -1,4 +1,4 @@
-"""Live check-in figures: what they count, what they cost, who may see them, and the page."""
+"""Live check-in statistics: what they count, what they cost, who may see them, and the page."""
 
 import datetime as dt
 
@@ -98,54 +98,54 @@ def scenario(event):
     return {"amina": amina, "boris": boris, "chen": chen, "workshop": workshop}
 
 
-def test_figures_count_expected_checked_in_and_inside(event, scenario):
-    figures = checkin_statistics(event)
+def test_statistics_count_expected_checked_in_and_inside(event, scenario):
+    statistics = checkin_statistics(event)
 
-    assert (figures.expected, figures.checked_in, figures.inside) == (4, 3, 2)
-    assert figures.online == 1
-    assert figures.flagged == 1
+    assert (statistics.expected, statistics.checked_in, statistics.inside) == (4, 3, 2)
+    assert statistics.online == 1
+    assert statistics.flagged == 1
 
 
-def test_figures_by_ticket_and_mode(event, scenario):
-    figures = checkin_statistics(event)
+def test_statistics_by_ticket_and_mode(event, scenario):
+    statistics = checkin_statistics(event)
 
-    assert [(t.name, t.expected, t.checked_in, t.inside) for t in figures.by_ticket] == [
+    assert [(t.name, t.expected, t.checked_in, t.inside) for t in statistics.by_ticket] == [
         ("Delegate", 2, 2, 2),
         ("Partner", 2, 1, 0),
         ("Online", 0, 0, 0),
     ]
-    in_person, online = figures.by_mode
+    in_person, online = statistics.by_mode
     assert (in_person.mode, in_person.expected, in_person.checked_in) == ("in_person", 4, 3)
     assert (online.mode, online.expected, online.checked_in) == ("online", 1, None)
     assert not online.door_check_in
 
 
-def test_figures_by_entrance_count_each_persons_first_entry(event, scenario):
-    figures = checkin_statistics(event)
+def test_statistics_by_entrance_count_each_persons_first_entry(event, scenario):
+    statistics = checkin_statistics(event)
 
     # Amina came back in at South, and Boris's duplicate was at East: neither counts.
-    assert [(e.gate, e.label, e.people) for e in figures.by_entrance] == [
+    assert [(e.gate, e.label, e.people) for e in statistics.by_entrance] == [
         ("", "No entrance named", 1),
         ("North", "North", 1),
         ("South", "South", 1),
     ]
 
 
-def test_figures_by_hour_on_the_events_clock_with_its_offset(event, scenario):
-    figures = checkin_statistics(event)
+def test_statistics_by_hour_on_the_events_clock_with_its_offset(event, scenario):
+    statistics = checkin_statistics(event)
 
-    assert [(h.label, h.utc_offset, h.entries) for h in figures.by_hour] == [
+    assert [(h.label, h.utc_offset, h.entries) for h in statistics.by_hour] == [
         ("09:00", "UTC+08:00", 2),
         ("10:00", "UTC+08:00", 1),
         ("11:00", "UTC+08:00", 1),
     ]
-    assert figures.by_hour[0].start == dt.datetime(
+    assert statistics.by_hour[0].start == dt.datetime(
         event.start_date.year, event.start_date.month, event.start_date.day, 1, tzinfo=dt.UTC
     )
-    assert {h.day for h in figures.by_hour} == {event.start_date}
+    assert {h.day for h in statistics.by_hour} == {event.start_date}
 
 
-def test_figures_by_hour_fill_quiet_hours_and_cover_each_day_with_entries(event):
+def test_statistics_by_hour_fill_quiet_hours_and_cover_each_day_with_entries(event):
     guest = RegistrationFactory(ticket=ticket(event, name="Delegate"))
     door(guest, at(event, 0, "08:05"))
     door(guest, at(event, 0, "08:30"), type="exit")
@@ -164,7 +164,7 @@ def test_figures_by_hour_fill_quiet_hours_and_cover_each_day_with_entries(event)
     ]
 
 
-def test_figures_by_hour_follow_a_change_of_offset(db):
+def test_statistics_by_hour_follow_a_change_of_offset(db):
     # Europe/Paris leaves summer time on 25 October 2026 at 03:00 (back to 02:00).
     paris = EventFactory(
         timezone="Europe/Paris", start_date=dt.date(2026, 10, 25), end_date=dt.date(2026, 10, 25)
@@ -183,7 +183,7 @@ def test_figures_by_hour_follow_a_change_of_offset(db):
     ]
 
 
-def test_figures_by_hour_in_a_zone_half_an_hour_off_utc(db):
+def test_statistics_by_hour_in_a_zone_half_an_hour_off_utc(db):
     delhi = EventFactory(timezone="Asia/Kolkata")
     guest = RegistrationFactory(ticket=ticket(delhi, name="Delegate"))
     door(guest, at(delhi, 0, "10:40"))
@@ -200,7 +200,7 @@ def test_figures_by_hour_in_a_zone_half_an_hour_off_utc(db):
     ]
 
 
-def test_figures_list_the_flagged_duplicate_with_the_scan_that_got_in_first(event, scenario):
+def test_statistics_list_the_flagged_duplicate_with_the_scan_that_got_in_first(event, scenario):
     (duplicate,) = checkin_statistics(event).duplicates
 
     assert (duplicate.name, duplicate.device, duplicate.gate) == ("Boris Petrov", "phone-3", "East")
@@ -209,7 +209,7 @@ def test_figures_list_the_flagged_duplicate_with_the_scan_that_got_in_first(even
     assert duplicate.first_at_label.endswith("09:40:00 (UTC+08:00)")
 
 
-def test_figures_count_refusals_by_what_the_person_was_told(event, scenario):
+def test_statistics_count_refusals_by_what_the_person_was_told(event, scenario):
     refusals = checkin_statistics(event).refusals
 
     # The flagged duplicate was let in at the door: it is no refusal.
@@ -220,7 +220,7 @@ def test_figures_count_refusals_by_what_the_person_was_told(event, scenario):
     assert refusals[1].label == "Unknown code"
 
 
-def test_figures_count_session_doors_apart_from_the_entrance(event, scenario):
+def test_statistics_count_session_doors_apart_from_the_entrance(event, scenario):
     (workshop,) = checkin_statistics(event).sessions
 
     assert workshop.title == "Open universities workshop"
@@ -228,13 +228,13 @@ def test_figures_count_session_doors_apart_from_the_entrance(event, scenario):
     assert not workshop.full
 
 
-def test_figures_of_an_event_without_scans_are_zero(event):
+def test_statistics_of_an_event_without_scans_are_zero(event):
     ticket(event, name="Delegate")
 
-    figures = checkin_statistics(event)
+    now = checkin_statistics(event)
 
-    assert (figures.expected, figures.checked_in, figures.inside, figures.flagged) == (0, 0, 0, 0)
-    assert figures.by_entrance == figures.by_hour == figures.sessions == figures.refusals == []
+    assert (now.expected, now.checked_in, now.inside, now.flagged) == (0, 0, 0, 0)
+    assert now.by_entrance == now.by_hour == now.sessions == now.refusals == []
 
 
 def _people(event, tickets, count, start):
@@ -260,7 +260,7 @@ def _people(event, tickets, count, start):
         door(person, at(event, 0, "16:00"), result=ScanResult.REVOKED)
 
 
-def test_figures_cost_the_same_queries_for_few_and_many_people(event, django_assert_num_queries):
+def test_statistics_cost_the_same_queries_for_few_and_many_people(event, django_assert_num_queries):
     tickets = [ticket(event, name=name) for name in ("Delegate", "Speaker", "Press")]
     _people(event, tickets, 2, 0)
     with django_assert_num_queries(FIGURE_QUERIES):
@@ -377,7 +377,7 @@ def test_page_needs_a_team_role(client, event, outsider):
     assert refused.status_code == 403
 
 
-def test_registrations_page_links_to_the_figures(client, event, organiser):
+def test_registrations_page_links_to_the_statistics(client, event, organiser):
     client.force_login(organiser)
 
     html = client.get(reverse("registrations:manage", kwargs={"slug": "seminar"})).content.decode()

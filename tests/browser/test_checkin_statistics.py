@@ -1,4 +1,4 @@
-"""The check-in figures page follows the desk without a reload."""
+"""The check-in statistics page follows the desk without a reload."""
 
 import datetime as dt
 
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
 
 
-def test_figures_update_while_the_desk_checks_people_in(page, live_server, transactional_db):
+def test_statistics_update_while_the_desk_checks_people_in(page, live_server, transactional_db):
     today = timezone.now().date()
     event = EventFactory(slug="seminar", start_date=today, end_date=today + dt.timedelta(days=1))
     delegate = ticket_create(event=event, by=None, name="Delegate", modes="in_person")
