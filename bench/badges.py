@@ -22,11 +22,6 @@ from pathlib import Path
 
 from harness import setup_django
 
-from events.models import AttendanceMode
-from registrations.badges import print_runs
-from registrations.badges.content import badge_pdf, badge_png
-from registrations.badges.print_runs import badge_print_run_create, badge_print_run_render, run_file
-
 BADGES = int(os.environ.get("BENCH_BADGES", "5000"))
 TARGET_SECONDS = 60
 TARGET_MIB = 300
@@ -103,7 +98,7 @@ def name(n: int) -> str:
 def seed() -> None:
     from django.utils import timezone
 
-    from events.models import Event, Organization
+    from events.models import AttendanceMode, Event, Organization
     from registrations.models import Registration, State
     from tests.factories import EventFactory
     from tests.factories.registrations import TicketTypeFactory
@@ -143,7 +138,8 @@ def seed() -> None:
 
 
 def one_badge() -> None:
-    from registrations.badges.pdf import qr_matrix
+    from registrations.badges.content import badge_pdf, badge_png
+    from registrations.badges.qr import qr_matrix
     from registrations.models import Registration
 
     codes = [secrets.token_urlsafe(24) for _ in range(500)]
@@ -168,6 +164,11 @@ def render_run(layout: str) -> dict:
     from django.db import transaction
 
     from events.models import Event
+    from registrations.badges.print_runs import (
+        badge_print_run_create,
+        badge_print_run_render,
+        run_file,
+    )
     from registrations.models import BadgePrintRun
 
     event = Event.objects.get(slug=SLUG)
@@ -208,6 +209,8 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+
+    from registrations.badges import print_runs
 
     print(
         f"database: {connection.vendor}; render processes: {print_runs.PROCESSES}; "

@@ -17,8 +17,6 @@ import time
 
 from harness import setup_django
 
-from sessions.services.bookmarks import bookmark_add
-
 COLD = 10
 WARM = 50
 TARGET_COLD_MS = 300
@@ -55,6 +53,7 @@ def main() -> None:
     from confman.demo.events import seed_scale_event
     from sessions.feeds import feed_token_get_or_create, personal_feed_path
     from sessions.models import Session
+    from sessions.services.bookmarks import bookmark_add
 
     settings.ALLOWED_HOSTS = ["testserver", *settings.ALLOWED_HOSTS]
     call_command("migrate", verbosity=0)

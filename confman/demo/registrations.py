@@ -1,7 +1,8 @@
 """The demo conference's tickets: invited delegations in person (approved by the organisers),
 partners with an access code, and free online participation for anyone."""
 
-from events.models import AttendanceMode, Event
+from confman.demo.programme_data import PEOPLE
+from events.models import AttendanceMode, Event, Organization
 from registrations.checkin.scan import checkin_scan
 from registrations.models import TicketModes, Visibility
 from registrations.selectors import registration_settings_get
@@ -54,9 +55,6 @@ def seed_demo_registrations(event: Event) -> int:
     """Registrations for the demo: the programme's (fictional) people as approved delegates in
     person, and a few online participants, so the lists, counts and the check-in desk have
     someone to show."""
-    from confman.demo.programme_data import PEOPLE
-    from events.models import Organization
-
     delegate = event.ticket_types.get(name="Delegate")
     online = event.ticket_types.get(name="Online participant")
     organisations = {o.name: o for o in Organization.objects.filter(event_roles__event=event)}
