@@ -82,6 +82,18 @@ badge-fonts: $(STAMP)
 vendor:
 	python3 tools/vendor.py
 
+# The interface catalogs in locale/<lang>/LC_MESSAGES/ (django.po for Python and templates,
+# djangojs.po for the browser's scripts). `make messages` gathers new strings into every
+# language's catalog and compiles them; it needs GNU gettext (Debian's gettext). The compiled
+# .mo files are committed, so `make run` needs no gettext. `make messages-check` fails when a
+# catalog is not current with the code or a .mo not current with its .po (CI runs it).
+.PHONY: messages messages-check
+messages: $(STAMP)
+	$(BIN)/python tools/messages.py update
+
+messages-check: $(STAMP)
+	$(BIN)/python tools/messages.py check
+
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras --generate-hashes --allow-unsafe \
 		-o requirements.txt pyproject.toml

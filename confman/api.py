@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.renderers import JSONRenderer
 
 from confman.core.exceptions import DomainError, InvalidInput, out_of_range
+from confman.core.input_errors import input_error_message
 from confman.core.parser import JsonParser
 from events.api import router as events_router
 from livestream.api import router as live_router
@@ -94,7 +95,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     errors, seen = [], set()
     for error in exc.errors:
         field = _field(error.get("loc", []))
-        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        message = input_error_message(error)
         if field == "request":
             field, message = _whole_body_field(message)
         if field in seen:  # one message per field: a union reports each branch

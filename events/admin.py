@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from confman.core.admin import EventScopedAdmin
@@ -179,12 +179,17 @@ class EventAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return gettext("Add them once the event is saved.")
         url = reverse("admin:events_eventorganization_changelist")
+        count = obj.event_organizations.count()
         return format_html(
             '<a href="{}?event__id__exact={}">{}</a>',
             url,
             obj.pk,
-            gettext("%(count)d organisations take part: manage them")
-            % {"count": obj.event_organizations.count()},
+            ngettext(
+                "%(count)d organisation takes part: manage it",
+                "%(count)d organisations take part: manage them",
+                count,
+            )
+            % {"count": count},
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -354,4 +359,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             services.api_token_revoke(token=token)
-        messages.success(request, _("Revoked %(count)d token(s).") % {"count": len(queryset)})
+        count = len(queryset)
+        messages.success(
+            request,
+            ngettext("Revoked %(count)d token.", "Revoked %(count)d tokens.", count)
+            % {"count": count},
+        )

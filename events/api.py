@@ -2,6 +2,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -92,16 +93,14 @@ def _event_parts(
     create: type,
     patch: type,
     noun: str,
+    not_found: str,
     nullable: frozenset[str] = frozenset(),
 ) -> None:
     def find(request: HttpRequest, slug: str, part_id: int):
         event = selectors.event_get(slug, request.user, Action.CHANGE)
         part = model.objects.filter(event=event, pk=part_id).select_related("event").first()
         if part is None:
-            raise NotFound(
-                _("The event “%(slug)s” has no %(noun)s with id %(id)s.")
-                % {"slug": slug, "noun": noun, "id": part_id}
-            )
+            raise NotFound(_(not_found) % {"slug": slug, "id": part_id})
         return part
 
     @router.get(
@@ -161,10 +160,17 @@ _event_parts(
     create=RoomIn,
     patch=RoomPatch,
     noun="room",
+    not_found=gettext_noop("The event “%(slug)s” has no room with id %(id)s."),
     nullable=frozenset({"capacity"}),
 )
 _event_parts(
-    model=Track, path="tracks", out=TrackOut, create=TrackIn, patch=TrackPatch, noun="track"
+    model=Track,
+    path="tracks",
+    out=TrackOut,
+    create=TrackIn,
+    patch=TrackPatch,
+    noun="track",
+    not_found=gettext_noop("The event “%(slug)s” has no track with id %(id)s."),
 )
 
 

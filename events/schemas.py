@@ -9,6 +9,7 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
@@ -48,7 +49,11 @@ def _check_languages(value: list[str] | None) -> list[str] | None:
     unknown = [code for code in value if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
     if unknown:
         raise ValueError(
-            _("unknown language code(s) %(codes)s; use codes such as en, zh-hans, ru")
+            ngettext(
+                "unknown language code %(codes)s; use codes such as en, zh-hans, ru",
+                "unknown language codes %(codes)s; use codes such as en, zh-hans, ru",
+                len(unknown),
+            )
             % {"codes": ", ".join(unknown)}
         )
     return value

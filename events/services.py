@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from confman.core.exceptions import (
     Conflict,
@@ -108,9 +109,12 @@ def event_part_delete(*, part: EventPart, by: User) -> None:
     except (models.ProtectedError, models.RestrictedError) as exc:
         blocking = getattr(exc, "protected_objects", None) or exc.restricted_objects
         raise Conflict(
-            _(
-                "“%(name)s” still has %(count)s session(s); move them to another room first "
-                "(cancelled sessions too: they stay on the programme)."
+            ngettext(
+                "“%(name)s” still has %(count)s session; move it to another room first "
+                "(a cancelled session too: it stays on the programme).",
+                "“%(name)s” still has %(count)s sessions; move them to another room first "
+                "(cancelled sessions too: they stay on the programme).",
+                len(blocking),
             )
             % {"name": part, "count": len(blocking)},
             code="room_in_use",

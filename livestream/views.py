@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from events.models import Event
 from events.permissions import Action, has_event_permission
@@ -31,42 +30,6 @@ from livestream.selectors import for_viewer, snapshot, updates_since
 HEARTBEAT = 15.0  # seconds between comments that keep proxies from closing a quiet stream
 STREAM_FOR = 600.0  # then the browser reconnects with Last-Event-ID (EventSource does)
 REPLAY_LIMIT = 500
-
-LIVE_STRINGS = {
-    "now": gettext_lazy("Now"),
-    "next": gettext_lazy("Next"),
-    "nothingNow": gettext_lazy("Nothing on now"),
-    "nothingNext": gettext_lazy("Nothing more today"),
-    "startsIn": gettext_lazy("starts in {minutes} min"),
-    "endsIn": gettext_lazy("ends in {minutes} min"),
-    "late": gettext_lazy("{minutes} min late"),
-    "live": gettext_lazy("Live"),
-    "cancelled": gettext_lazy("Cancelled"),
-    "moved": gettext_lazy("Moved"),
-    "eventTime": gettext_lazy("event time"),
-    "yourTime": gettext_lazy("your time"),
-    "connected": gettext_lazy("Live: updates appear here as they happen."),
-    "reconnecting": gettext_lazy("Connection lost; reconnecting…"),
-    "polling": gettext_lazy("Live updates by polling every 15 s (this network blocks sockets)."),
-    "offline": gettext_lazy("Offline: showing what was known at {time}."),
-    "watch": gettext_lazy("Watch"),
-    "join": gettext_lazy("Join"),
-    "passcode": gettext_lazy("Passcode"),
-    "locked": gettext_lazy("For registered online participants"),
-    "announcement": gettext_lazy("Announcement"),
-    "update": gettext_lazy("Update"),
-    "gone": gettext_lazy("This event is no longer public."),
-    "online": gettext_lazy("Online sessions"),
-    "chair": gettext_lazy("Chair:"),
-    "viewerZone": gettext_lazy("Your times are shown too ({zone})."),
-    "changeDelayed": gettext_lazy("{title}: runs {minutes} min late."),
-    "changeMovedRoom": gettext_lazy("{title} moved to {room}."),
-    "changeMovedTime": gettext_lazy("{title} moved to another time."),
-    "changeCancelled": gettext_lazy("{title} is cancelled."),
-    "changeLive": gettext_lazy("{title} is live now."),
-    "changeEnded": gettext_lazy("{title} has ended."),
-    "changeScheduled": gettext_lazy("{title} is scheduled again."),
-}
 
 
 def _localise(value, event: Event) -> dict | None:
@@ -106,7 +69,6 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
             "token": token,
             "now_local": _localise(now, event),
             "counts": counts,
-            "live_strings": LIVE_STRINGS,
             "changes": state["changes"],
         },
     )
@@ -158,7 +120,8 @@ async def _relay(
     update after a gap brings the ones missed in between first."""
     if message.get("type") == "event.changed":
         if message["event"]["status"] not in ("published", "archived"):
-            return [_sse("gone", {"detail": str(LIVE_STRINGS["gone"])})], sent, True
+            gone = _("This event is no longer public.")
+            return [_sse("gone", {"detail": gone})], sent, True
         return [], sent, False
     if message.get("type") != "live.update" or message["message"]["sequence"] <= sent:
         return [], sent, False

@@ -1,7 +1,9 @@
 """The registrations API: tickets with what is left, registering, and the organiser's reads and
 decisions."""
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -101,6 +103,7 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
         accessibility_needs=payload.accessibility_needs,
         dietary_needs=payload.dietary_needs,
         answers=payload.answers,
+        language=payload.language or translation.get_language() or settings.LANGUAGE_CODE,
     )
     return Status(201, registration)
 

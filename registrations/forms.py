@@ -4,6 +4,7 @@ of everyone but required only of those."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from events.models import AttendanceMode, Event
@@ -120,9 +121,16 @@ def _option_label(option: Availability, payments_ready: bool = True) -> str:
     elif option.remaining == 0:
         seats = " · " + str(_("full: you join the waiting list"))
     else:
-        seats = " · " + str(_("%(count)s seats left") % {"count": option.remaining})
+        seats = " · " + ngettext(
+            "%(count)s seat left", "%(count)s seats left", option.remaining
+        ) % {"count": option.remaining}
     approval = " · " + str(_("needs approval")) if ticket.requires_approval else ""
-    return f"{ticket.name} ({AttendanceMode(option.mode).label.lower()}): {price}{seats}{approval}"
+    label = _("%(ticket)s, %(mode)s: %(price)s") % {
+        "ticket": ticket.name,
+        "mode": AttendanceMode(option.mode).label.lower(),
+        "price": price,
+    }
+    return f"{label}{seats}{approval}"
 
 
 def _question_field(question: Question) -> forms.Field:

@@ -4,6 +4,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.conf import settings
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
@@ -50,6 +52,14 @@ class RegistrationIn(InSchema):
     access_code: str = Field("", max_length=60)
     consent: bool = Field(description="The attendee accepts the event's privacy notice")
     waitlist: bool = Field(True, description="Join the waiting list when full (else 409)")
+    language: str = Field(
+        "",
+        max_length=10,
+        description=(
+            "The attendee's language for their mail and pages (en, zh-hans, ru, fr, es, ar); "
+            "by default the request's (Accept-Language)"
+        ),
+    )
 
     _country = field_validator("country")(check_country)
     _email = field_validator("email")(check_email)
@@ -58,14 +68,25 @@ class RegistrationIn(InSchema):
     @classmethod
     def _email_required(cls, value: str) -> str:
         if not value:
-            raise ValueError("give an email address")
+            raise ValueError(_("give an email address"))
         return value
 
     @field_validator("consent")
     @classmethod
     def _consented(cls, value: bool) -> bool:
         if not value:
-            raise ValueError("the attendee must accept the privacy notice (consent: true)")
+            raise ValueError(_("the attendee must accept the privacy notice (consent: true)"))
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language_offered(cls, value: str) -> str:
+        codes = [code for code, _name in settings.LANGUAGES]
+        if value and value not in codes:
+            raise ValueError(
+                _("unknown language %(code)s; use one of %(codes)s")
+                % {"code": value, "codes": ", ".join(codes)}
+            )
         return value
 
 
@@ -80,6 +101,7 @@ class RegistrationOut(Schema):
     ticket_id: int
     mode: PersonModeName
     name: str
+    language: str = Field(description="The attendee's language for their mail and pages")
     hold_expires_at: datetime | None
     offer_expires_at: datetime | None
     created_at: datetime

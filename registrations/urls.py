@@ -32,6 +32,11 @@ urlpatterns = [
         name="mine-attendance",
     ),
     path(
+        "events/<slug:slug>/registration/<str:token>/language/",
+        my_registration.change_language,
+        name="mine-language",
+    ),
+    path(
         "events/<slug:slug>/registration/<str:token>/resend/",
         my_registration.resend,
         name="mine-resend",

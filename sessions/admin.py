@@ -2,11 +2,13 @@
 with actions through the services; edited in the agenda builder) and the update log (read-only).
 Organisers see only the events whose agenda they manage."""
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from confman.core.exceptions import DomainError
@@ -102,7 +104,7 @@ class SessionAdmin(AgendaScoped):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _each(self, request, queryset, action, done: str):
+    def _each(self, request, queryset, action, done: Callable[[int], str]):
         count = 0
         for session in queryset.select_related("event"):
             try:
@@ -111,7 +113,7 @@ class SessionAdmin(AgendaScoped):
             except DomainError as exc:
                 messages.error(request, f"{session.title}: {exc.message}")
         if count:
-            messages.success(request, done % {"count": count})
+            messages.success(request, done(count) % {"count": count})
 
     @admin.action(description=_("Publish the selected draft sessions"))
     def publish_selected(self, request, queryset):
@@ -119,7 +121,7 @@ class SessionAdmin(AgendaScoped):
             request,
             queryset.filter(status=SessionStatus.DRAFT),
             lambda s: session_publish(session=s, by=request.user),
-            gettext("%(count)d session(s) published."),
+            lambda n: ngettext("%(count)d session published.", "%(count)d sessions published.", n),
         )
 
     @admin.action(description=_("Cancel the selected sessions (they stay listed, marked)"))
@@ -128,7 +130,7 @@ class SessionAdmin(AgendaScoped):
             request,
             queryset.exclude(status__in=[SessionStatus.DRAFT, SessionStatus.CANCELLED]),
             lambda s: session_cancel(session=s, by=request.user),
-            gettext("%(count)d session(s) cancelled."),
+            lambda n: ngettext("%(count)d session cancelled.", "%(count)d sessions cancelled.", n),
         )
 
 

@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, connections
+from django.utils import translation
 
 from events.models import TeamMember
 from events.services import api_token_create
@@ -37,6 +38,10 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    yield
+    # A request in the test client leaves its language active in the thread, as a server's
+    # next request would not see it (each one activates its own): each test starts in English.
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -109,6 +109,7 @@ ROUTES = {
     "registrations:mine-cancel": ("POST", "link", ("token",), {}),
     "registrations:mine-accept": ("POST", "link", ("token",), {}),
     "registrations:mine-attendance": ("POST", "link", ("token",), {"mode": "online"}),
+    "registrations:mine-language": ("POST", "link", ("token",), {"language": "ru"}),
     "registrations:mine-resend": ("POST", "link", ("token",), {}),
     "registrations:pay": ("GET", "link", ("token",), None),
     "registrations:paid": ("GET", "link", ("token",), None),
@@ -135,6 +136,7 @@ ELSEWHERE = {
     "login": "Django's login page",
     "logout": "Django's logout (POST)",
     "set_language": "Django's language switch",
+    "javascript-catalog": "tests/core/test_language.py (the browser scripts' strings, public)",
     "stripe-webhook": "tests/registrations/payments/test_webhook.py (Stripe's signature, no user)",
     "livestream:events": "tests/livestream/test_live.py (Server-Sent Events stream)",
 }

@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy as ngettext
+from django.utils.translation import pgettext_lazy
 
 from events.timezones import (
     TIME_ZONES,
@@ -38,9 +40,12 @@ def validate_language_codes(value) -> None:
     unknown = [code for code in value if code not in LANG_INFO or "fallback" in LANG_INFO[code]]
     if unknown:
         raise ValidationError(
-            _(
-                "Unknown language code(s): %(codes)s. Use ISO 639-1 codes such as en, zh-hans, "
-                "ru, fr, es, ar."
+            ngettext(
+                "Unknown language code: %(codes)s. Use ISO 639-1 codes such as en, zh-hans, "
+                "ru, fr, es, ar.",
+                "Unknown language codes: %(codes)s. Use ISO 639-1 codes such as en, zh-hans, "
+                "ru, fr, es, ar.",
+                len(unknown),
             ),
             params={"codes": ", ".join(unknown)},
             code="invalid_language",
@@ -62,8 +67,8 @@ PERSON_MODE_CHOICES = [(mode.value, mode.label) for mode in PERSON_MODES]
 
 
 class EventStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
+    DRAFT = "draft", pgettext_lazy("event status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("event status", "Published")
     ARCHIVED = "archived", _("Archived")
 
 

@@ -4,6 +4,7 @@ co-host, partner, sponsor)."""
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from events.models.events import Event
@@ -19,7 +20,7 @@ class OrganizationKind(models.TextChoices):
 
 
 class OrganizationRole(models.TextChoices):
-    ORGANISER = "organiser", _("Organiser")
+    ORGANISER = "organiser", pgettext_lazy("organisation role", "Organiser")
     CO_HOST = "co_host", _("Co-host")
     PARTNER = "partner", _("Partner")
     SPONSOR = "sponsor", _("Sponsor")

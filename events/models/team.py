@@ -5,13 +5,14 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models.events import Event
 
 
 class TeamRole(models.TextChoices):
     OWNER = "owner", _("Owner")
-    ORGANISER = "organiser", _("Organiser")
+    ORGANISER = "organiser", pgettext_lazy("team role", "Organiser")
     CHECKIN = "checkin", _("Check-in staff")
 
 

@@ -2,6 +2,8 @@ from datetime import date
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -23,3 +25,26 @@ def date_range(start: date, end: date) -> str:
 def zone_city(zone: str) -> str:
     """ "Asia/Shanghai" -> "Shanghai": how people name a zone in speech."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@register.filter
+def bdi(value) -> SafeString | str:
+    """The event's own words (a title, a name, a room) isolated from the sentence around them:
+    "<bdi>Opening plenary</bdi>", escaped. An English title in an Arabic sentence, or an Arabic
+    name in an English one, keeps its own direction without reordering the words and
+    punctuation beside it (`{% blocktranslate with title=session.title|bdi %}`). Nothing for
+    an empty value."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter(is_safe=True)
+def isolate(value) -> str:
+    """The same isolation where markup cannot go (an <option>'s text, an attribute): the value
+    between Unicode's FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE, which do in plain text
+    what <bdi> does in HTML. Escaped as usual (safe if the value was); nothing for an empty
+    value."""
+    if value is None or value == "":
+        return ""
+    return f"\u2068{value}\u2069"

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from qrcode.constants import ERROR_CORRECT_M
 
 from events.models import PERSON_MODE_CHOICES, Event, TeamMember
@@ -57,7 +58,7 @@ def badge_language(event: Event) -> str:
 
 def role_label(role: str) -> str:
     labels = {
-        ORGANISER: _("Organiser"),
+        ORGANISER: pgettext("badge role", "Organiser"),
         STAFF: _("Staff"),
         CHAIR: _("Chair"),
         SPEAKER: _("Speaker"),

@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.utils import dateformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
@@ -149,9 +149,12 @@ def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _(
+                    ngettext(
+                        "Print run %(number)s is queued: %(count)s badge. This page shows "
+                        "its progress and the download when it is ready.",
                         "Print run %(number)s is queued: %(count)s badges. This page shows "
-                        "its progress and the download when it is ready."
+                        "its progress and the download when it is ready.",
+                        run.total,
                     )
                     % {"number": run.pk, "count": run.total},
                 )

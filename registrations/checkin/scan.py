@@ -299,10 +299,10 @@ def _already_message(event: Event, last: CheckIn) -> str:
     where = last.gate
     if last.session_id and not where:
         where = last.session.title
-    return _("Already checked in at %(when)s%(where)s.") % {
-        "when": _local(event, last.scanned_at),
-        "where": _(" at %(gate)s") % {"gate": where} if where else "",
-    }
+    when = _local(event, last.scanned_at)
+    if where:
+        return _("Already checked in at %(when)s, at %(gate)s.") % {"when": when, "gate": where}
+    return _("Already checked in at %(when)s.") % {"when": when}
 
 
 def _record(event: Event, scan: Scan, by, scanned_at: datetime, now: datetime) -> Answer:

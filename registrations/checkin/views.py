@@ -7,8 +7,8 @@ code and the search still work (plain forms).
 The check-in statistics, for the event's team: big numbers, and charts drawn as HTML (a data
 table per chart with its bars in a cell, and a column chart of the hours with a table beside
 it), so they need no chart library, print, zoom and read aloud. The page's JavaScript polls the
-statistics' JSON and refreshes the same rows in place, with the same strings
-(STATISTICS_STRINGS); without JavaScript the page refreshes itself every 30 seconds."""
+statistics' JSON and refreshes the same rows in place, in the same words (STATISTICS_STRINGS
+here, djangojs.po there); without JavaScript the page refreshes itself every 30 seconds."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -30,52 +30,6 @@ from registrations.models import Registration, ScanType
 from sessions.models import Session, SessionStatus
 
 SEARCH_RESULTS = 20
-
-# What registrations/static/registrations/desk.js says, translated here.
-DESK_STRINGS = {
-    "checking": gettext_lazy("Checking…"),
-    "admitted": gettext_lazy("ADMITTED"),
-    "checkedOut": gettext_lazy("CHECKED OUT"),
-    "already": gettext_lazy("ALREADY CHECKED IN"),
-    "notAdmitted": gettext_lazy("NOT ADMITTED"),
-    "failed": gettext_lazy("The answer could not be read; try again."),
-    "offline": gettext_lazy("No connection to the server; try again, or check the badge by hand."),
-    "accessibility": gettext_lazy("Accessibility:"),
-    "noCamera": gettext_lazy("NO CAMERA"),
-    "typeInstead": gettext_lazy("The camera could not start; type the code instead."),
-    "savedOffline": gettext_lazy(
-        "Offline: answered from this device's list; saved, and uploaded when the network is back."
-    ),
-    "noList": gettext_lazy(
-        "Offline, and this device has no check-in list yet: check the badge by hand."
-    ),
-    "unknown": gettext_lazy("This code is not a badge of this event."),
-    "revoked": gettext_lazy(
-        "This badge no longer admits anyone. Send the person to the help desk."
-    ),
-    "notConfirmed": gettext_lazy("This registration is not confirmed."),
-    "notInPerson": gettext_lazy("Registered to attend online, not in person."),
-    "notOpen": gettext_lazy("Check-in is not open yet."),
-    "alreadyAt": gettext_lazy("Already checked in at {time}."),
-    "notInside": gettext_lazy("Not checked in, so cannot be checked out."),
-    "welcome": gettext_lazy("Welcome, {name}."),
-    "goodbye": gettext_lazy("Goodbye, {name}."),
-    "foundOffline": gettext_lazy(
-        "Offline: found on this device's list. Checking in is saved and uploaded later."
-    ),
-    "noMatch": gettext_lazy("Nobody on this device's list matches “{query}”."),
-    "checkIn": gettext_lazy("Check in"),
-    "syncOnline": gettext_lazy("Online"),
-    "syncOffline": gettext_lazy("Offline"),
-    "syncList": gettext_lazy("list of {time}, {count} people"),
-    "syncNoList": gettext_lazy("no check-in list on this device yet"),
-    "syncWaiting": gettext_lazy("{count} scans waiting to upload"),
-    "syncNothing": gettext_lazy("nothing waiting to upload"),
-    "syncUploading": gettext_lazy("uploading {count} scans…"),
-    "syncUploaded": gettext_lazy("last upload {time}: {count} scans"),
-    "syncFlagged": gettext_lazy("{count} flagged as duplicates for the organisers"),
-    "syncRejected": gettext_lazy("{count} refused by the server: {reason}"),
-}
 
 
 def _doors(event: Event, current: Session | None) -> list[Session]:
@@ -161,7 +115,6 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
             "gate": gate,
             "session": session,
             "doors": _doors(event, session),
-            "desk_strings": DESK_STRINGS,
         },
         status=200 if not problem or answer else 422,
     )
@@ -171,8 +124,9 @@ POLL_SECONDS = 5
 
 ANNOUNCE_SECONDS = 30
 
-# What registrations/static/registrations/checkin_statistics.js writes, translated here; {name}
-# are filled in by both.
+# The page's words for its rows and totals ({name} filled in by _text). When
+# registrations/static/registrations/checkin_statistics.js refreshes them, it writes the same
+# words from its own catalog (djangojs.po).
 STATISTICS_STRINGS = {
     "percent": gettext_lazy("{percent}%"),
     "share": gettext_lazy("{n} ({percent}%)"),
@@ -181,11 +135,6 @@ STATISTICS_STRINGS = {
     "noLimit": gettext_lazy("no limit"),
     "full": gettext_lazy("Full"),
     "updated": gettext_lazy("Updated at {time}."),
-    "stale": gettext_lazy(
-        "The statistics could not be updated (is the connection down?); trying again. "
-        "These are from {time}."
-    ),
-    "announce": gettext_lazy("{n} of {total} expected have checked in."),
 }
 
 
@@ -327,6 +276,5 @@ def checkin_statistics_page(request: HttpRequest, slug: str) -> HttpResponse:
             "api_url": reverse("api:checkin_stats", kwargs={"slug": event.slug}),
             "poll_seconds": POLL_SECONDS,
             "announce_seconds": ANNOUNCE_SECONDS,
-            "statistics_strings": STATISTICS_STRINGS,
         },
     )

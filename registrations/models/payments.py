@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registrations.models.registrations import Registration
 from registrations.models.tickets import currency_validator
@@ -12,9 +13,9 @@ from registrations.models.tickets import currency_validator
 class PaymentStatus(models.TextChoices):
     OPEN = "open", _("Checkout open")
     PAID = "paid", _("Paid")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("payment status", "Failed")
     EXPIRED = "expired", _("Expired")
-    REFUNDED = "refunded", _("Refunded")
+    REFUNDED = "refunded", pgettext_lazy("payment status", "Refunded")
 
 
 class Payment(models.Model):

@@ -9,20 +9,21 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from events.models import PERSON_MODE_CHOICES, PERSON_MODES, Event, Organization
+from events.models import PERSON_MODE_CHOICES, PERSON_MODES, AttendanceMode, Event, Organization
 from registrations.models.tickets import TicketType
 
 
 class State(models.TextChoices):
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
     PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("registration state", "Confirmed")
     WAITLISTED = "waitlisted", _("On the waiting list")
     OFFERED = "offered", _("Offered a seat")
-    CANCELLED = "cancelled", _("Cancelled")
-    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", pgettext_lazy("registration state", "Cancelled")
+    REFUNDED = "refunded", pgettext_lazy("registration state", "Refunded")
 
 
 def holding(now=None) -> Q:
@@ -132,7 +133,10 @@ class Registration(models.Model):
             raise ValidationError({"ticket": _("This ticket belongs to another event.")})
         if self.ticket_id and self.mode and self.mode not in self.ticket.allowed_modes:
             raise ValidationError(
-                {"mode": _("This ticket is not for %(mode)s attendance.") % {"mode": self.mode}}
+                {
+                    "mode": _("This ticket is not for attendance “%(mode)s”.")
+                    % {"mode": AttendanceMode(self.mode).label}
+                }
             )
 
 

@@ -49,14 +49,16 @@ def payments_not_set_up(event: Event | None = None) -> PaymentsNotSetUp:
             "Payments are not set up for this installation, so paid tickets cannot be bought "
             "online. Please contact the organisers."
         )
+    elif event.contact_email:
+        message = _(
+            "Payments are not set up for this installation, so paid tickets for %(event)s cannot "
+            "be bought online. Please contact the organisers (%(contact)s)."
+        ) % {"event": event.title, "contact": event.contact_email}
     else:
         message = _(
             "Payments are not set up for this installation, so paid tickets for %(event)s cannot "
-            "be bought online. Please contact the organisers%(contact)s."
-        ) % {
-            "event": event.title,
-            "contact": f" ({event.contact_email})" if event.contact_email else "",
-        }
+            "be bought online. Please contact the organisers."
+        ) % {"event": event.title}
     return PaymentsNotSetUp(message)
 
 

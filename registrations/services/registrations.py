@@ -4,6 +4,7 @@ are locked, counted and the registration written in one transaction (services.qu
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -349,3 +350,22 @@ def answers_clean(ticket: TicketType, answers: dict) -> dict:
     if problems:
         raise InvalidInput.for_fields(problems)
     return cleaned
+
+
+def registration_language_set(*, registration: Registration, language: str) -> Registration:
+    """The language of the participant's mail (and of the links in it): one of the site's.
+    Idempotent."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language not in codes:
+        raise InvalidInput.for_fields(
+            {
+                "language": [
+                    _("Choose one of the languages offered: %(codes)s.")
+                    % {"codes": ", ".join(codes)}
+                ]
+            }
+        )
+    if registration.language != language:
+        registration.language = language
+        registration.save(update_fields=["language", "updated_at"])
+    return registration

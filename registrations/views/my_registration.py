@@ -1,7 +1,7 @@
 """The participant's own page, behind their private link: see the registration; and one view
-for each thing they may do there: cancel it, accept a seat offer, switch attendance mode, or have
-the confirmation mailed again. Each comes back to the page with a message; a step that cannot be
-taken now (409, 422) is that message too."""
+for each thing they may do there: cancel it, accept a seat offer, switch attendance mode, choose
+the language of their mail, or have the confirmation mailed again. Each comes back to the page
+with a message; a step that cannot be taken now (409, 422) is that message too."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -9,6 +9,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,7 +22,10 @@ from registrations.mail import notify
 from registrations.models import Registration, State
 from registrations.payments.checkout import can_pay
 from registrations.payments.refunds import refund_allowed, registration_cancel_by_attendee
-from registrations.services.registrations import registration_mode_change
+from registrations.services.registrations import (
+    registration_language_set,
+    registration_mode_change,
+)
 from registrations.services.waitlist import registration_offer_accept
 
 
@@ -106,6 +110,16 @@ def change_attendance(request: HttpRequest, registration: Registration) -> str:
         raise InvalidInput.for_fields({"mode": [_("Choose in person or online.")]})
     registration_mode_change(registration=registration, mode=mode)
     return _("Your attendance is now: %(mode)s.") % {"mode": AttendanceMode(mode).label.lower()}
+
+
+@attendee_step
+def change_language(request: HttpRequest, registration: Registration) -> str:
+    language = request.POST.get("language", "")
+    registration_language_set(registration=registration, language=language)
+    with translation.override(language):
+        return _("From now on, we write to you in %(language)s.") % {
+            "language": translation.get_language_info(language)["name_translated"]
+        }
 
 
 @attendee_step

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import AttendanceMode, Event, Room, Track
 from sessions.models.people import CHAIRING_ROLES, Person, RoleKind, SessionRole
@@ -33,11 +34,11 @@ class SessionKind(models.TextChoices):
 
 
 class SessionStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    DRAFT = "draft", pgettext_lazy("session status", "Draft")
     SCHEDULED = "scheduled", _("Scheduled")
     LIVE = "live", _("Live now")
     ENDED = "ended", _("Ended")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
 
 
 def validate_language(value: str) -> None:

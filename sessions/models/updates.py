@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Event
 from sessions.models.people import Person
@@ -19,7 +20,7 @@ class UpdateKind(models.TextChoices):
     MOVED = "moved", _("Moved")
     STATUS = "status", _("Status changed")
     DELAYED = "delayed", _("Delay reported")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("session update", "Cancelled")
     PEOPLE = "people", _("People changed")
     ANNOUNCEMENT = "announcement", _("Announcement")
     NEXT_SPEAKER = "next_speaker", _("Next speaker")

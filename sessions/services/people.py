@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from confman.core.exceptions import Conflict, InvalidInput
 from confman.core.validation import validate
@@ -191,9 +192,11 @@ def person_delete(*, person: Person, by: User | None) -> None:
     count = person.roles.count()
     if count:
         raise Conflict(
-            _(
-                "%(person)s has %(count)s role(s) in sessions; remove them from those sessions "
-                "first."
+            ngettext(
+                "%(person)s has %(count)s role in a session; remove it from that session first.",
+                "%(person)s has %(count)s roles in sessions; remove them from those sessions "
+                "first.",
+                count,
             )
             % {"person": person.display_name, "count": count},
             code="person_has_roles",

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from confman.core.exceptions import InvalidInput, NotFound
@@ -35,25 +35,6 @@ from sessions.services.sessions import (
 PEOPLE_RESULTS = 20
 # The builder's grid covers at least these hours, so there is always somewhere to drop.
 BUILDER_HOURS = (time(8), time(18))
-
-# What sessions/static/sessions/builder.js says, translated here ({…} are filled in by the
-# script).
-BUILDER_STRINGS = {
-    "position": gettext_lazy("“{title}” at {start}–{end} in {room}."),
-    "checking": gettext_lazy("Checking…"),
-    "free": gettext_lazy("No conflict: press Enter or drop to save."),
-    "conflicts": gettext_lazy("Conflicts:"),
-    "failed": gettext_lazy("The move could not be checked."),
-    "offline": gettext_lazy("No connection to the server: nothing was saved."),
-    "saving": gettext_lazy("Saving…"),
-    "saved": gettext_lazy("Saved. {position}"),
-    "notSaved": gettext_lazy("Not saved:"),
-    "unchanged": gettext_lazy("Nothing moved."),
-    "cancelled": gettext_lazy("Move cancelled; nothing was saved."),
-    "acceptQuestion": gettext_lazy(
-        "Accept these conflicts and save anyway? Your decision is recorded."
-    ),
-}
 
 
 def builder_url(event: Event, day: date | None = None) -> str:
@@ -113,7 +94,6 @@ def builder(request: HttpRequest, slug: str) -> HttpResponse:
                 1 for s in all_sessions if s.status == SessionStatus.DRAFT and s.start is not None
             ),
             "total": len(all_sessions),
-            "builder_strings": BUILDER_STRINGS,
         },
     )
 
@@ -125,7 +105,12 @@ def publish(request: HttpRequest, slug: str) -> HttpResponse:
     count = programme_publish(event=event, by=request.user)
     messages.success(
         request,
-        _("The programme is public, with %(count)s newly published session(s).") % {"count": count},
+        ngettext(
+            "The programme is public, with %(count)s newly published session.",
+            "The programme is public, with %(count)s newly published sessions.",
+            count,
+        )
+        % {"count": count},
     )
     return HttpResponseRedirect(builder_url(event))
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from confman.core.exceptions import DomainError, InvalidInput, PermissionDenied
@@ -22,7 +23,12 @@ from sessions.forms import AnnouncementForm
 from sessions.models import Person, Session, SessionStatus
 from sessions.permissions import chaired_sessions, require_chair
 from sessions.selectors import delay_preview
-from sessions.services.chair import announcement_create, session_delay, session_set_next_speaker
+from sessions.services.chair import (
+    ANNOUNCEMENT_MAX,
+    announcement_create,
+    session_delay,
+    session_set_next_speaker,
+)
 from sessions.services.sessions import session_set_status
 
 DELAY_STEPS = (5, 10, 15, 30)
@@ -128,7 +134,10 @@ def _delay(request: HttpRequest, event: Event, session: Session) -> str | HttpRe
 def announcement(request: HttpRequest, event: Event, session: Session) -> str:
     form = AnnouncementForm(request.POST)
     if not form.is_valid():
-        raise DomainError(_("Write the announcement in 1 to 500 characters."), status=422)
+        raise DomainError(
+            _("Write the announcement in 1 to %(max)s characters.") % {"max": ANNOUNCEMENT_MAX},
+            status=422,
+        )
     announcement_create(
         event=event, by=request.user, message=form.cleaned_data["message"], session=session
     )
@@ -162,15 +171,21 @@ def _int(value, default=-1):
 def _delay_message(session: Session, minutes: int, moved, shift: bool) -> str:
     if minutes == 0:
         return _("“%(title)s” is back on time.") % {"title": session.title}
-    text = _("“%(title)s” runs %(minutes)s minutes late.") % {
+    text = ngettext(
+        "“%(title)s” runs %(minutes)s minute late.",
+        "“%(title)s” runs %(minutes)s minutes late.",
+        minutes,
+    ) % {
         "title": session.title,
         "minutes": minutes,
     }
     pushed = sum(1 for shift_ in moved if shift_.session.pk != session.pk)
     if shift and pushed:
-        text += " " + _("%(count)s later session(s) in the room were pushed back.") % {
-            "count": pushed
-        }
+        text += " " + ngettext(
+            "%(count)s later session in the room was pushed back.",
+            "%(count)s later sessions in the room were pushed back.",
+            pushed,
+        ) % {"count": pushed}
     return text
 
 

@@ -331,6 +331,30 @@ def test_builder_moves_a_session_by_keyboard(page, live_server, organiser):
     expect(page.locator(f'[data-session="{b.pk}"] .agenda-item__when')).to_have_text("11:00–12:00")
 
 
+def test_builder_in_arabic_writes_times_as_the_server_does(page, live_server, organiser):
+    """Western digits and the 24-hour clock in every language, as the server writes them (Intl
+    would write Arabic-Indic digits for "ar")."""
+    event, user = organiser
+    hall = RoomFactory(event=event, name="Hall A", order=1)
+    talk = SessionFactory(event=event, room=hall, title="Keynote", start=at(event, 0, "10:00"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, live_server, user, "/ar/events/seminar/manage/agenda/")
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    status = page.locator("[data-builder-status]")
+    page.locator(f'[data-session="{talk.pk}"] .builder-item__link').focus()
+    for _ in range(12):
+        page.keyboard.press("Alt+ArrowDown")
+
+    expect(status).to_contain_text("11:00")  # "«Keynote» من 11:00 إلى 12:00 في Hall A."
+    expect(status).to_contain_text("12:00")
+    page.keyboard.press("Enter")
+
+    when = page.locator(f'[data-session="{talk.pk}"] .agenda-item__when')
+    expect(when).to_have_text("11:00–12:00")
+    page.reload()  # the server writes the same
+    expect(when).to_have_text("11:00–12:00")
+
+
 def test_builder_moves_a_session_by_drag_and_drop(page, live_server, organiser):
     event, user = organiser
     first, second = (

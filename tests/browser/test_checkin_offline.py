@@ -3,6 +3,7 @@ the network, both let the same badge in, and when they come back the record hold
 and one flagged duplicate."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -61,7 +62,7 @@ def _phone(chromium, live_server, gate):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Entrance").fill(gate)
     # The desk has downloaded the check-in list before the network goes.
-    expect(page.locator("[data-desk-sync]")).to_contain_text("1 people")
+    expect(page.locator("[data-desk-sync]")).to_contain_text("1 person")
     return context, page
 
 
@@ -88,9 +89,13 @@ def test_two_offline_desks_admit_one_badge_then_sync_to_one_check_in_and_one_fla
         sync = page.locator("[data-desk-sync]")
         expect(sync).to_contain_text("Offline")
         expect(sync).to_have_attribute("data-queue", "1")
-    # Both still answer from their own list: a second scan at the same desk is refused.
+    # Both still answer from their own list: a second scan at the same desk is refused, with
+    # the time written as the server writes it, on the event's clock.
     _check_in(north, guest.badge_secret)
     expect(north.locator("[data-desk-answer]")).to_contain_text("ALREADY CHECKED IN")
+    expect(north.locator("[data-desk-answer]")).to_contain_text(
+        re.compile(r"Already checked in at \d\d:\d\d \(UTC\+08:00\)\.")
+    )
     assert not CheckIn.objects.exists()
 
     north_context.set_offline(False)
@@ -161,4 +166,46 @@ def test_the_desk_with_a_session_door_fits_a_phone(chromium, live_server, guest)
 
     expect(page.get_by_label("Where this desk scans")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    context.close()
+
+
+# What the server writes in every language: "14:05 (UTC+08:00)", Western digits.
+SERVER_TIME = re.compile(r"\d\d:\d\d \(UTC[+\u2212]\d\d:\d\d\)")
+EASTERN_DIGITS = re.compile(r"[\u0660-\u0669\u06f0-\u06f9]")
+
+
+def test_an_arabic_desk_offline_writes_the_time_as_the_server_does(chromium, live_server, guest):
+    context = chromium.new_context(locale="ar-EG")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/accounts/login/?next=/ar/events/seminar/checkin/")
+    page.locator("input[name=username]").fill("desk")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    page.wait_for_url("**/ar/events/seminar/checkin/")
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    page.locator("[data-desk-gate]").fill("North gate")
+    page.wait_for_function("() => Object.keys(localStorage).some(k => k.endsWith('.list'))")
+    context.set_offline(True)
+
+    secret = page.locator("#desk-secret")
+    admit = page.locator("[data-desk-form] button[value=entry]")
+    for _ in range(2):
+        secret.fill(guest.badge_secret)
+        admit.click()
+    answer = page.locator("[data-desk-answer]")
+    expect(answer).to_have_attribute("data-result", "warn")
+    offline = SERVER_TIME.search(answer.inner_text())
+    assert offline, answer.inner_text()
+    assert not EASTERN_DIGITS.search(page.locator("[data-desk-sync]").inner_text())
+
+    # Online again, the server says when she came in: the same words for the same moment.
+    context.set_offline(False)
+    expect(page.locator("[data-desk-sync]")).to_have_attribute("data-queue", "0")
+    secret.fill(guest.badge_secret)
+    admit.click()
+    expect(answer).to_contain_text("North gate")
+    online = SERVER_TIME.search(answer.inner_text())
+    assert online and online.group(0) == offline.group(0)
+    assert offline.group(0).endswith("(UTC+08:00)")
     context.close()

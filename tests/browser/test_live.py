@@ -114,3 +114,34 @@ def test_the_live_page_follows_a_delay_and_catches_up_after_a_drop(page, program
         )
         expect(page.locator(".live-room").first).not_to_contain_text("Keynote on open")
         assert page.evaluate("window.__sameDocument") is True
+
+
+def test_the_live_page_in_arabic_writes_times_as_the_server_does(page, live_server):
+    """The script redraws the rooms as soon as it runs: on the event's clock, 24-hour, Western
+    digits and the offset as the server writes them, in every language."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    today = timezone.localdate(timezone=dt.UTC)
+    event = EventFactory(
+        slug="seminar",
+        timezone="Asia/Shanghai",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=1),
+    )
+    programme_publish(event=event, by=None)
+    session = SessionFactory(
+        event=event,
+        room=RoomFactory(event=event, name="Plenary Hall"),
+        title="Opening plenary",
+        start=now - dt.timedelta(minutes=30),
+        end=now + dt.timedelta(minutes=90),
+    )
+    local = session.start.astimezone(event.tzinfo)
+    page.goto(f"{live_server.url}/ar/events/seminar/live/")
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    now_slot = page.locator(".live-slot--now").first
+
+    # Drawn by the script, in Arabic, with Western digits: "تنتهي بعد 90 دقيقة"
+    expect(now_slot.locator(".live-countdown")).to_contain_text(re.compile(r"[0-9]+ دقيقة"))
+    times = now_slot.locator(".live-session__time")
+    expect(times.locator("time").first).to_have_text(f"{local:%H:%M}")
+    expect(times.locator(".muted")).to_have_text("(UTC+08:00)")

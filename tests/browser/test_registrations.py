@@ -28,7 +28,7 @@ def test_registering_on_a_phone_with_a_mistake_then_fixed(page, live_server, sem
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/events/seminar/register/")
 
-    page.get_by_label("Online (online): free").check()
+    page.get_by_label("Online, online: free").check()
     page.get_by_label("Full name").fill("Nguyen Thi Lan")
     page.get_by_label("Email").fill("lan@example")
     page.locator("#id_country").select_option("VN")
@@ -68,7 +68,9 @@ def test_the_registrations_list_does_not_scroll_sideways(page, live_server, semi
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
-    expect(page.locator(".reg-headline")).to_contain_text("3 participants from 1 country")
+    expect(page.locator(".reg-headline")).to_contain_text(
+        "3 confirmed participants. They come from 1 country."
+    )
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
 
 

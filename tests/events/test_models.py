@@ -162,8 +162,20 @@ def test_event_unknown_language_rejected_by_full_clean_with_message(languages):
         event.full_clean()
 
     assert messages_for(excinfo.value, "languages") == [
-        "Unknown language code(s): xx, klingon. Use ISO 639-1 codes such as en, zh-hans, "
+        "Unknown language codes: xx, klingon. Use ISO 639-1 codes such as en, zh-hans, "
         "ru, fr, es, ar."
+    ]
+
+
+@pytest.mark.django_db
+def test_event_one_unknown_language_named_in_the_singular():
+    event = Event(**event_fields(languages=["en", "xx"]))
+
+    with pytest.raises(ValidationError) as excinfo:
+        event.full_clean()
+
+    assert messages_for(excinfo.value, "languages") == [
+        "Unknown language code: xx. Use ISO 639-1 codes such as en, zh-hans, ru, fr, es, ar."
     ]
 
 

@@ -90,7 +90,7 @@ def test_event_page_states_dst_change_during_event(client):
     html = client.get("/events/autumn/").content.decode()
 
     assert "UTC+02:00" in html
-    assert "changing to UTC+01:00" in html
+    assert "changing to <bdi>UTC+01:00</bdi>" in html
 
 
 def test_event_page_lists_organisations_by_role_with_countries(client, event):

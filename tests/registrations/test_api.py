@@ -191,3 +191,52 @@ def test_register_is_refused_when_registration_is_closed(client, event, tickets)
 
     assert response.status_code == 422
     assert "closed" in response.json()["detail"]
+
+
+def test_errors_follow_accept_language_in_detail_and_per_field(client, tickets):
+    online, _ = tickets
+    payload = body(online, "online", email="", consent=False)
+    del payload["name"]
+
+    response = client.post(
+        f"{API}/registrations", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+
+    assert response.status_code == 422
+    assert response["Content-Language"] == "fr"
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert errors["name"] == "ce champ est obligatoire"
+    assert errors["email"] == "indiquez une adresse e-mail"
+    assert (
+        errors["consent"]
+        == "le participant doit accepter l'avis de confidentialité (consent: true)"
+    )
+    assert response.json()["detail"] != "Check the highlighted fields."
+
+
+def test_the_registrants_language_is_the_requests_unless_given(client, tickets):
+    online, _ = tickets
+
+    by_header = client.post(
+        f"{API}/registrations",
+        body(online, "online"),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ar,en;q=0.5",
+    )
+    given = client.post(
+        f"{API}/registrations",
+        body(online, "online", email="li@example.cn", language="zh-hans"),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ar",
+    )
+    unknown = client.post(
+        f"{API}/registrations",
+        body(online, "online", email="x@example.org", language="tlh"),
+        content_type="application/json",
+    )
+
+    assert by_header.status_code == given.status_code == 201
+    assert by_header.json()["language"] == "ar"
+    assert Registration.objects.get(email="li@example.cn").language == "zh-hans"
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "language"

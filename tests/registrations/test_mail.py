@@ -52,7 +52,7 @@ def test_confirmation_mail_carries_the_private_link(client, online):
     assert registration.reference in message.body
     link = next(line for line in message.body.splitlines() if "/registration/" in line)
     page = client.get(link.replace("http://127.0.0.1:8000", "")).content.decode()
-    assert "Your place is confirmed, Amina Yusuf." in page
+    assert "Your place is confirmed, <bdi>Amina Yusuf</bdi>." in page
 
 
 def test_a_mail_server_that_is_down_keeps_the_registration_and_retries_later(settings, online):
@@ -86,3 +86,72 @@ def test_waiting_list_mail_says_so(event):
     run_worker()
 
     assert "you are on the waiting list" in mail.outbox[0].body
+
+
+def test_a_registrant_who_registered_in_russian_gets_russian_mail_with_a_russian_link(
+    client, online
+):
+    response = client.post(
+        "/ru/events/seminar/register/",
+        {
+            "choice": f"{online.pk}:online",
+            "name": "Иван Петров",
+            "email": "ivan@example.org",
+            "country": "RU",
+            "organization_name": "МГУ",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    registration = Registration.objects.get(email="ivan@example.org")
+    assert registration.language == "ru"
+
+    run_worker()
+
+    [message] = mail.outbox
+    assert message.subject == (
+        "Ваше участие в мероприятии «Asia-Pacific Regional Seminar» подтверждено"
+    )
+    assert message.body.startswith("Уважаемый(-ая) Иван Петров!")
+    link = next(line for line in message.body.splitlines() if "/registration/" in line)
+    assert "/ru/events/seminar/registration/" in link
+    page = client.get(link.replace("http://127.0.0.1:8000", "")).content.decode()
+    assert '<html lang="ru"' in page
+
+
+def test_the_mail_follows_the_language_chosen_on_the_private_page(client, online):
+    registration = register(online, language="en")
+    run_worker()
+    mail.outbox.clear()
+    from registrations.links import magic_token
+
+    token = magic_token(registration)
+    changed = client.post(
+        f"/events/seminar/registration/{token}/language/", {"language": "zh-hans"}
+    )
+    client.post(f"/events/seminar/registration/{token}/resend/")
+    run_worker()
+
+    assert changed.status_code == 302
+    registration.refresh_from_db()
+    assert registration.language == "zh-hans"
+    [message] = mail.outbox
+    assert "Asia-Pacific Regional Seminar" in message.subject
+    assert "您" in message.body
+
+
+def test_an_unknown_mail_language_is_refused_with_a_message(client, online):
+    registration = register(online, language="en")
+    from registrations.links import magic_token
+
+    response = client.post(
+        f"/events/seminar/registration/{magic_token(registration)}/language/",
+        {"language": "tlh"},
+        follow=True,
+    )
+
+    registration.refresh_from_db()
+    assert registration.language == "en"
+    assert "Choose one of the languages offered: en, zh-hans, ru, fr, es, ar." in (
+        response.content.decode()
+    )

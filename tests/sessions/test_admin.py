@@ -50,7 +50,7 @@ def test_deleting_a_person_with_roles_is_refused_with_the_reason(client, event, 
     response = client.post(f"/admin/agenda/person/{person.pk}/delete/", {"post": "yes"})
 
     assert response.status_code == 409
-    assert "remove them from those sessions first" in response.content.decode()
+    assert "has 1 role in a session; remove it from that session first" in response.content.decode()
     assert Person.objects.filter(pk=person.pk).exists()
 
 

@@ -10,7 +10,6 @@
   "use strict";
   var root = document.querySelector("[data-live]");
   if (!root || !window.JSON) return;
-  var strings = confman.jsonScript("live-strings");
   var state = confman.jsonScript("live-state");
   var zone = root.getAttribute("data-tz");
   var token = root.getAttribute("data-token");
@@ -22,7 +21,8 @@
   var viewerZone = confman.viewerZone();
   var LINKS = { zoom: 1, teams: 1, bigbluebutton: 1 };
 
-  var fill = confman.fill;
+  // The page's words come from Django's JavaScript catalog (djangojs.po).
+  function format(text, values) { return interpolate(text, values, true); }
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) node.className = className;
@@ -31,10 +31,13 @@
   }
   function hm(iso, tz) {
     try {
-      return confman.time(iso, tz, { hour: "2-digit", minute: "2-digit", hour12: false }, []);
+      return confman.time(iso, tz);
     } catch (e) { return new Date(iso).toISOString().slice(11, 16); }
   }
   function status(text) { if (statusLine) statusLine.textContent = text; }
+  function offlineSince() {
+    return format(gettext("Offline: showing what was known at %(time)s."), { time: hm(new Date().toISOString(), zone) });
+  }
 
   // --- the state ---------------------------------------------------------------------------
   function nowAndNext(room, now) {
@@ -99,16 +102,25 @@
     p.appendChild(el("span", "muted", "(" + confman.utcOffset(s.actual_start, zone) + ")"));
     if (viewerZone && viewerZone !== zone) {
       p.appendChild(el("span", "live-session__yours",
-        " · " + hm(s.actual_start, viewerZone) + "–" + hm(s.actual_end, viewerZone) + " " + strings.yourTime));
+        " · " + hm(s.actual_start, viewerZone) + "–" + hm(s.actual_end, viewerZone) + " " + gettext("your time")));
     }
-    if (s.status === "live") { p.appendChild(document.createTextNode(" ")); p.appendChild(el("span", "tag tag--live", strings.live)); }
+    if (s.status === "live") { p.appendChild(document.createTextNode(" ")); p.appendChild(el("span", "tag tag--live", pgettext("session status", "Live"))); }
     if (s.delay_minutes) {
       p.appendChild(document.createTextNode(" "));
-      p.appendChild(el("span", "tag tag--late", fill(strings.late, { minutes: s.delay_minutes })));
+      p.appendChild(el("span", "tag tag--late", format(
+        ngettext("%(minutes)s min late", "%(minutes)s min late", s.delay_minutes), { minutes: s.delay_minutes })));
     }
     var now = new Date(), starts = (new Date(s.actual_start) - now) / 60000, ends = (new Date(s.actual_end) - now) / 60000;
-    if (starts > 0 && starts < 120) p.appendChild(el("span", "live-countdown", " · " + fill(strings.startsIn, { minutes: Math.ceil(starts) })));
-    else if (starts <= 0 && ends > 0) p.appendChild(el("span", "live-countdown", " · " + fill(strings.endsIn, { minutes: Math.ceil(ends) })));
+    var minutes;
+    if (starts > 0 && starts < 120) {
+      minutes = Math.ceil(starts);
+      p.appendChild(el("span", "live-countdown", " · " + format(
+        ngettext("starts in %(minutes)s min", "starts in %(minutes)s min", minutes), { minutes: minutes })));
+    } else if (starts <= 0 && ends > 0) {
+      minutes = Math.ceil(ends);
+      p.appendChild(el("span", "live-countdown", " · " + format(
+        ngettext("ends in %(minutes)s min", "ends in %(minutes)s min", minutes), { minutes: minutes })));
+    }
     return p;
   }
   function streamList(streams, roomId) {
@@ -116,14 +128,20 @@
     (streams || []).forEach(function (st) {
       var li = el("li");
       if (st.locked) {
-        li.appendChild(el("span", "live-stream live-stream--locked", st.provider_label + " · " + st.language_name + ": " + strings.locked));
+        var locked = el("span", "live-stream live-stream--locked");
+        locked.appendChild(confman.bdi(st.provider_label));
+        locked.appendChild(document.createTextNode(" · " + st.language_name + ": " + gettext("For registered online participants")));
+        li.appendChild(locked);
       } else {
-        var a = el("a", "live-stream", (LINKS[st.provider] ? strings.join : strings.watch) + " · " + st.provider_label + " · " + st.language_name);
+        var verb = LINKS[st.provider] ? pgettext("stream link", "Join") : pgettext("stream link", "Watch");
+        var a = el("a", "live-stream", verb + " · ");
+        a.appendChild(confman.bdi(st.provider_label));
+        a.appendChild(document.createTextNode(" · " + st.language_name));
         a.href = st.url; a.rel = "noopener noreferrer"; a.target = "_blank";
         if (roomId !== null && roomId !== undefined) a.setAttribute("data-room", roomId);
         li.appendChild(a);
         if (st.passcode) {
-          var pass = el("span", "live-stream__passcode", " " + strings.passcode + ": ");
+          var pass = el("span", "live-stream__passcode", " " + gettext("Passcode") + ": ");
           pass.appendChild(el("code", "", st.passcode));
           li.appendChild(pass);
         }
@@ -136,9 +154,17 @@
     var article = el("article", "live-session" + (s.delay_minutes ? " live-session--late" : "") + (s.status === "live" ? " live-session--live" : ""));
     article.setAttribute("data-session", s.id);
     var title = el("p", "live-session__title"), link = el("a", "", s.title);
+    title.dir = "auto"; // the event's own words, in whatever language
     link.href = s.url; title.appendChild(link); article.appendChild(title);
     article.appendChild(timeLine(s));
-    if (s.chairs && s.chairs.length) article.appendChild(el("p", "live-session__people", strings.chair + " " + s.chairs.join(", ")));
+    if (s.chairs && s.chairs.length) {
+      var people = el("p", "live-session__people", pgettext("session role", "Chair:") + " ");
+      s.chairs.forEach(function (name, i) {
+        if (i) people.appendChild(document.createTextNode(", "));
+        people.appendChild(confman.bdi(name));
+      });
+      article.appendChild(people);
+    }
     var streams = s.streams !== null && s.streams !== undefined ? s.streams : room.streams;
     if (streams && streams.length) article.appendChild(streamList(streams, s.room ? s.room.id : null));
     return article;
@@ -150,11 +176,13 @@
       if (!room.sessions.length && !room.streams.length) return;
       var pair = nowAndNext(room, now);
       var section = el("section", "live-room");
-      var heading = el("h2", "", room.room ? room.room.name : strings.online || "");
+      var heading = el("h2");
+      heading.appendChild(room.room ? confman.bdi(room.room.name) : document.createTextNode(gettext("Online sessions")));
       heading.id = "room-" + (index + 1);
       section.setAttribute("aria-labelledby", heading.id);
       section.appendChild(heading);
-      [[strings.now, pair[0], strings.nothingNow, "live-slot live-slot--now"], [strings.next, pair[1], strings.nothingNext, "live-slot"]]
+      [[pgettext("live page", "Now"), pair[0], gettext("Nothing on now"), "live-slot live-slot--now"],
+       [pgettext("live page", "Next"), pair[1], gettext("Nothing more today"), "live-slot"]]
         .forEach(function (slot) {
           var box = el("div", slot[3]);
           box.appendChild(el("h3", "", slot[0]));
@@ -168,27 +196,45 @@
     banner.textContent = "";
     state.announcements.forEach(function (a) {
       var p = el("p", "live-banner" + (fresh ? " live-banner--new" : ""));
-      p.appendChild(el("strong", "", strings.announcement + ": "));
-      p.appendChild(document.createTextNode(a.message));
+      p.appendChild(el("strong", "", gettext("Announcement") + ": "));
+      p.appendChild(confman.bdi(a.message));
       banner.appendChild(p);
       fresh = false;
     });
   }
+  // The change in words, as nodes: the session's title and the room in <bdi>, as the server's
+  // livestream/_change.html writes them.
   function changeText(c) {
     var title = c.session_title || "";
-    if (c.kind === "delayed") return fill(strings.changeDelayed, { title: title, minutes: c.changes.delay_minutes ? c.changes.delay_minutes.after : "" });
-    if (c.kind === "moved") {
-      return c.changes.room ? fill(strings.changeMovedRoom, { title: title, room: c.changes.room.after ? c.changes.room.after.name : "" })
-        : fill(strings.changeMovedTime, { title: title });
+    function say(text, values) { return confman.sentence(text, values, ["title", "room"]); }
+    if (c.kind === "delayed") {
+      var minutes = c.changes.delay_minutes ? c.changes.delay_minutes.after : "";
+      return say(ngettext("%(title)s: runs %(minutes)s min late.", "%(title)s: runs %(minutes)s min late.", minutes),
+        { title: title, minutes: minutes });
     }
-    if (c.kind === "cancelled") return fill(strings.changeCancelled, { title: title }) + (c.message ? " " + c.message : "");
+    if (c.kind === "moved") {
+      return c.changes.room
+        ? say(gettext("%(title)s moved to %(room)s."), { title: title, room: c.changes.room.after ? c.changes.room.after.name : "" })
+        : say(gettext("%(title)s moved to another time."), { title: title });
+    }
+    if (c.kind === "cancelled") {
+      var cancelled = say(gettext("%(title)s is cancelled."), { title: title });
+      if (c.message) {
+        cancelled.appendChild(document.createTextNode(" "));
+        cancelled.appendChild(confman.bdi(c.message));
+      }
+      return cancelled;
+    }
     var after = c.changes.status ? c.changes.status.after : "";
-    return fill(after === "live" ? strings.changeLive : after === "ended" ? strings.changeEnded : strings.changeScheduled, { title: title });
+    if (after === "live") return say(gettext("%(title)s is live now."), { title: title });
+    if (after === "ended") return say(gettext("%(title)s has ended."), { title: title });
+    return say(gettext("%(title)s is scheduled again."), { title: title });
   }
   function renderChanges() {
     changesBox.textContent = "";
     state.changes.forEach(function (c) {
-      var li = el("li", "", changeText(c));
+      var li = el("li");
+      li.appendChild(changeText(c));
       li.setAttribute("data-sequence", c.sequence);
       changesBox.appendChild(li);
     });
@@ -225,7 +271,7 @@
     var sock = socket;
     sock.onopen = function () {
       opened = true; failures = 0;
-      status(strings.connected);
+      status(gettext("Live: updates appear here as they happen."));
       clearInterval(pingTimer);
       pingTimer = setInterval(function () {
         if (sock.readyState !== 1) return;
@@ -242,19 +288,19 @@
         if (message.snapshot) receive(message.snapshot);
         return;
       }
-      if (message.type === "error" && message.code === "not_found") { status(strings.gone); mode = "gone"; return; }
+      if (message.type === "error" && message.code === "not_found") { status(gettext("This event is no longer public.")); mode = "gone"; return; }
       receive(message, function (since) { sock.send(JSON.stringify({ type: "resume", since: since })); });
     };
     sock.onclose = function (event) {
       clearInterval(pingTimer); clearTimeout(pongTimer);
-      if (event.code === 4404 || mode === "gone") { status(strings.gone); return; }
+      if (event.code === 4404 || mode === "gone") { status(gettext("This event is no longer public.")); return; }
       retry();
     };
   }
   function retry() {
     failures++;
     if (!opened && failures >= 3) { startEvents(); return; } // sockets never opened here: blocked
-    status(navigator.onLine === false ? fill(strings.offline, { time: hm(new Date().toISOString(), zone) }) : strings.reconnecting);
+    status(navigator.onLine === false ? offlineSince() : gettext("Connection lost; reconnecting…"));
     var wait = Math.min(30000, 1000 * Math.pow(2, Math.min(failures, 5))) * (0.5 + Math.random() / 2);
     setTimeout(connect, wait);
   }
@@ -273,18 +319,18 @@
       var message = JSON.parse(event.data); message.type = "snapshot"; receive(message);
     });
     source.addEventListener("update", handle);
-    source.addEventListener("gone", function () { source.close(); status(strings.gone); });
-    source.onopen = function () { status(strings.connected); };
+    source.addEventListener("gone", function () { source.close(); status(gettext("This event is no longer public.")); });
+    source.onopen = function () { status(gettext("Live: updates appear here as they happen.")); };
     source.onerror = function () {
       if (!got) { source.close(); startPolling(); return; } // never worked here
-      status(strings.reconnecting); // EventSource reconnects by itself, with Last-Event-ID
+      status(gettext("Connection lost; reconnecting…")); // EventSource reconnects by itself, with Last-Event-ID
     };
   }
 
   var etag = null;
   function startPolling() {
     mode = "polling";
-    status(strings.polling);
+    status(gettext("Live updates by polling every 15 s (this network blocks sockets)."));
     function poll() {
       var url = root.getAttribute("data-poll") + "?since=" + sequence + (token ? "&r=" + encodeURIComponent(token) : "");
       var headers = { "Accept": "application/json" };
@@ -298,9 +344,9 @@
         body.updates.forEach(function (u) { receive(u); });
         if (body.more) { setTimeout(poll, 0); return; }
         var fresh = body.snapshot; fresh.type = "snapshot"; receive(fresh);
-        status(strings.polling);
+        status(gettext("Live updates by polling every 15 s (this network blocks sockets)."));
       }).catch(function () {
-        status(fill(strings.offline, { time: hm(new Date().toISOString(), zone) }));
+        status(offlineSince());
       });
     }
     setInterval(poll, 15000);
@@ -318,7 +364,10 @@
   // Time moves on: countdowns and "now" change without any message.
   setInterval(render, 30000);
   var yours = root.querySelector("[data-live-yourtime]");
-  if (yours && viewerZone && viewerZone !== zone) yours.textContent = fill(strings.viewerZone, { zone: viewerZone });
+  if (yours && viewerZone && viewerZone !== zone) {
+    yours.textContent = "";
+    yours.appendChild(confman.sentence(gettext("Your times are shown too (%(zone)s)."), { zone: viewerZone }, ["zone"]));
+  }
   window.addEventListener("online", function () { if (mode === "socket" && (!socket || socket.readyState > 1)) connect(); });
   render();
   connect();

@@ -1,13 +1,13 @@
 /* confman check-in statistics: every few seconds, ask the statistics' JSON whether anything
    changed (If-None-Match: a 304 costs nothing) and refresh the numbers, rows and bars in place.
-   The rows are built as registrations/checkin/views.py chart_rows builds them, with the same
-   translated strings. Screen readers hear the checked-in total politely, at most every 30 s.
-   Without JavaScript the page refreshes itself (a meta refresh inside <noscript>). */
+   The rows are built as registrations/checkin/views.py chart_rows builds them, in the same
+   words (here from Django's JavaScript catalog, djangojs.po). Screen readers hear the
+   checked-in total politely, at most every 30 s. Without JavaScript the page refreshes itself
+   (a meta refresh inside <noscript>). */
 (function () {
   "use strict";
   var root = document.querySelector("[data-cf]");
   if (!root || !window.fetch) return;
-  var strings = confman.jsonScript("statistics-strings");
   var api = root.getAttribute("data-api");
   var zone = root.getAttribute("data-zone");
   var pollMs = (parseInt(root.getAttribute("data-poll"), 10) || 5) * 1000;
@@ -21,18 +21,25 @@
   var lastTotal = parseInt(root.querySelector('[data-cf-total="checked_in"]').textContent, 10);
   var lastSuccess = new Date(), polls = 0, busy = false;
 
-  function format(name, values) { return confman.fill(strings[name], values); }
+  function format(text, values) { return interpolate(text, values, true); }
   function percent(n, total) { return total ? Math.floor(n * 100 / total) : 0; }
   function capped(n, total) { return Math.min(100, percent(n, total)); }
+  // The share as the server writes it: "45%".
+  function percentText(n, total) {
+    var value = percent(n, total);
+    // Translators: a share in percent; the last % is the percent sign.
+    return format(ngettext("%(percent)s%", "%(percent)s%", value), { percent: value });
+  }
 
   function clock(date) {
     var time;
     try {
-      time = confman.time(date, zone, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+      time = confman.time(date, zone, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     } catch (e) {
       time = date.toTimeString().slice(0, 8);
     }
-    return offset ? time + " (" + offset + ")" : time;
+    var at = confman.utcOffset(date, zone) || offset;
+    return at ? time + " (" + at + ")" : time;
   }
 
   var builders = {
@@ -41,7 +48,7 @@
         return {
           key: String(t.ticket_id), label: t.name, checked_in: String(t.checked_in),
           expected: String(t.expected), inside: String(t.inside),
-          percent: format("percent", { percent: percent(t.checked_in, t.expected) }),
+          percent: percentText(t.checked_in, t.expected),
           bar: capped(t.checked_in, t.expected)
         };
       });
@@ -52,7 +59,7 @@
         return {
           key: m.mode, label: m.label, expected: String(m.expected),
           checked_in: door ? String(m.checked_in) : "",
-          percent: door ? format("percent", { percent: percent(m.checked_in, m.expected) }) : format("noDoor", {}),
+          percent: door ? percentText(m.checked_in, m.expected) : gettext("attend online, no door check-in"),
           bar: door ? capped(m.checked_in, m.expected) : null
         };
       });
@@ -61,7 +68,9 @@
       return f.by_entrance.map(function (e) {
         return {
           key: e.gate, label: e.label,
-          people: format("share", { n: e.people, percent: percent(e.people, f.checked_in) }),
+          // Translators: people, and their share of those checked in; the last % is the percent sign.
+          people: format(ngettext("%(n)s (%(percent)s%)", "%(n)s (%(percent)s%)", e.people),
+            { n: e.people, percent: percent(e.people, f.checked_in) }),
           bar: capped(e.people, f.checked_in)
         };
       });
@@ -94,9 +103,9 @@
       return f.sessions.map(function (s) {
         return {
           key: String(s.session_id), title: s.title, room: s.room, start: s.start_label,
-          capacity: s.capacity === null ? format("noLimit", {}) : String(s.capacity),
+          capacity: s.capacity === null ? gettext("no limit") : String(s.capacity),
           attended: String(s.attended), inside: String(s.inside),
-          full: s.full ? format("full", {}) : "", turned_away: String(s.turned_away),
+          full: s.full ? pgettext("session room", "Full") : "", turned_away: String(s.turned_away),
           bar: s.capacity === null ? null : capped(s.inside, s.capacity)
         };
       });
@@ -150,7 +159,8 @@
     var say = function () {
       pending = null;
       lastAnnounced = Date.now();
-      live.textContent = format("announce", { n: lastTotal, total: figures.expected });
+      live.textContent = format(ngettext("%(n)s of %(total)s expected has checked in.",
+        "%(n)s of %(total)s expected have checked in.", lastTotal), { n: lastTotal, total: figures.expected });
     };
     var wait = lastAnnounced + announceMs - Date.now();
     if (pending) window.clearTimeout(pending);
@@ -160,8 +170,9 @@
   function update(figures) {
     offset = figures.utc_offset;
     setTotal("checked_in", String(figures.checked_in));
-    setTotal("of_expected", format("ofExpected", { total: figures.expected }));
-    setTotal("checked_in_percent", format("percent", { percent: percent(figures.checked_in, figures.expected) }));
+    setTotal("of_expected", format(ngettext("of %(total)s expected", "of %(total)s expected", figures.expected),
+      { total: figures.expected }));
+    setTotal("checked_in_percent", percentText(figures.checked_in, figures.expected));
     setTotal("inside", String(figures.inside));
     setTotal("flagged", String(figures.flagged));
     setTotal("online", String(figures.online));
@@ -174,6 +185,13 @@
       });
     });
     announce(figures);
+  }
+
+  // The status line, with the time of the last update ("14:05:09 (UTC+08:00)", which reads left
+  // to right) isolated in a <bdi>, so that the sentence's punctuation stays where it belongs.
+  function say(text) {
+    status.textContent = "";
+    status.appendChild(confman.sentence(text, { time: clock(lastSuccess) }, ["time"]));
   }
 
   function poll() {
@@ -192,11 +210,12 @@
       .then(function (figures) {
         if (figures) update(figures);
         lastSuccess = new Date();
-        status.textContent = format("updated", { time: clock(lastSuccess) });
+        say(gettext("Updated at %(time)s."));
         root.setAttribute("data-cf-updated", String(lastSuccess.getTime()));
       })
       .catch(function () {
-        status.textContent = format("stale", { time: clock(lastSuccess) });
+        say(gettext(
+          "The statistics could not be updated (is the connection down?); trying again. These are from %(time)s."));
       })
       .then(function () { busy = false; });
   }

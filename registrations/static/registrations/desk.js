@@ -12,7 +12,6 @@
   "use strict";
   var desk = document.querySelector("[data-desk]");
   if (!desk || !window.fetch) return;
-  var strings = confman.jsonScript("desk-strings");
   var answer = desk.querySelector("[data-desk-answer]");
   var form = desk.querySelector("[data-desk-form]");
   var gate = desk.querySelector("[data-desk-gate]");
@@ -22,6 +21,7 @@
   var slug = desk.getAttribute("data-event");
   var zone = desk.getAttribute("data-tz");
   var REQUEST_TIMEOUT = 4000;
+  var NO_LIST = gettext("Offline, and this device has no check-in list yet: check the badge by hand.");
 
   function load(key, fallback) {
     try {
@@ -92,12 +92,13 @@
   }
   function badgeHash(secret) { return sha256hex(secret).slice(0, 32); }
 
-  var fill = confman.fill;
+  // The desk's words come from Django's JavaScript catalog (djangojs.po).
+  function format(text, values) { return interpolate(text, values, true); }
   function clock(iso) {
     try {
-      // In the event's zone, with its offset, as the server's own answers say it.
-      return confman.time(iso, zone, { hour: "2-digit", minute: "2-digit", timeZoneName: "shortOffset" }, []);
-    } catch (e) { return new Date(iso).toLocaleTimeString(); }
+      // In the event's zone, with its offset, as the server's own answers say it: "14:05 (UTC+08:00)".
+      return confman.zonedTime(iso, zone);
+    } catch (e) { return new Date(iso).toISOString().slice(11, 16) + " (UTC+00:00)"; }
   }
   function where() { return door && door.value ? door.value : ""; }
   function placeKey(hash, session) { return hash + "|" + (session || ""); }
@@ -124,14 +125,29 @@
 
   function showSync(state) {
     if (!syncLine) return;
-    var parts = [online ? strings.syncOnline : strings.syncOffline];
-    parts.push(list ? fill(strings.syncList, { time: clock(list.generated_at), count: list.entries.length }) : strings.syncNoList);
-    if (state === "uploading") parts.push(fill(strings.syncUploading, { count: queue.length }));
-    else parts.push(queue.length ? fill(strings.syncWaiting, { count: queue.length }) : strings.syncNothing);
+    var parts = [online ? pgettext("connection", "Online") : pgettext("connection", "Offline")];
+    if (list) {
+      var people = list.entries.length;
+      parts.push(format(ngettext("list of %(time)s, %(count)s person", "list of %(time)s, %(count)s people", people),
+        { time: clock(list.generated_at), count: people }));
+    } else parts.push(gettext("no check-in list on this device yet"));
+    var waiting = queue.length;
+    if (state === "uploading") {
+      parts.push(format(ngettext("uploading %(count)s scan…", "uploading %(count)s scans…", waiting), { count: waiting }));
+    } else if (waiting) {
+      parts.push(format(ngettext("%(count)s scan waiting to upload", "%(count)s scans waiting to upload", waiting), { count: waiting }));
+    } else parts.push(gettext("nothing waiting to upload"));
     if (report) {
-      var last = fill(strings.syncUploaded, { time: clock(report.at), count: report.count });
-      if (report.flagged) last += "; " + fill(strings.syncFlagged, { count: report.flagged });
-      if (report.refused) last += "; " + fill(strings.syncRejected, { count: report.refused, reason: report.reason });
+      var last = format(ngettext("last upload %(time)s: %(count)s scan", "last upload %(time)s: %(count)s scans", report.count),
+        { time: clock(report.at), count: report.count });
+      if (report.flagged) {
+        last += "; " + format(ngettext("%(count)s flagged as a duplicate for the organisers",
+          "%(count)s flagged as duplicates for the organisers", report.flagged), { count: report.flagged });
+      }
+      if (report.refused) {
+        last += "; " + format(ngettext("%(count)s refused by the server: %(reason)s",
+          "%(count)s refused by the server: %(reason)s", report.refused), { count: report.refused, reason: report.reason });
+      }
       parts.push(last);
     }
     syncLine.textContent = parts.join(" · ");
@@ -230,6 +246,7 @@
   function nonce() {
     return (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(36).slice(2);
   }
+  // Each part is text, or nodes (a sentence with a person's name isolated in it).
   function show(kind, verdict, message, person, note) {
     answer.className = "desk-answer desk-answer--" + kind;
     answer.setAttribute("data-result", kind);
@@ -238,21 +255,32 @@
      ["desk-answer__offline", note]].forEach(function (part) {
       if (!part[1]) return;
       var p = document.createElement("p");
-      p.className = part[0]; p.textContent = part[1];
+      p.className = part[0];
+      if (typeof part[1] === "string") p.textContent = part[1]; else p.appendChild(part[1]);
       answer.appendChild(p);
     });
   }
+  // "name · organisation · ticket": the registrant's own words, each in a <bdi>.
   function describe(p) {
-    return p ? [p.name, p.organization, p.ticket].filter(Boolean).join(" · ") +
-      (p.accessibility_needs ? " — " + strings.accessibility + " " + p.accessibility_needs : "") : "";
+    if (!p) return "";
+    var line = document.createDocumentFragment();
+    [p.name, p.organization, p.ticket].filter(Boolean).forEach(function (text, i) {
+      if (i) line.appendChild(document.createTextNode(" · "));
+      line.appendChild(confman.bdi(text));
+    });
+    if (p.accessibility_needs) {
+      line.appendChild(document.createTextNode(" — " + gettext("Accessibility:") + " "));
+      line.appendChild(confman.bdi(p.accessibility_needs));
+    }
+    return line;
   }
   function verdict(status, reason, type, message, person, note) {
     if (status === "ok") {
-      show("ok", type === "exit" ? strings.checkedOut : strings.admitted, message, describe(person), note);
+      show("ok", type === "exit" ? gettext("CHECKED OUT") : gettext("ADMITTED"), message, describe(person), note);
       beep(true);
     } else {
       var already = reason === "already_checked_in";
-      show(already ? "warn" : "bad", already ? strings.already : strings.notAdmitted, message, describe(person), note);
+      show(already ? "warn" : "bad", already ? gettext("ALREADY CHECKED IN") : gettext("NOT ADMITTED"), message, describe(person), note);
       beep(false);
     }
   }
@@ -263,20 +291,24 @@
     var hash = who.entry ? who.entry.hash : badgeHash(who.secret), session = where();
     var entry = index[hash], key = placeKey(hash, session), result, message;
     var now = new Date();
-    if (!list) { result = "unknown"; message = strings.noList; }
-    else if (now < new Date(list.opens_at)) { result = "not_open"; message = strings.notOpen; }
+    if (!list) { result = "unknown"; message = NO_LIST; }
+    else if (now < new Date(list.opens_at)) { result = "not_open"; message = gettext("Check-in is not open yet."); }
     else if (!entry) {
       result = revoked.hasOwnProperty(hash) ? "revoked" : "unknown";
-      message = result === "revoked" ? strings.revoked : strings.unknown;
-    } else if (entry.state !== "confirmed") { result = "not_confirmed"; message = strings.notConfirmed; }
-    else if (entry.mode !== "in_person") { result = "not_in_person"; message = strings.notInPerson; }
+      message = result === "revoked"
+        ? gettext("This badge no longer admits anyone. Send the person to the help desk.")
+        : gettext("This code is not a badge of this event.");
+    } else if (entry.state !== "confirmed") { result = "not_confirmed"; message = gettext("This registration is not confirmed."); }
+    else if (entry.mode !== "in_person") { result = "not_in_person"; message = gettext("Registered to attend online, not in person."); }
     else if (type === "entry" && inside[key]) {
       result = "already_checked_in";
-      message = fill(strings.alreadyAt, { time: inside[key + "@"] ? clock(inside[key + "@"]) : "?" });
-    } else if (type === "exit" && !inside[key]) { result = "not_checked_in"; message = strings.notInside; }
+      message = confman.sentence(gettext("Already checked in at %(time)s."),
+        { time: inside[key + "@"] ? clock(inside[key + "@"]) : "?" }, ["time"]); // "14:05 (UTC+08:00)" reads left to right
+    } else if (type === "exit" && !inside[key]) { result = "not_checked_in"; message = gettext("Not checked in, so cannot be checked out."); }
     else {
       result = "ok";
-      message = fill(type === "exit" ? strings.goodbye : strings.welcome, { name: entry.name });
+      message = confman.sentence(type === "exit" ? gettext("Goodbye, %(name)s.") : gettext("Welcome, %(name)s."),
+        { name: entry.name }, ["name"]);
       inside[key] = type === "entry";
       if (type === "entry") inside[key + "@"] = now.toISOString();
     }
@@ -287,7 +319,8 @@
     save(KEYS.queue, queue);
     var person = entry ? { name: entry.name, organization: entry.organization, ticket: entry.ticket,
                            accessibility_needs: entry.accessibility_needs } : null;
-    verdict(result, result, type, message, person, list ? strings.savedOffline : "");
+    verdict(result, result, type, message, person,
+      list ? gettext("Offline: answered from this device's list; saved, and uploaded when the network is back.") : "");
     showSync();
   }
 
@@ -298,7 +331,7 @@
       answerOffline({ secret: secret }, type, id);
       return Promise.resolve();
     }
-    show("wait", "", strings.checking, "");
+    show("wait", "", gettext("Checking…"), "");
     var session = where();
     return request(desk.getAttribute("data-api"), {
       method: "POST",
@@ -308,7 +341,7 @@
     }).then(confman.readJSON).then(function (result) {
       var json = result.json;
       if (result.status !== 200) {
-        show("bad", strings.notAdmitted, json.detail || strings.failed, "");
+        show("bad", gettext("NOT ADMITTED"), json.detail || gettext("The answer could not be read; try again."), "");
         beep(false);
         return;
       }
@@ -348,7 +381,13 @@
     }).slice(0, 20);
     found.textContent = "";
     var heading = document.createElement("p");
-    heading.textContent = !list ? strings.noList : matches.length ? strings.foundOffline : fill(strings.noMatch, { query: query.trim() });
+    if (list && !matches.length) {
+      heading.appendChild(confman.sentence(gettext("Nobody on this device's list matches “%(query)s”."),
+        { query: query.trim() }, ["query"]));
+    } else {
+      heading.textContent = !list ? NO_LIST
+        : gettext("Offline: found on this device's list. Checking in is saved and uploaded later.");
+    }
     found.appendChild(heading);
     if (!matches.length) return;
     var ul = document.createElement("ul");
@@ -358,12 +397,16 @@
       var li = document.createElement("li"), row = document.createElement("div");
       var line = document.createElement("span"), strong = document.createElement("strong");
       var button = document.createElement("button"), hidden = document.createElement("span");
-      strong.textContent = entry.name;
+      strong.appendChild(confman.bdi(entry.name));
       line.appendChild(strong);
-      line.appendChild(document.createTextNode([""].concat([entry.organization, entry.ticket].filter(Boolean)).join(" · ")));
+      [entry.organization, entry.ticket].filter(Boolean).forEach(function (text) {
+        line.appendChild(document.createTextNode(" · "));
+        line.appendChild(confman.bdi(text));
+      });
       button.type = "button";
-      button.textContent = strings.checkIn;
-      hidden.className = "visually-hidden"; hidden.textContent = " " + entry.name;
+      button.textContent = gettext("Check in");
+      hidden.className = "visually-hidden"; hidden.textContent = " ";
+      hidden.appendChild(confman.bdi(entry.name));
       button.appendChild(hidden);
       button.addEventListener("click", function () {
         answerOffline({ entry: entry }, "entry", nonce());
@@ -424,7 +467,7 @@
     }, { returnDetailedScanResult: true });
     scanner.start().catch(function () {
       box.hidden = true;
-      show("bad", strings.noCamera, strings.typeInstead, "");
+      show("bad", gettext("NO CAMERA"), gettext("The camera could not start; type the code instead."), "");
     });
   });
 })();

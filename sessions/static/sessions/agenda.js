@@ -11,7 +11,9 @@
 
   var button = bar.querySelector("[data-tz-switch]");
   var label = bar.querySelector("[data-tz-label]");
-  var eventLabel = label.textContent;
+  // The server's label as it came, its zone and offset isolated (<bdi>), to put back.
+  var eventLabel = document.createDocumentFragment();
+  Array.prototype.forEach.call(label.childNodes, function (node) { eventLabel.appendChild(node.cloneNode(true)); });
   var KEY = "confman.agenda.viewerZone";
   var times = Array.prototype.slice.call(document.querySelectorAll("time[data-moment]"));
   times.forEach(function (t) { t.setAttribute("data-event-text", t.textContent); });
@@ -31,6 +33,11 @@
   function dayOf(date, zone) {
     return new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(date);
   }
+  // A label of the page's data- attributes ("Show my time zone ({zone})") as nodes, its values
+  // (zone names and offsets, which read left to right) each in a <bdi>, as the server's are.
+  function filled(template, values) {
+    return confman.sentence(String(template).replace(/\{(\w+)\}/g, "%($1)s"), values, Object.keys(values));
+  }
   function show(viewer) {
     times.forEach(function (t) {
       if (!viewer) {
@@ -42,18 +49,21 @@
       var style = t.getAttribute("data-moment");
       var text = fmt(date, style, viewerZone);
       if (style === "time" && dayOf(date, viewerZone) !== dayOf(date, eventZone)) {
-        text += " (" + fmt(date, "date", viewerZone).split(" ")[0].replace(",", "") + ")";
+        // The weekday alone, without its comma (Arabic's is "،").
+        text += " (" + fmt(date, "date", viewerZone).split(" ")[0].replace(/[,\u060C]/g, "") + ")";
       }
       t.textContent = text;
       t.title = t.getAttribute("data-event-text") + " " + eventZone;
     });
-    label.textContent = viewer
-      ? confman.fill(bar.getAttribute("data-viewer-label"), { zone: viewerZone, offset: confman.utcOffset(reference, viewerZone) })
-      : eventLabel;
+    label.textContent = "";
+    label.appendChild(viewer
+      ? filled(bar.getAttribute("data-viewer-label"), { zone: viewerZone, offset: confman.utcOffset(reference, viewerZone) })
+      : eventLabel.cloneNode(true));
     button.setAttribute("aria-pressed", viewer ? "true" : "false");
-    button.textContent = viewer
-      ? bar.getAttribute("data-back-label")
-      : confman.fill(bar.getAttribute("data-show-label"), { zone: viewerZone });
+    button.textContent = "";
+    button.appendChild(viewer
+      ? document.createTextNode(bar.getAttribute("data-back-label"))
+      : filled(bar.getAttribute("data-show-label"), { zone: viewerZone }));
     try { window.localStorage.setItem(KEY, viewer ? "1" : "0"); } catch (e) { /* private mode */ }
   }
   button.hidden = false;

@@ -11,15 +11,21 @@
   var dayStart = new Date(grid.getAttribute("data-day-start"));
   var STEP = parseInt(grid.getAttribute("data-step"), 10) || 5;
   var HEADER_ROWS = 1;
+  var MOVE_CANCELLED = gettext("Move cancelled; nothing was saved.");
+  var NO_CONNECTION = gettext("No connection to the server: nothing was saved.");
   var csrf = (document.querySelector("[data-builder-csrf] input[name=csrfmiddlewaretoken]") || {}).value || "";
-  var strings = confman.jsonScript("builder-strings");
 
   var columns = Array.prototype.slice.call(grid.querySelectorAll("[data-room-column]")).map(function (el) {
     return { column: parseInt(el.getAttribute("data-room-column"), 10), room: el.getAttribute("data-room"), name: el.textContent.trim(), el: el };
   });
 
-  function say(text, kind) {
-    status.textContent = text;
+  // The status line: text, or a list of parts (text, and nodes such as a move's position, whose
+  // title and room are isolated; a node is copied, so a part can be said again).
+  function say(parts, kind) {
+    status.textContent = "";
+    [].concat(parts).forEach(function (part) {
+      status.appendChild(typeof part === "string" ? document.createTextNode(part) : part.cloneNode(true));
+    });
     status.className = "builder-status" + (kind ? " is-" + kind : "");
   }
   function minutesBetween(a, b) { return Math.round((b - a) / 60000); }
@@ -29,6 +35,8 @@
     return columns[0];
   }
   function clock(date) { return confman.time(date, grid.getAttribute("data-zone")); }
+  // The builder's words come from Django's JavaScript catalog (djangojs.po); confman.sentence
+  // fills them as interpolate does, with the event's own words isolated.
 
   function state(item) {
     var start = new Date(item.getAttribute("data-start"));
@@ -47,11 +55,13 @@
     move.item.style.gridRow = first + " / " + Math.max(rowOf(newEnd), first + 1);
     return { end: newEnd, roomName: col.name };
   }
+  // Where the move puts the session, in words; its title and the room (the event's own words,
+  // in whatever language) each in a <bdi>.
   function describe(move) {
     var placed = place(move);
-    return confman.fill(strings.position, {
+    return confman.sentence(gettext("“%(title)s” at %(start)s–%(end)s in %(room)s."), {
       title: move.title, start: clock(move.newStart), end: clock(placed.end), room: placed.roomName
-    });
+    }, ["title", "room"]);
   }
   function body(move, extra) {
     var data = { start: move.newStart.toISOString() };
@@ -74,7 +84,7 @@
   function check(move) {
     clearTimeout(checkTimer);
     var position = describe(move);
-    say(position + " " + strings.checking, "");
+    say([position, " ", gettext("Checking…")], "");
     checkTimer = setTimeout(function () {
       var asked = move.newStart.getTime() + "|" + move.newRoom;
       post(move, { dry_run: true }).then(function (result) {
@@ -82,15 +92,15 @@
         var open = (result.json.conflicts || []).filter(function (c) { return !c.accepted; });
         if (result.status >= 400) {
           move.item.classList.add("is-blocked");
-          say(position + " " + (result.json.detail || strings.failed), "bad");
+          say([position, " ", result.json.detail || gettext("The move could not be checked.")], "bad");
         } else if (open.length) {
           move.item.classList.add("is-blocked");
-          say(position + " " + strings.conflicts + " " + conflictText(open), "bad");
+          say([position, " ", gettext("Conflicts:") + " " + conflictText(open)], "bad");
         } else {
           move.item.classList.remove("is-blocked");
-          say(position + " " + strings.free, "good");
+          say([position, " ", gettext("No conflict: press Enter or drop to save.")], "good");
         }
-      }).catch(function () { say(position + " " + strings.offline, "bad"); });
+      }).catch(function () { say([position, " ", NO_CONNECTION], "bad"); });
     }, 150);
   }
   function finish(move) {
@@ -105,11 +115,11 @@
     clearTimeout(checkTimer);
     if (move.newStart.getTime() === move.start.getTime() && move.newRoom === move.room) {
       restore(move);
-      say(strings.unchanged, "");
+      say(gettext("Nothing moved."), "");
       return;
     }
     var position = describe(move);
-    say(position + " " + strings.saving, "");
+    say([position, " ", gettext("Saving…")], "");
     post(move, override ? { override: true } : {}).then(function (result) {
       if (result.status === 200 && result.json.saved) {
         var session = result.json.session;
@@ -119,20 +129,21 @@
         var when = move.item.querySelector(".agenda-item__when");
         if (when) when.textContent = clock(new Date(session.start)) + "\u2013" + clock(new Date(session.end));
         finish(move);
-        say(confman.fill(strings.saved, { position: position }), "good");
+        say(confman.sentence(gettext("Saved. %(position)s"), { position: position }), "good");
         return;
       }
       var details = result.json.details || {};
       if (result.status === 409 && details.can_override && !override &&
-          window.confirm(conflictText(details.conflicts || []) + "\n\n" + strings.acceptQuestion)) {
+          window.confirm(conflictText(details.conflicts || []) + "\n\n" +
+            gettext("Accept these conflicts and save anyway? Your decision is recorded."))) {
         commit(move, true);
         return;
       }
       restore(move);
-      say(strings.notSaved + " " + (result.json.detail || strings.failed), "bad");
+      say(gettext("Not saved:") + " " + (result.json.detail || gettext("The move could not be checked.")), "bad");
     }).catch(function () {
       restore(move);
-      say(strings.offline, "bad");
+      say(NO_CONNECTION, "bad");
     });
   }
 
@@ -172,13 +183,13 @@
     } else if (event.key === "Escape" && current && current.item === item) {
       event.preventDefault();
       restore(current);
-      say(strings.cancelled, "");
+      say(MOVE_CANCELLED, "");
     }
   });
   grid.addEventListener("focusout", function (event) {
     if (current && !current.item.contains(event.relatedTarget) && !dragging) {
       restore(current);
-      say(strings.cancelled, "");
+      say(MOVE_CANCELLED, "");
     }
   });
 
@@ -243,7 +254,7 @@
     if (dragging && current) {
       dragging = false;
       restore(current);
-      say(strings.cancelled, "");
+      say(MOVE_CANCELLED, "");
     }
   });
 

@@ -364,9 +364,10 @@ def test_session_page_lists_people_by_group_with_position_organisation_country(c
     assert chairs < html.index("The chair") < html.index("The moderator") < speakers
     assert speakers < html.index("The speaker") < html.index("The panellist") < rapporteurs
     assert rapporteurs < html.index("The rapporteur")
-    assert '<strong>The panellist</strong> <span class="muted">(Panellist)</span>' in html
+    panellist = '<strong><bdi>The panellist</bdi></strong> <span class="muted">(Panellist)</span>'
+    assert panellist in html
     assert "Speaker position" in html
-    assert 'UET Lahore, <span class="country">Pakistan</span>' in html
+    assert '<bdi>UET Lahore</bdi>, <span class="country">Pakistan</span>' in html
     assert "Kenya" in html
     assert "private.example" not in html
     assert "@" not in html.split("<main", 1)[1].split("</main>")[0]
@@ -635,7 +636,7 @@ def test_my_agenda_is_kept_on_the_server_across_sign_ins(client, event, hall, re
     assert signed_in.status_code == 302
     assert listed(html, session)
     assert "Closing plenary" in html
-    assert "Remove “Closing plenary” from my agenda" in html
+    assert "Remove “<bdi>Closing plenary</bdi>” from my agenda" in html
 
 
 def test_my_agenda_remove_button_takes_it_off(client, event, hall, reader):

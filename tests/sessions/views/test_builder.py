@@ -100,11 +100,12 @@ def test_builder_shows_rooms_conflicts_and_sessions_without_time(
     assert response.status_code == 200
     html = page(response)
     for room in (hall, annex, empty):
-        assert re.search(rf'class="agenda-grid__room"[^>]*data-room="{room.pk}">{room.name}', html)
+        name = f"<bdi>{room.name}</bdi>"
+        assert re.search(rf'class="agenda-grid__room"[^>]*data-room="{room.pk}">{name}', html)
     assert "1 unresolved conflict" in html
     unresolved = html[html.index("1 unresolved conflict") : html.index("1 accepted conflict")]
     assert "“Hall A” is taken by “Runs late”" in unresolved
-    assert f'href="{edit_url(squeezed)}">Squeezed after</a>' in unresolved
+    assert f'href="{edit_url(squeezed)}"><bdi>Squeezed after</bdi></a>' in unresolved
     accepted = html[html.index("1 accepted conflict") : html.index("</details>")]
     assert "Busy Person is also in “Morning panel”" in accepted
     assert "Accepted" in accepted
@@ -149,7 +150,7 @@ def test_publish_makes_the_programme_public_with_placed_drafts(
     response = client.post(BUILDER + "publish/", follow=True)
 
     assert response.redirect_chain == [(BUILDER, 302)]
-    assert "The programme is public, with 3 newly published session(s)." in page(response)
+    assert "The programme is public, with 3 newly published sessions." in page(response)
     for session in (placed, other, unplaced, roomless):
         session.refresh_from_db()
     # A session with a time goes on the programme; without a room it is "to be announced".
@@ -447,8 +448,9 @@ def test_people_search_on_the_edit_page(client, event, hall, organiser):
 
     for html in (by_org, by_name):
         results = html[html.index('class="people-results"') :]
-        assert "<strong>Ngozi Okafor</strong>, Dean · UET Lahore" in results
+        person = "<strong><bdi>Ngozi Okafor</bdi></strong>, <bdi>Dean</bdi> · <bdi>UET Lahore</bdi>"
+        assert person in results
         assert f'name="person" value="{found.pk}"' in results
         assert "Somebody Else" not in results
         assert "Ngozi Elsewhere" not in results
-    assert "Nobody matches “zzz”." in nobody
+    assert "Nobody matches “<bdi>zzz</bdi>”." in nobody

@@ -181,8 +181,8 @@ def test_chair_delay_that_overlaps_later_sessions_offers_to_push_them(
 
     assert preview.status_code == 200
     html = page(preview)
-    assert "“Opening plenary” runs 15 minutes late." in html
-    assert '<th scope="row">Next in hall</th>' in html
+    assert "“<bdi>Opening plenary</bdi>” runs 15 minutes late." in html
+    assert '<th scope="row" dir="auto">Next in hall</th>' in html
     assert "After the gap" not in html
     assert "Other room" not in html
     assert "+15 min" in html
@@ -216,7 +216,7 @@ def test_confirming_the_push_says_how_many_later_sessions_moved(console, event, 
     next_one.refresh_from_db()
     assert next_one.delay_minutes == 15
     # The session itself already ran 15 minutes late; only the later one moved now.
-    assert "1 later session(s) in the room were pushed back." in messages_of(page(confirmed))
+    assert "1 later session in the room was pushed back." in messages_of(page(confirmed))
 
 
 def test_chair_delay_with_shift_following_at_once_pushes_and_says_so(console, event, hall, chaired):
@@ -229,7 +229,7 @@ def test_chair_delay_with_shift_following_at_once_pushes_and_says_so(console, ev
     next_one.refresh_from_db()
     assert next_one.delay_minutes == 10
     assert response.redirect_chain == [(f"{CHAIR}#session-{chaired.pk}", 302)]
-    assert "1 later session(s) in the room were pushed back." in messages_of(page(response))
+    assert "1 later session in the room was pushed back." in messages_of(page(response))
 
 
 def test_chair_delay_page_is_refused_for_a_session_not_chaired(console, event, annex):

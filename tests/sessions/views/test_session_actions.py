@@ -116,7 +116,7 @@ def test_action_assign_and_unassign_a_person(client, event, hall, organiser):
     link = SessionRole.objects.get(session=session)
     assert (link.person, link.role) == (person, RoleKind.MODERATOR)
     assert "Ngozi Okafor is added to “Panel on access”." in page(assigned)
-    assert "<strong>Ngozi Okafor</strong>, moderator" in page(assigned)
+    assert "<strong><bdi>Ngozi Okafor</bdi></strong>, moderator" in page(assigned)
 
     removed = client.post(step_url(session, f"people/{link.pk}/remove"), follow=True)
 
