@@ -72,13 +72,13 @@ def on_domain_error(request: HttpRequest, exc: DomainError):
 
 def _field(loc: list) -> str:
     # Drop the parameter source ("body", "query", "path"), ninja's argument name and pydantic's
-    # union branch labels ("function-wrap[…]", "literal['']").
+    # union branch labels ("function-wrap[…]", "literal['']", "constrained-str").
     parts = [str(part) for part in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
         parts = parts[1:]
         if parts and parts[0] in {"payload", "filters", "query"}:
             parts = parts[1:]
-    parts = [part for part in parts if "[" not in part]
+    parts = [part for part in parts if "[" not in part and not part.startswith("constrained-")]
     return ".".join(parts) or "request"
 
 

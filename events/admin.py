@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from confman.core.admin import EventScopedAdmin
+from confman.core.admin import ContentAdminMixin, EventScopedAdmin
 from confman.core.exceptions import DomainError
 from events import services
 from events.models import (
@@ -48,7 +48,7 @@ class ActionScopedAdmin(EventScopedAdmin):
         return has_event_permission(user, event, self.manage_action)
 
 
-class EventScopedInline(admin.TabularInline):
+class EventScopedInline(ContentAdminMixin, admin.TabularInline):
     extra = 0
     action = Action.CHANGE
 
@@ -146,7 +146,7 @@ class TeamMemberInline(EventScopedInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_display = ["title", "acronym", "start_date", "end_date", "timezone", "format", "status"]
     list_filter = ["status", "format", "start_date"]
     search_fields = ["title", "acronym", "slug"]
@@ -261,7 +261,7 @@ class EventOrganizationAdmin(admin.ModelAdmin):
     has_delete_permission = has_change_permission
 
 
-class SharedRegistryAdmin(admin.ModelAdmin):
+class SharedRegistryAdmin(ContentAdminMixin, admin.ModelAdmin):
     """Organisations and venues are shared between events: an organiser may add them, and may
     change or delete only those no event outside their own uses."""
 

@@ -37,6 +37,10 @@ class LiveRoomRef(BaseModel):
 class LiveSessionOut(BaseModel):
     id: int
     title: str
+    titles: dict[str, str] = Field(
+        description="The title in every language given, the event's first first (a title "
+        'given once for all languages is under "")'
+    )
     kind: SessionKindName
     status: StatusName
     attendance: AttendanceModeName
@@ -68,6 +72,7 @@ class LiveUpdateOut(BaseModel):
     kind: str
     session_id: int | None
     session_title: str | None
+    session_titles: dict[str, str] | None
     changes: dict
     message: str
     created_at: datetime

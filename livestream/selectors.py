@@ -69,6 +69,8 @@ def session_dict(session: Session, own_streams: list[Stream] | None) -> dict:
     return {
         "id": session.pk,
         "title": session.title,
+        # Every language, the event's first first: the page shows the viewer's (live.js).
+        "titles": session.title.translations,
         "kind": session.kind,
         "status": session.status,
         "attendance": session.attendance,
@@ -121,6 +123,7 @@ def update_dict(update: SessionUpdate) -> dict:
         "kind": update.kind,
         "session_id": update.session_id,
         "session_title": update.session.title if update.session_id else None,
+        "session_titles": update.session.title.translations if update.session_id else None,
         "changes": update.changes,
         "message": update.message,
         "created_at": update.created_at,

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import icalendar
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from confman.core.content import content_localized
 from confman.core.exceptions import DomainError, NotFound
 from events.models import Event
 from events.permissions import Action, require_event_permission
@@ -362,13 +364,20 @@ def _schedule(event: Event, state: selectors.ExportState) -> frab.Schedule:
 
 
 def _schedule_export(request: HttpRequest, slug: str, name: str, render, content_type: str):
+    """In the event's first language, whoever asks: schedule apps show one programme."""
     event = event_get(slug, request.user)
     state = selectors.export_state(event)
+    language = (event.languages or [settings.LANGUAGE_CODE])[0]
+
+    def build() -> bytes:
+        with translation.override(language):
+            return render(_schedule(content_localized(event, language), state))
+
     return serve(
         request,
         Export(
-            key=(name, event.pk, state.fingerprint),
-            build=lambda: render(_schedule(event, state)),
+            key=(name, event.pk, state.fingerprint, language),
+            build=build,
             content_type=content_type,
             filename=f"{event.slug}-{name}",
             private=not event.is_public,

@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
+from confman.core.content import content_form_languages
 from events.models import AttendanceMode, Event, Organization
-from sessions.models import ANNOUNCEMENT_MAX, Person, RoleKind, SessionKind
+from sessions.models import ANNOUNCEMENT_MAX, Person, RoleKind, Session, SessionKind
 
 
 def local_datetime(day: date, wall: time, zone: str) -> datetime:
@@ -49,7 +50,8 @@ LANGUAGE_CHOICES = [("", _("The event's main language"))] + sorted(
 
 
 class SessionForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    # One input per language of the event (confman.core.content).
+    title = Session._meta.get_field("title").formfield(label=_("Title"))
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     day = forms.ChoiceField(label=_("Day"), required=False)
     start_time = forms.TimeField(
@@ -62,11 +64,8 @@ class SessionForm(forms.Form):
     track = forms.ModelChoiceField(label=_("Track"), queryset=None, required=False)
     attendance = forms.ChoiceField(label=_("Attendance"), choices=AttendanceMode.choices)
     language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
-    abstract = forms.CharField(
-        label=_("Abstract"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
+    abstract = Session._meta.get_field("abstract").formfield(
+        label=_("Abstract"), required=False, widget_kwargs={"attrs": {"rows": 5}}
     )
     override = forms.BooleanField(
         label=_(
@@ -79,6 +78,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, event: Event, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        content_form_languages(self, event.languages)
         days = _day_choices(event)
         if session is not None and session.start is not None:
             # A session already outside the event's days keeps its day on the list.
@@ -177,6 +177,7 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.event = event
+        content_form_languages(self, event.languages)
         # The event's own organisations first: most people come from them.
         self.fields["organization"].queryset = (
             Organization.objects.filter(

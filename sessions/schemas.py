@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from confman.core.schemas import InSchema, check_country, check_email
+from confman.core.schemas import ContentIn, InSchema, check_country, check_email
 from events.schemas import AttendanceModeName
 from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
 
@@ -141,9 +141,11 @@ class TrackRef(Out):
 
 class SessionOut(Out):
     id: int
-    title: str
+    title: str = Field(description="In the request's language, else the event's first")
+    title_translations: dict[str, str] = Field(description="Every language given, first first")
     kind: SessionKindName
     abstract: str
+    abstract_translations: dict[str, str]
     status: StatusName
     track: TrackRef | None
     room: RoomRef | None
@@ -166,9 +168,9 @@ class RoleIn(InSchema):
 
 
 class SessionIn(InSchema):
-    title: str = Field(min_length=1, max_length=300)
+    title: ContentIn(300, required=True)
     kind: SessionKindName
-    abstract: str = Field("", max_length=5000)
+    abstract: ContentIn(5000) = ""
     track_id: int | None = None
     room_id: int | None = None
     start: AwareDatetime | None = Field(None, description="ISO 8601 with its UTC offset")
@@ -185,9 +187,9 @@ class SessionIn(InSchema):
 
 
 class SessionPatch(InSchema):
-    title: str | None = Field(None, min_length=1, max_length=300)
+    title: ContentIn(300, required=True) | None = None
     kind: SessionKindName | None = None
-    abstract: str | None = Field(None, max_length=5000)
+    abstract: ContentIn(5000) | None = None
     track_id: int | None = None
     room_id: int | None = None
     start: AwareDatetime | None = None

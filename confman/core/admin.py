@@ -3,8 +3,36 @@
 from django.contrib import admin
 from django.db.models import QuerySet
 
+from confman.core.content import ContentField, content_locales
 
-class EventScopedAdmin(admin.ModelAdmin):
+
+class ContentAdminMixin:
+    """Content in several languages (confman.core.content) edited side by side, one input per
+    language of the event being edited (every site language for a shared row or a new one)."""
+
+    def content_languages(self, obj) -> list[str]:
+        if obj is None:
+            return content_locales(None)
+        event = obj if not hasattr(obj, "event_id") else getattr(obj, "event", None)
+        return content_locales(getattr(event, "languages", None))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request.content_languages = self.content_languages(obj)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):  # inlines: obj is the parent row
+        request.content_languages = self.content_languages(obj)
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, ContentField):
+            kwargs.pop("widget", None)
+            languages = getattr(request, "content_languages", None) or content_locales(None)
+            return db_field.formfield(locales=languages, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class EventScopedAdmin(ContentAdminMixin, admin.ModelAdmin):
     """Rows that belong to an event (their `event` field): listed for the events the user may
     see, and offered, changed and deleted only in the events they manage. Who may see and manage
     an event is the events app's to say: a subclass gives `visible_events`, `managed_events` and

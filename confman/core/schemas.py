@@ -1,14 +1,15 @@
 """What every API input shares: the In schema's base, the checks of e-mail addresses and country
 codes, and a PATCH body's changes."""
 
-from typing import Any
+from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django_countries import countries
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import AfterValidator, ConfigDict, StringConstraints
 
 from confman.core.exceptions import InvalidInput
 
@@ -48,3 +49,33 @@ def patch_changes(payload: Schema, *, nullable: frozenset[str] = frozenset()) ->
             {key: [_("cannot be null; leave the field out to keep its value")] for key in nulls}
         )
     return data
+
+
+def _content_languages(value: str | dict[str, str]) -> str | dict[str, str]:
+    if isinstance(value, dict):
+        codes = [code for code, _name in settings.LANGUAGES]
+        unknown = [code for code in value if code not in codes]
+        if unknown:
+            raise ValueError(
+                _("unknown language %(codes)s; give the texts under codes such as %(example)s")
+                % {"codes": ", ".join(unknown), "example": ", ".join(codes)}
+            )
+    return value
+
+
+def _content_required(value: str | dict[str, str]) -> str | dict[str, str]:
+    if isinstance(value, dict) and not any(text.strip() for text in value.values()):
+        raise ValueError(_("give the text in at least one language"))
+    return value
+
+
+def ContentIn(max_length: int, *, required: bool = False) -> Any:  # noqa: N802 (a type)
+    """A text of the event's content: one string (the event's first language, the others kept
+    when changing it) or an object of texts per language, e.g. {"en": "…", "zh-hans": "…"}
+    (every language at once)."""
+    text = Annotated[str, StringConstraints(min_length=1 if required else 0, max_length=max_length)]
+    each = Annotated[str, StringConstraints(max_length=max_length, strip_whitespace=True)]
+    checks = [AfterValidator(_content_languages)]
+    if required:
+        checks.append(AfterValidator(_content_required))
+    return Annotated[text | dict[str, each], *checks]

@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django_countries import countries
 
+from confman.core.content import content_data
 from confman.demo import event_data
+from confman.demo.chinese import in_english_and_chinese
 from confman.demo.programme import seed_demo_programme, seed_scale_programme
 from confman.demo.registrations import seed_demo_registrations, seed_demo_tickets
 from confman.demo.streams import seed_demo_streams
@@ -29,15 +31,17 @@ SCALE_VIRTUAL_ROOMS = 2
 SCALE_ORGANISERS = 3
 SCALE_SPONSORS = 5
 SCALE_SEATS = (40, 60, 80, 120, 300)
+# The scale event works in English and French: its rooms, tracks and sessions are named in
+# both, as the benchmarks of translated content need.
 SCALE_TRACKS = (
-    ("Policy", "#1f6feb"),
-    ("Platforms", "#2da44e"),
-    ("Institutions", "#bf8700"),
-    ("Learners", "#cf222e"),
-    ("Partnerships", "#8250df"),
-    ("Research", "#0a7f8f"),
-    ("Industry", "#d4640b"),
-    ("Open science", "#57606a"),
+    ({"en": "Policy", "fr": "Politiques"}, "#1f6feb"),
+    ({"en": "Platforms", "fr": "Plateformes"}, "#2da44e"),
+    ({"en": "Institutions", "fr": "Établissements"}, "#bf8700"),
+    ({"en": "Learners", "fr": "Apprenants"}, "#cf222e"),
+    ({"en": "Partnerships", "fr": "Partenariats"}, "#8250df"),
+    ({"en": "Research", "fr": "Recherche"}, "#0a7f8f"),
+    ({"en": "Industry", "fr": "Industrie"}, "#d4640b"),
+    ({"en": "Open science", "fr": "Science ouverte"}, "#57606a"),
 )
 SCALE_KINDS = (
     *[Organization.Kind.UNIVERSITY] * 5,
@@ -109,9 +113,11 @@ def _say(stdout: TextIO | None, message: str) -> None:
 
 
 def _venue(**fields) -> Venue:
-    found = Venue.objects.filter(
-        name=fields["name"], city=fields["city"], country=fields["country"]
-    ).first()
+    fields = {**fields, "name": in_english_and_chinese(fields["name"])}
+    if fields.get("address"):
+        fields["address"] = in_english_and_chinese(fields["address"])
+    same_place = Venue.objects.filter(city=fields["city"], country=fields["country"])
+    found = next((v for v in same_place if content_data(v.name) == fields["name"]), None)
     return found or Venue.objects.create(**fields)
 
 
@@ -165,8 +171,8 @@ def _link(
 def _build_demo_event(stdout: TextIO | None) -> Event:
     start = local_today(event_data.DEMO_TIME_ZONE)
     event = Event.objects.create(
-        **event_data.EVENT,
-        description=event_data.DESCRIPTION,
+        **{**event_data.EVENT, "title": in_english_and_chinese(event_data.EVENT["title"])},
+        description=in_english_and_chinese(event_data.DESCRIPTION),
         start_date=start,
         end_date=start + timedelta(days=1),
         venue=_venue(**event_data.VENUE),
@@ -174,17 +180,23 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
     Room.objects.bulk_create(
         Room(
             event=event,
-            name=name,
+            name=in_english_and_chinese(name),
             kind=kind,
             capacity=seats,
             floor=floor,
-            description=where,
+            description=in_english_and_chinese(where),
             order=i,
         )
         for i, (name, kind, seats, floor, where) in enumerate(event_data.ROOMS)
     )
     Track.objects.bulk_create(
-        Track(event=event, name=name, colour=colour, description=description, order=i)
+        Track(
+            event=event,
+            name=in_english_and_chinese(name),
+            colour=colour,
+            description=in_english_and_chinese(description),
+            order=i,
+        )
         for i, (name, colour, description) in enumerate(event_data.TRACKS)
     )
     rows = [row for _role, group in event_data.ORGANISATIONS for row in group]
@@ -237,11 +249,17 @@ def _scale_room(event: Event, index: int, count: int) -> Room:
     virtual_number = index - (count - SCALE_VIRTUAL_ROOMS) + 1
     if virtual_number >= 1:
         return Room(
-            event=event, name=f"Virtual Room {virtual_number}", kind=Room.Kind.VIRTUAL, order=index
+            event=event,
+            name={
+                "en": f"Virtual Room {virtual_number}",
+                "fr": f"Salle virtuelle {virtual_number}",
+            },
+            kind=Room.Kind.VIRTUAL,
+            order=index,
         )
     return Room(
         event=event,
-        name=f"Room {index + 1:03d}",
+        name={"en": f"Room {index + 1:03d}", "fr": f"Salle {index + 1:03d}"},
         kind=Room.Kind.PHYSICAL,
         capacity=SCALE_SEATS[index % len(SCALE_SEATS)],
         floor=str(1 + index // 10),

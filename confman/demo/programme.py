@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from confman.demo import programme_data
+from confman.demo.chinese import in_english_and_chinese
 from events.models import AttendanceMode, Event, EventOrganization, Organization, Room, Track
 from sessions.models import (
     Person,
@@ -71,7 +72,7 @@ def seed_demo_programme(event: Event) -> int:
             by=None,
             honorific=honorific,
             name=name,
-            position=position,
+            position=in_english_and_chinese(position),
             organization=organisations.get(org),
             country=country,
             bio=bio,
@@ -98,7 +99,7 @@ def seed_demo_programme(event: Event) -> int:
             session_create(
                 event=event,
                 by=None,
-                title=title,
+                title=in_english_and_chinese(title),
                 kind=kind,
                 room=rooms[room],
                 track=tracks.get(track) if track else None,
@@ -106,7 +107,7 @@ def seed_demo_programme(event: Event) -> int:
                 end=_at(event, day, end),
                 language="" if language == "en" else language,
                 attendance=attendance,
-                abstract=abstract,
+                abstract=in_english_and_chinese(abstract),
                 status=SessionStatus.SCHEDULED,
                 people=[(people[key], role) for key, role in roles],
             )
@@ -173,10 +174,14 @@ def seed_scale_programme(event: Event, rooms: list[Room], tracks: list[Track]) -
             )
             for r, room in enumerate(rooms):
                 number = len(sessions)
+                track = tracks[number % len(tracks)].name.translations
                 sessions.append(
                     Session(
                         event=event,
-                        title=f"Session {number + 1:04d}: {tracks[number % len(tracks)].name}",
+                        title={
+                            "en": f"Session {number + 1:04d}: {track['en']}",
+                            "fr": f"Séance {number + 1:04d} : {track['fr']}",
+                        },
                         kind=SCALE_KINDS[number % len(SCALE_KINDS)],
                         abstract="A synthetic session generated for benchmarks.",
                         track=tracks[number % len(tracks)],

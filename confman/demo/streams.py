@@ -24,7 +24,8 @@ STREAMS = {
 
 def seed_demo_streams(event: Event) -> int:
     count = 0
-    for room in Room.objects.filter(event=event, name__in=STREAMS):
+    # Room names may be given in several languages: matched by their English text.
+    for room in (room for room in Room.objects.filter(event=event) if room.name in STREAMS):
         for order, (provider, language, public, url, passcode) in enumerate(STREAMS[room.name]):
             stream_save(
                 stream=Stream(

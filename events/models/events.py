@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy as ngettext
 from django.utils.translation import pgettext_lazy
 
+from confman.core.content import ContentCharField, ContentTextField
 from events.timezones import (
     TIME_ZONES,
     local_today,
@@ -89,9 +90,9 @@ class Event(models.Model):
         validators=[slug_validator],
         help_text=_("Appears in the event's web address, e.g. /events/apec-2026/."),
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = ContentCharField(_("title"), max_length=300)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = ContentTextField(_("description"), blank=True)
     timezone = models.CharField(
         _("time zone"),
         max_length=64,

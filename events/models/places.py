@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from confman.core.content import ContentCharField, ContentTextField
 from events.models.events import Event, colour_validator
 
 
@@ -13,8 +14,8 @@ class RoomKind(models.TextChoices):
 
 
 class Venue(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    address = models.TextField(_("address"), blank=True)
+    name = ContentCharField(_("name"), max_length=200)
+    address = ContentTextField(_("address"), blank=True)
     city = models.CharField(_("city"), max_length=100)
     country = CountryField(_("country"))
     latitude = models.DecimalField(
@@ -56,11 +57,11 @@ class Room(models.Model):
     Kind = RoomKind
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(_("name"), max_length=120)
+    name = ContentCharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PHYSICAL)
     capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True)
     floor = models.CharField(_("floor"), max_length=40, blank=True)
-    description = models.CharField(_("how to find it"), max_length=300, blank=True)
+    description = ContentCharField(_("how to find it"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -102,11 +103,11 @@ class Room(models.Model):
 
 class Track(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
-    name = models.CharField(_("name"), max_length=120)
+    name = ContentCharField(_("name"), max_length=120)
     colour = models.CharField(
         _("colour"), max_length=7, default="#1f6feb", validators=[colour_validator]
     )
-    description = models.TextField(_("description"), blank=True)
+    description = ContentTextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

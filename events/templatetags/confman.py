@@ -1,10 +1,13 @@
 from datetime import date
 
 from django import template
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from confman.core.content import content_html
 
 register = template.Library()
 
@@ -36,7 +39,18 @@ def bdi(value) -> SafeString | str:
     an empty value."""
     if value is None or value == "":
         return ""
-    return format_html("<bdi>{}</bdi>", value)
+    return content_html(value)
+
+
+@register.filter
+def lang_attr(value) -> SafeString | str:
+    """` lang="en"` for content shown in another language than the page's (the event's first
+    language standing in for a missing translation), so fonts and screen readers switch:
+    `<h1 dir="auto"{{ session.title|lang_attr }}>`."""
+    language = getattr(value, "language", None)
+    if language and language != translation.get_language():
+        return format_html(' lang="{}"', language)
+    return ""
 
 
 @register.filter(is_safe=True)

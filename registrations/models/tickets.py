@@ -6,12 +6,13 @@ import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from confman.core.content import ContentCharField, ContentTextField
 from events.models import PERSON_MODE_CHOICES, PERSON_MODES, AttendanceMode, Event
 
 currency_validator = RegexValidator(
@@ -44,10 +45,8 @@ class BadgeRole(models.TextChoices):
 
 class TicketType(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
-    name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(
-        _("description"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
-    )
+    name = ContentCharField(_("name"), max_length=120)
+    description = ContentTextField(_("description"), max_length=2000, blank=True)
     modes = models.CharField(
         _("attendance"), max_length=20, choices=TicketModes.choices, default=TicketModes.IN_PERSON
     )
@@ -204,8 +203,8 @@ class Question(models.Model):
     Kind = QuestionKind
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
-    label = models.CharField(_("question"), max_length=300)
-    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    label = ContentCharField(_("question"), max_length=300)
+    help_text = ContentCharField(_("help text"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     choices = models.JSONField(
         _("choices"), default=list, blank=True, help_text=_('For choice questions: ["A", "B"].')
@@ -250,7 +249,7 @@ class RegistrationSettings(models.Model):
         Event, on_delete=models.CASCADE, primary_key=True, related_name="registration_settings"
     )
     is_open = models.BooleanField(_("registration is open"), default=True)
-    privacy_notice = models.TextField(_("privacy notice"), max_length=20000, blank=True)
+    privacy_notice = ContentTextField(_("privacy notice"), max_length=20000, blank=True)
     offer_hours = models.PositiveSmallIntegerField(
         _("hours to accept a waiting-list offer"),
         default=48,

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from confman.core.content import ContentCharField
 from events.models import Event, Organization
 
 
@@ -34,7 +35,7 @@ class Person(models.Model):
         _("honorific or title"), max_length=40, blank=True, help_text=_("e.g. Prof., Dr, H.E.")
     )
     name = models.CharField(_("name"), max_length=200)
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    position = ContentCharField(_("position"), max_length=200, blank=True)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

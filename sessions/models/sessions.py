@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from confman.core.content import ContentCharField, ContentTextField, content_translations
 from events.models import AttendanceMode, Event, Room, Track
 from sessions.models.people import CHAIRING_ROLES, Person, RoleKind, SessionRole
 
@@ -92,9 +93,9 @@ class Session(models.Model):
     Status = SessionStatus
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
-    title = models.CharField(_("title"), max_length=300)
+    title = ContentCharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=SessionKind.choices)
-    abstract = models.TextField(_("abstract"), max_length=5000, blank=True)
+    abstract = ContentTextField(_("abstract"), max_length=5000, blank=True)
     track = models.ForeignKey(
         Track,
         on_delete=models.SET_NULL,
@@ -213,6 +214,14 @@ class Session(models.Model):
             errors["next_speaker"] = _("The next speaker must be a person of this event.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def title_translations(self) -> dict[str, str]:
+        return content_translations(self.title, self.event.languages)
+
+    @property
+    def abstract_translations(self) -> dict[str, str]:
+        return content_translations(self.abstract, self.event.languages)
 
     @property
     def is_placed(self) -> bool:

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from confman.core.content import ContentTextField
 from events.models import Event
 from sessions.models.people import Person
 from sessions.models.sessions import Session
@@ -41,7 +42,7 @@ class SessionUpdate(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=UpdateKind.choices)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    message = models.TextField(_("message"), max_length=1000, blank=True)
+    message = ContentTextField(_("message"), max_length=1000, blank=True)
     overridden = models.JSONField(
         _("conflicts overridden"),
         default=list,

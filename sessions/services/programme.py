@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from confman.core.content import ContentText
 from confman.core.exceptions import Conflict
 from confman.core.validation import validate
 from events.models import Event
@@ -154,6 +155,8 @@ def published_record(programme, session: Session, by, overridden=None) -> Sessio
 
 
 def change_value(value: Any) -> Any:
+    if isinstance(value, ContentText):  # every language: a new translation is a change
+        return value.data
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if hasattr(value, "pk") and hasattr(value, "name"):

@@ -217,7 +217,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_edit(request, event, session, form, status=422)
     try:
-        session_update(
+        session = session_update(
             session=session,
             by=request.user,
             override=form.cleaned_data["override"],
@@ -228,7 +228,7 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         _form_errors(form, exc)
         return _render_edit(request, event, session, form, status=422)
-    messages.success(request, _("“%(title)s” is saved.") % {"title": form.cleaned_data["title"]})
+    messages.success(request, _("“%(title)s” is saved.") % {"title": session.title})
     return HttpResponseRedirect(
         reverse("agenda:session-edit", kwargs={"slug": slug, "pk": session.pk})
     )

@@ -184,3 +184,19 @@ def test_seed_demo_command_rejects_scale_below_one(scale):
         call_command("seed_demo", "--scale", scale)
 
     assert not Event.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_event_speaks_english_and_chinese(client):
+    event, _ = seed_demo_event()
+
+    english = client.get(f"/events/{event.slug}/agenda/?day=all").content.decode()
+    chinese = client.get(f"/zh-hans/events/{event.slug}/agenda/?day=all").content.decode()
+    russian = client.get(f"/ru/events/{event.slug}/agenda/?day=all").content.decode()
+
+    assert "Opening ceremony" in english and "开幕式" not in english
+    assert "开幕式" in chinese and "Opening ceremony" not in chinese
+    assert "全体会议厅" in chinese or "全体会议" in chinese  # rooms too
+    # Russian is one of the event's languages, without Russian content: the first language.
+    assert 'dir="auto" lang="en"><a href' in russian  # marked as English for screen readers
+    assert "Opening ceremony" in russian

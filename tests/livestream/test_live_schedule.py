@@ -366,3 +366,22 @@ async def test_the_registrants_page_links_to_the_live_page_with_their_key():
 
     assert f"/events/seminar/live/?r={quote(token)}" in page.content.decode()
     assert SECRET_URL in live.content.decode()
+
+
+async def test_the_snapshot_carries_every_language_of_a_title_for_the_viewers_own():
+    event, hall, on_now, later = await live_event()
+
+    @database_sync_to_async
+    def translate():
+        event.languages = ["en", "zh-hans"]
+        event.save(update_fields=["languages"])
+        on_now.title = {"en": "Opening", "zh-hans": "开幕式"}
+        on_now.save(update_fields=["title"])
+
+    await translate()
+    answer = await AsyncClient().get("/api/events/seminar/live", HTTP_ACCEPT_LANGUAGE="fr")
+
+    [room] = [r for r in answer.json()["snapshot"]["rooms"] if r["room"]]
+    titles = {s["id"]: s["titles"] for s in room["sessions"]}
+    assert titles[on_now.pk] == {"en": "Opening", "zh-hans": "开幕式"}
+    assert titles[later.pk] == {"": "Keynote"}  # one text for every language

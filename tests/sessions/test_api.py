@@ -1496,3 +1496,52 @@ def test_chair_delay_and_organiser_move_show_up_in_the_update_log(
     assert log["updates"][3]["changes"]["room"]["after"] == {"id": studio.pk, "name": "Studio"}
     public = client.get(f"{URL}/sessions/{chaired.pk}").json()
     assert (public["status"], public["delay_minutes"]) == ("live", 10)
+
+
+def test_a_session_in_two_languages_reads_in_the_requests_and_the_first_as_fallback(
+    client, event, organiser, bearer
+):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    created = client.post(
+        "/api/events/seminar/sessions",
+        {"title": {"zh-hans": "开幕式", "en": "Opening ceremony"}, "kind": "opening"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+    assert created.status_code == 201, created.content
+    session_id = created.json()["id"]
+    url = f"/api/events/seminar/sessions/{session_id}"
+
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans", headers=bearer(organiser)).json()
+    russian = client.get(url, HTTP_ACCEPT_LANGUAGE="ru", headers=bearer(organiser)).json()
+
+    assert chinese["title"] == "开幕式"
+    assert russian["title"] == "Opening ceremony"  # the event's first language
+    assert chinese["title_translations"] == {"en": "Opening ceremony", "zh-hans": "开幕式"}
+
+
+def test_patching_one_string_changes_the_first_language_and_keeps_the_others(
+    client, event, organiser, bearer
+):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    session = SessionFactory(event=event, title={"en": "Opening", "zh-hans": "开幕式"})
+
+    changed = client.patch(
+        f"/api/events/seminar/sessions/{session.pk}",
+        {"title": "Opening ceremony"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+    refused = client.patch(
+        f"/api/events/seminar/sessions/{session.pk}",
+        {"title": {"tlh": "Qapla'"}},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert changed.status_code == 200
+    assert changed.json()["title_translations"] == {"en": "Opening ceremony", "zh-hans": "开幕式"}
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "title"

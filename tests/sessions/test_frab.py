@@ -257,3 +257,19 @@ def test_days_follow_the_event_zone_across_dst(client, xml_schema, json_validato
 
 def test_schedule_of_an_unknown_event_is_404(client):
     assert client.get("/events/nowhere/schedule.json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_frab_schedule_is_in_the_events_first_language_whoever_asks(client):
+    event = EventFactory(
+        slug="bilingual", languages=["zh-hans", "en"], title={"zh-hans": "研讨会", "en": "Seminar"}
+    )
+    SessionFactory(event=event, title={"zh-hans": "开幕式", "en": "Opening ceremony"})
+    publish(event)
+
+    xml = client.get("/events/bilingual/schedule.xml", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    json_ = client.get("/fr/events/bilingual/schedule.json").content.decode()
+
+    assert "开幕式" in xml and "Opening ceremony" not in xml
+    assert "研讨会" in xml
+    assert "开幕式" in json_

@@ -150,10 +150,20 @@
     });
     return ul;
   }
+  // The event's own words in the viewer's language: the page's, else the event's first one
+  // (the first given), as the server chooses them.
+  function inLanguage(texts, fallback) {
+    if (!texts) return fallback || "";
+    var lang = document.documentElement.lang, base = lang.split("-")[0], code;
+    if (texts[lang]) return texts[lang];
+    for (code in texts) if (texts[code] && code.split("-")[0] === base) return texts[code];
+    for (code in texts) if (texts[code]) return texts[code];
+    return fallback || "";
+  }
   function sessionNode(s, room) {
     var article = el("article", "live-session" + (s.delay_minutes ? " live-session--late" : "") + (s.status === "live" ? " live-session--live" : ""));
     article.setAttribute("data-session", s.id);
-    var title = el("p", "live-session__title"), link = el("a", "", s.title);
+    var title = el("p", "live-session__title"), link = el("a", "", inLanguage(s.titles, s.title));
     title.dir = "auto"; // the event's own words, in whatever language
     link.href = s.url; title.appendChild(link); article.appendChild(title);
     article.appendChild(timeLine(s));
@@ -205,7 +215,7 @@
   // The change in words, as nodes: the session's title and the room in <bdi>, as the server's
   // livestream/_change.html writes them.
   function changeText(c) {
-    var title = c.session_title || "";
+    var title = inLanguage(c.session_titles, c.session_title);
     function say(text, values) { return confman.sentence(text, values, ["title", "room"]); }
     if (c.kind === "delayed") {
       var minutes = c.changes.delay_minutes ? c.changes.delay_minutes.after : "";

@@ -454,3 +454,28 @@ def test_people_search_on_the_edit_page(client, event, hall, organiser):
         assert "Somebody Else" not in results
         assert "Ngozi Elsewhere" not in results
     assert "Nobody matches “<bdi>zzz</bdi>”." in nobody
+
+
+def test_the_edit_page_gives_every_language_of_the_event_side_by_side(client, event, organiser):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    session = SessionFactory(
+        event=event,
+        title={"en": "Opening", "zh-hans": "开幕式"},
+        status=Status.DRAFT,
+        start=None,
+        end=None,
+        room=None,
+    )
+    client.force_login(organiser)
+
+    html = page(client.get(edit_url(session)))
+    data = {**form_data(), "title_0": "Opening ceremony", "title_1": "开幕典礼"}
+    del data["title"]
+    saved = client.post(edit_url(session), data)
+
+    assert 'name="title_0" value="Opening"' in html.replace(' lang="en" dir="ltr"', "")
+    assert 'lang="zh-hans"' in html and "开幕式" in html
+    assert saved.status_code == 302
+    session.refresh_from_db()
+    assert session.title.translations == {"en": "Opening ceremony", "zh-hans": "开幕典礼"}
