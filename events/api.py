@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from confman.core.auth import ORGANISER_AUTH, request_user
+from confman.core.content import content_changes
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
@@ -80,6 +81,7 @@ def create_event(request: HttpRequest, payload: EventIn):
 def update_event(request: HttpRequest, slug: str, payload: EventPatch):
     event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
     changes = _with_venue(patch_changes(payload, nullable=frozenset({"venue_id"})))
+    changes = content_changes(event, changes, changes.get("languages") or event.languages)
     event = services.event_update(event=event, by=request.user, **changes)
     return selectors.event_get(event.slug, request.user, organizations=True)
 
@@ -135,10 +137,10 @@ def _event_parts(
         operation_id=f"update_{noun}",
     )
     def update_part(request: HttpRequest, slug: str, part_id: int, payload: patch):
+        part = find(request, slug, part_id)
+        changes = patch_changes(payload, nullable=nullable)  # a string: the first language
         return services.event_part_update(
-            part=find(request, slug, part_id),
-            by=request.user,
-            **patch_changes(payload, nullable=nullable),
+            part=part, by=request.user, **content_changes(part, changes, part.event.languages)
         )
 
     @router.delete(

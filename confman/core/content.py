@@ -172,6 +172,19 @@ def content_merge(current: Any, given: Any, languages: list[str]) -> Mapping[str
     return content_ordered({**old, languages[0]: str(given or "")}, languages)
 
 
+def content_changes(
+    instance: models.Model, changes: dict[str, Any], languages: list[str]
+) -> dict[str, Any]:
+    """An API PATCH's changes with each plain string given for a content field that has several
+    languages merged into them (the first language changes, the others stay)."""
+    merged = dict(changes)
+    for name, value in changes.items():
+        field = instance._meta.get_field(name) if hasattr(instance, name) else None
+        if isinstance(field, ContentField) and value is not None:
+            merged[name] = content_merge(getattr(instance, name), value, languages)
+    return merged
+
+
 def content_languages_check(data: Mapping[str, str] | str, max_length: int | None = None) -> None:
     """A JSON object's keys are the site's languages; each text keeps the field's limit."""
     if not isinstance(data, Mapping):

@@ -2,7 +2,8 @@
 the event, the QR code of its badge secret) and the badge itself as PDF and PNG. The drawing is
 in badges.pdf; print runs of many badges in badges.print_runs.
 
-A badge is written in the event's first working language (else English): it is read by
+A badge is written in the event's first working language (else English), its role and
+attendance words in its first two ("Delegate · 代表") when it works in several: it is read by
 everyone at the event, not only by its wearer. The QR payload is the badge secret alone, so the
 code stays small (version 3 for 32 characters) and scans fast from a phone screen."""
 
@@ -54,6 +55,25 @@ def badge_language(event: Event) -> str:
     """The event's first working language that the site speaks, else the site's default."""
     spoken = {code for code, _name in settings.LANGUAGES}
     return next((code for code in event.languages if code in spoken), settings.LANGUAGE_CODE)
+
+
+def badge_languages(event: Event) -> list[str]:
+    """The languages of the badge's words: the event's first two working languages that the
+    site speaks ("Delegate · 代表"), else its one."""
+    spoken = {code for code, _name in settings.LANGUAGES}
+    languages = [code for code in event.languages if code in spoken][:2]
+    return languages or [settings.LANGUAGE_CODE]
+
+
+def in_badge_languages(languages: list[str], word) -> str:
+    """A badge word in each of the badge's languages, once if they say it alike."""
+    said = []
+    for language in languages:
+        with translation.override(language):
+            text = str(word() if callable(word) else word)
+        if text not in said:
+            said.append(text)
+    return " · ".join(said)
 
 
 def role_label(role: str) -> str:
@@ -139,10 +159,14 @@ def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
     """The badges of these registrations (with their ticket and organisation loaded), in the
     badge language; two queries for the roles, none per badge."""
     roles = badge_roles(event, registrations)
+    languages = badge_languages(event)
+    modes = {mode: in_badge_languages(languages, label) for mode, label in PERSON_MODE_CHOICES}
+    labels = {
+        role: in_badge_languages(languages, lambda role=role: role_label(role))
+        for role in set(roles.values())
+    }
     with translation.override(badge_language(event)):
-        title, when = event.title, event_when(event)
-        modes = {mode: str(label) for mode, label in PERSON_MODE_CHOICES}
-        labels = {role: role_label(role) for role in set(roles.values())}
+        title, when = event.title.localize(badge_language(event)), event_when(event)
         return [
             Badge(
                 name=registration.name,

@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from confman.core.auth import ORGANISER_AUTH, request_user
+from confman.core.content import content_changes
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
@@ -148,6 +149,7 @@ def get_person(request: HttpRequest, slug: str, person_id: int):
 def update_person(request: HttpRequest, slug: str, person_id: int, payload: PersonPatch):
     person = _person_of(request, slug, person_id)
     data = patch_changes(payload, nullable=frozenset({"organization_id"}))
+    data = content_changes(person, data, person.event.languages)  # a string: the first language
     if "organization_id" in data:
         data["organization"] = organization_from_input(data.pop("organization_id"))
     return person_update(person=person, by=request.user, **data)

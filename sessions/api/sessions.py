@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from confman.core.auth import ORGANISER_AUTH, request_user
-from confman.core.content import content_merge
+from confman.core.content import content_changes
 from confman.core.exceptions import InvalidInput
 from confman.core.pagination import Pages
 from confman.core.schemas import patch_changes
@@ -135,9 +135,7 @@ def update_session(request: HttpRequest, slug: str, session_id: int, payload: Se
     session = selectors.session_get(request.user, event, session_id)
     data = patch_changes(payload, nullable=frozenset({"track_id", "room_id", "start", "end"}))
     override = data.pop("override", False)
-    for name in ("title", "abstract"):  # a plain string changes the first language only
-        if name in data:
-            data[name] = content_merge(getattr(session, name), data[name], event.languages)
+    data = content_changes(session, data, event.languages)  # a string: the first language
     session = session_update(
         session=session, by=request.user, override=override, **_fields(event, data)
     )

@@ -392,6 +392,23 @@ def test_create_event_with_taken_slug_is_4xx_naming_slug(client, event, bearer):
 # --- rooms, tracks, organisations -----------------------------------------------------------
 
 
+def test_renaming_a_room_by_the_api_keeps_its_other_languages(client, event, organiser, bearer):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    room = RoomFactory(event=event, name={"en": "Plenary Hall", "zh-hans": "全体会议厅"})
+
+    changed = client.patch(
+        f"/api/events/seminar/rooms/{room.pk}",
+        {"name": "Main Hall"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert changed.status_code == 200, changed.content
+    room.refresh_from_db()
+    assert room.name.translations == {"en": "Main Hall", "zh-hans": "全体会议厅"}
+
+
 def test_room_lifecycle(client, event, organiser, bearer):
     headers = bearer(organiser)
 

@@ -161,3 +161,35 @@ def test_agenda_page_lists_only_the_chosen_day(client, event, tracks):
     assert "Second-day closing" not in first.content.decode()
     assert "Second-day closing" in second.content.decode()
     assert "Workshop 002" not in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/events/seminar/agenda/?day={day}",
+        "/zh-hans/events/seminar/agenda/?day={day}",
+        "/api/events/seminar/sessions?limit=200",
+        "/events/seminar/schedule.xml",
+        "/events/seminar/calendar.ics?lang=fr",
+    ],
+)
+def test_content_in_two_languages_costs_the_same_queries_as_in_one(client, event, tracks, url):
+    """Translated titles, rooms and tracks live in their rows: no query per language or row."""
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    _add_sessions(event, tracks, 10, 0)
+    programme_publish(event=event, by=None)
+    url = url.format(day=event.start_date.isoformat())
+    plain, _ = _count(client, url)
+
+    for session in Session.objects.select_related("room"):
+        session.title = {"en": session.title, "zh-hans": f"研讨会 {session.pk}"}
+        session.save(update_fields=["title"])
+        session.room.name = {"en": session.room.name, "zh-hans": f"会议室 {session.pk}"}
+        session.room.save(update_fields=["name"])
+    _add_sessions(event, tracks, 40, 10)
+    translated, response = _count(client, url)
+
+    assert translated == plain, f"{plain} queries in one language, {translated} in two"
+    if url.startswith("/zh-hans/"):
+        assert "研讨会" in response.content.decode()

@@ -128,6 +128,19 @@ def test_the_badge_is_written_in_the_events_language(ticket, event):
     assert "Китай" in text  # China, by django-countries in Russian
 
 
+def test_an_event_working_in_two_languages_gets_its_badge_words_in_both(ticket, event):
+    event.languages = ["en", "zh-hans"]
+    event.title = {"en": "Regional Seminar", "zh-hans": "区域研讨会"}
+    event.save()
+    registration = BadgeRegistrationFactory(ticket=ticket)
+
+    text = pdf_text(badge_pdf(registration))
+
+    assert "ATTENDEE · 与会者" in text
+    assert "IN PERSON · 现场" in text
+    assert "Regional Seminar" in text  # the title in the first language only
+
+
 def test_a_long_name_shrinks_onto_two_lines_without_being_cut(ticket):
     name = "Maximiliano Alejandro Hernández-Villanueva de la Cruz"
     registration = BadgeRegistrationFactory(ticket=ticket, name=name)
