@@ -13,7 +13,8 @@ from django.utils.translation import ngettext
 from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
-from confman.core.schemas import InSchema, check_country, check_email
+from confman.core.content import content_translations
+from confman.core.schemas import ContentIn, InSchema, check_country, check_email
 from events.models import Event, Organization, TeamMember
 from events.timezones import TIME_ZONES
 
@@ -136,51 +137,71 @@ class VenueOut(Schema):
 
 class RoomOut(Schema):
     id: int
-    name: str
+    name: str = Field(description="In the request's language, else the event's first")
+    name_translations: dict[str, str] = Field(description="Every language given, first first")
     kind: RoomKind
     capacity: int | None
     floor: str
     description: str
+    description_translations: dict[str, str]
     order: int
+
+    @staticmethod
+    def resolve_name_translations(obj) -> dict[str, str]:
+        return content_translations(obj.name, obj.event.languages)
+
+    @staticmethod
+    def resolve_description_translations(obj) -> dict[str, str]:
+        return content_translations(obj.description, obj.event.languages)
 
 
 class RoomIn(InSchema):
-    name: str = Field(min_length=1, max_length=120)
+    name: ContentIn(120, required=True)
     kind: RoomKind = "physical"
     capacity: int | None = Field(None, ge=1)
     floor: str = Field("", max_length=40)
-    description: str = Field("", max_length=300)
+    description: ContentIn(300) = ""
     order: int = Field(0, ge=0)
 
 
 class RoomPatch(InSchema):
-    name: str | None = Field(None, min_length=1, max_length=120)
+    name: ContentIn(120, required=True) | None = None
     kind: RoomKind | None = None
     capacity: int | None = Field(None, ge=1)
     floor: str | None = Field(None, max_length=40)
-    description: str | None = Field(None, max_length=300)
+    description: ContentIn(300) | None = None
     order: int | None = Field(None, ge=0)
 
 
 class TrackOut(Schema):
     id: int
-    name: str
+    name: str = Field(description="In the request's language, else the event's first")
+    name_translations: dict[str, str] = Field(description="Every language given, first first")
     colour: str
     description: str
+    description_translations: dict[str, str]
     order: int
+
+    @staticmethod
+    def resolve_name_translations(obj) -> dict[str, str]:
+        return content_translations(obj.name, obj.event.languages)
+
+    @staticmethod
+    def resolve_description_translations(obj) -> dict[str, str]:
+        return content_translations(obj.description, obj.event.languages)
 
 
 class TrackIn(InSchema):
-    name: str = Field(min_length=1, max_length=120)
+    name: ContentIn(120, required=True)
     colour: str = Field("#1f6feb", pattern=COLOUR_PATTERN)
-    description: str = ""
+    description: ContentIn(5000) = ""
     order: int = Field(0, ge=0)
 
 
 class TrackPatch(InSchema):
-    name: str | None = Field(None, min_length=1, max_length=120)
+    name: ContentIn(120, required=True) | None = None
     colour: str | None = Field(None, pattern=COLOUR_PATTERN)
-    description: str | None = None
+    description: ContentIn(5000) | None = None
     order: int | None = Field(None, ge=0)
 
 

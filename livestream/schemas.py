@@ -31,6 +31,7 @@ class StreamOut(BaseModel):
 class LiveRoomRef(BaseModel):
     id: int
     name: str
+    names: dict[str, str] = Field(description="The name in every language given (see titles)")
     kind: Literal["physical", "virtual"]
 
 

@@ -61,7 +61,9 @@ def present(streams: list[dict] | None, access: Access) -> list[dict] | None:
 
 
 def _room_ref(room: Room | None) -> dict | None:
-    return None if room is None else {"id": room.pk, "name": room.name, "kind": room.kind}
+    if room is None:
+        return None
+    return {"id": room.pk, "name": room.name, "names": room.name.translations, "kind": room.kind}
 
 
 def session_dict(session: Session, own_streams: list[Stream] | None) -> dict:

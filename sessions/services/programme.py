@@ -160,6 +160,9 @@ def change_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if hasattr(value, "pk") and hasattr(value, "name"):
+        if isinstance(value.name, ContentText) and value.name.is_translated:
+            # A room or a track named in several languages: every one, for each viewer's own.
+            return {"id": value.pk, "name": value.name, "names": value.name.translations}
         return {"id": value.pk, "name": value.name}
     return value
 

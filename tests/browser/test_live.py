@@ -145,3 +145,35 @@ def test_the_live_page_in_arabic_writes_times_as_the_server_does(page, live_serv
     times = now_slot.locator(".live-session__time")
     expect(times.locator("time").first).to_have_text(f"{local:%H:%M}")
     expect(times.locator(".muted")).to_have_text("(UTC+08:00)")
+
+
+def test_the_live_page_redraws_titles_and_rooms_in_the_viewers_language(page, live_server):
+    """The script redraws from the snapshot, which carries every language: a Chinese viewer
+    keeps the Chinese title and room, a French one gets the event's first language."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    today = timezone.localdate(timezone=dt.UTC)
+    event = EventFactory(
+        slug="seminar",
+        timezone="Asia/Shanghai",
+        languages=["en", "zh-hans"],
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=1),
+    )
+    programme_publish(event=event, by=None)
+    SessionFactory(
+        event=event,
+        room=RoomFactory(event=event, name={"en": "Plenary Hall", "zh-hans": "全体会议厅"}),
+        title={"en": "Opening plenary", "zh-hans": "开幕全体会议"},
+        start=now - dt.timedelta(minutes=30),
+        end=now + dt.timedelta(minutes=90),
+    )
+
+    page.goto(f"{live_server.url}/zh-hans/events/seminar/live/")
+    now_slot = page.locator(".live-slot--now").first
+    expect(now_slot.locator(".live-countdown")).to_be_visible()  # drawn by the script
+    expect(now_slot).to_contain_text("开幕全体会议")
+    expect(page.locator(".live-room").first).to_contain_text("全体会议厅")
+
+    page.goto(f"{live_server.url}/fr/events/seminar/live/")
+    expect(page.locator(".live-slot--now").first.locator(".live-countdown")).to_be_visible()
+    expect(page.locator(".live-slot--now").first).to_contain_text("Opening plenary")

@@ -752,3 +752,24 @@ def test_api_answers_utf8_without_escapes(client, db):
 
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "深圳高等教育".encode() in response.content
+
+
+def test_a_room_in_two_languages_reads_in_the_requests_with_every_language_beside(
+    client, event, organiser, bearer
+):
+    event.languages = ["zh-hans", "en"]
+    event.save(update_fields=["languages"])
+
+    created = client.post(
+        "/api/events/seminar/rooms",
+        {"name": {"en": "Plenary Hall", "zh-hans": "全体会议厅"}, "capacity": 300},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+    listed = client.get("/api/events/seminar/rooms", HTTP_ACCEPT_LANGUAGE="en").json()
+    french = client.get("/api/events/seminar/rooms", HTTP_ACCEPT_LANGUAGE="fr").json()
+
+    assert created.status_code == 201, created.content
+    assert listed[0]["name"] == "Plenary Hall"
+    assert french[0]["name"] == "全体会议厅"  # the event's first language
+    assert listed[0]["name_translations"] == {"zh-hans": "全体会议厅", "en": "Plenary Hall"}

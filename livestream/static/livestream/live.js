@@ -187,7 +187,7 @@
       var pair = nowAndNext(room, now);
       var section = el("section", "live-room");
       var heading = el("h2");
-      heading.appendChild(room.room ? confman.bdi(room.room.name) : document.createTextNode(gettext("Online sessions")));
+      heading.appendChild(room.room ? confman.bdi(inLanguage(room.room.names, room.room.name)) : document.createTextNode(gettext("Online sessions")));
       heading.id = "room-" + (index + 1);
       section.setAttribute("aria-labelledby", heading.id);
       section.appendChild(heading);
@@ -224,7 +224,7 @@
     }
     if (c.kind === "moved") {
       return c.changes.room
-        ? say(gettext("%(title)s moved to %(room)s."), { title: title, room: c.changes.room.after ? c.changes.room.after.name : "" })
+        ? say(gettext("%(title)s moved to %(room)s."), { title: title, room: c.changes.room.after ? inLanguage(c.changes.room.after.names, c.changes.room.after.name) : "" })
         : say(gettext("%(title)s moved to another time."), { title: title });
     }
     if (c.kind === "cancelled") {
