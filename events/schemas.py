@@ -135,13 +135,13 @@ class VenueOut(Schema):
         return str(obj.country.name)
 
 
-class RoomOut(Schema):
+class NamedPartOut(Schema):
+    """A room's or a track's name and description, in the request's language (else the
+    event's first) with every language given beside them."""
+
     id: int
-    name: str = Field(description="In the request's language, else the event's first")
+    name: str
     name_translations: dict[str, str] = Field(description="Every language given, first first")
-    kind: RoomKind
-    capacity: int | None
-    floor: str
     description: str
     description_translations: dict[str, str]
     order: int
@@ -153,6 +153,12 @@ class RoomOut(Schema):
     @staticmethod
     def resolve_description_translations(obj) -> dict[str, str]:
         return content_translations(obj.description, obj.event.languages)
+
+
+class RoomOut(NamedPartOut):
+    kind: RoomKind
+    capacity: int | None
+    floor: str
 
 
 class RoomIn(InSchema):
@@ -173,22 +179,8 @@ class RoomPatch(InSchema):
     order: int | None = Field(None, ge=0)
 
 
-class TrackOut(Schema):
-    id: int
-    name: str = Field(description="In the request's language, else the event's first")
-    name_translations: dict[str, str] = Field(description="Every language given, first first")
+class TrackOut(NamedPartOut):
     colour: str
-    description: str
-    description_translations: dict[str, str]
-    order: int
-
-    @staticmethod
-    def resolve_name_translations(obj) -> dict[str, str]:
-        return content_translations(obj.name, obj.event.languages)
-
-    @staticmethod
-    def resolve_description_translations(obj) -> dict[str, str]:
-        return content_translations(obj.description, obj.event.languages)
 
 
 class TrackIn(InSchema):
