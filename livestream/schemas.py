@@ -31,7 +31,7 @@ class StreamOut(BaseModel):
 class LiveRoomRef(BaseModel):
     id: int
     name: str
-    names: dict[str, str] = Field(description="The name in every language given (see titles)")
+    names: dict[str, str] = Field(description="The name in every language given, as titles")
     kind: Literal["physical", "virtual"]
 
 
@@ -39,8 +39,8 @@ class LiveSessionOut(BaseModel):
     id: int
     title: str
     titles: dict[str, str] = Field(
-        description="The title in every language given, the event's first first (a title "
-        'given once for all languages is under "")'
+        description="The title in every language given, the event's first first; empty when "
+        "the title is one text for every language"
     )
     kind: SessionKindName
     status: StatusName

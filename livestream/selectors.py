@@ -60,10 +60,22 @@ def present(streams: list[dict] | None, access: Access) -> list[dict] | None:
     ]
 
 
+def other_languages(text) -> dict[str, str]:
+    """Every language of a text given in several, for each viewer's own (live.js); nothing
+    for one text for every language, which `title` or `name` already carries: the messages
+    to thousands of sockets stay as small as before for an event in one language."""
+    return text.translations if getattr(text, "is_translated", False) else {}
+
+
 def _room_ref(room: Room | None) -> dict | None:
     if room is None:
         return None
-    return {"id": room.pk, "name": room.name, "names": room.name.translations, "kind": room.kind}
+    return {
+        "id": room.pk,
+        "name": room.name,
+        "names": other_languages(room.name),
+        "kind": room.kind,
+    }
 
 
 def session_dict(session: Session, own_streams: list[Stream] | None) -> dict:
@@ -72,7 +84,7 @@ def session_dict(session: Session, own_streams: list[Stream] | None) -> dict:
         "id": session.pk,
         "title": session.title,
         # Every language, the event's first first: the page shows the viewer's (live.js).
-        "titles": session.title.translations,
+        "titles": other_languages(session.title),
         "kind": session.kind,
         "status": session.status,
         "attendance": session.attendance,
@@ -125,7 +137,7 @@ def update_dict(update: SessionUpdate) -> dict:
         "kind": update.kind,
         "session_id": update.session_id,
         "session_title": update.session.title if update.session_id else None,
-        "session_titles": update.session.title.translations if update.session_id else None,
+        "session_titles": other_languages(update.session.title) if update.session_id else None,
         "changes": update.changes,
         "message": update.message,
         "created_at": update.created_at,

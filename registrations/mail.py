@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from confman.core.content import content_localized
 from registrations.badges.content import badge_filename, badge_pdf_or_none, has_badge
 from registrations.links import magic_token
 from registrations.models import Registration, State
@@ -94,7 +95,12 @@ def send_state_mail(registration_id: int, state: str, attempt: int = 1) -> str:
     )
     if registration is None or registration.state != state:
         return "skipped"
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
+    language = registration.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        # The event's and the ticket's own words in the registrant's language too: they were
+        # read in the worker's.
+        registration.event = content_localized(registration.event, language)
+        registration.ticket = content_localized(registration.ticket, language)
         message = build_message(registration)
     try:
         message.send()

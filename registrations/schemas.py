@@ -4,11 +4,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from confman.core.language import site_languages
 from confman.core.schemas import InSchema, check_country, check_email
 from events.schemas import PersonModeName
 
@@ -81,7 +81,7 @@ class RegistrationIn(InSchema):
     @field_validator("language")
     @classmethod
     def _language_offered(cls, value: str) -> str:
-        codes = [code for code, _name in settings.LANGUAGES]
+        codes = site_languages()
         if value and value not in codes:
             raise ValueError(
                 _("unknown language %(code)s; use one of %(codes)s")

@@ -368,22 +368,18 @@ def _schedule_export(request: HttpRequest, slug: str, name: str, render, content
     event = event_get(slug, request.user)
     state = selectors.export_state(event)
     language = (event.languages or [settings.LANGUAGE_CODE])[0]
-
-    def build() -> bytes:
-        with translation.override(language):
-            return render(_schedule(content_localized(event, language), state))
-
-    return serve(
-        request,
-        Export(
-            key=(name, event.pk, state.fingerprint, language),
-            build=build,
-            content_type=content_type,
-            filename=f"{event.slug}-{name}",
-            private=not event.is_public,
-            headers=_public(event),
-        ),
-    )
+    with translation.override(language):  # one cache entry, whatever the reader's language
+        return serve(
+            request,
+            Export(
+                key=(name, event.pk, state.fingerprint),
+                build=lambda: render(_schedule(content_localized(event, language), state)),
+                content_type=content_type,
+                filename=f"{event.slug}-{name}",
+                private=not event.is_public,
+                headers=_public(event),
+            ),
+        )
 
 
 @require_safe

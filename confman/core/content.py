@@ -33,9 +33,7 @@ from i18nfield.fields import I18nFieldMixin
 from i18nfield.forms import I18nFormField, I18nTextarea, I18nTextInput
 from i18nfield.strings import LazyI18nString
 
-
-def site_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
+from confman.core.language import site_languages
 
 
 def _base(code: str) -> str:
@@ -177,12 +175,13 @@ def content_changes(
 ) -> dict[str, Any]:
     """An API PATCH's changes with each plain string given for a content field that has several
     languages merged into them (the first language changes, the others stay)."""
-    merged = dict(changes)
-    for name, value in changes.items():
-        field = instance._meta.get_field(name) if hasattr(instance, name) else None
-        if isinstance(field, ContentField) and value is not None:
-            merged[name] = content_merge(getattr(instance, name), value, languages)
-    return merged
+    content_fields = {f.name for f in instance._meta.concrete_fields if isinstance(f, ContentField)}
+    return {
+        name: content_merge(getattr(instance, name), value, languages)
+        if name in content_fields and value is not None
+        else value
+        for name, value in changes.items()
+    }
 
 
 def content_languages_check(data: Mapping[str, str] | str, max_length: int | None = None) -> None:

@@ -31,6 +31,11 @@ from django.utils.cache import patch_vary_headers
 LANGUAGE_QUERY_PARAMETER = "lang"
 
 
+def site_languages() -> list[str]:
+    """The codes of the languages the site speaks, English (the source) first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
 class LanguagePrefixPattern(LocalePrefixPattern):
     """Reversed, `<code>/` for the active language except English. Matched, any language's
     prefix, or none, whatever language is active: so `translate_url()` (the switcher's) turns

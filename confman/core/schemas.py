@@ -3,7 +3,6 @@ codes, and a PATCH body's changes."""
 
 from typing import Annotated, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints
 
 from confman.core.exceptions import InvalidInput
+from confman.core.language import site_languages
 
 
 class InSchema(Schema):
@@ -53,7 +53,7 @@ def patch_changes(payload: Schema, *, nullable: frozenset[str] = frozenset()) ->
 
 def _content_languages(value: str | dict[str, str]) -> str | dict[str, str]:
     if isinstance(value, dict):
-        codes = [code for code, _name in settings.LANGUAGES]
+        codes = site_languages()
         unknown = [code for code in value if code not in codes]
         if unknown:
             raise ValueError(

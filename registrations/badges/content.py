@@ -165,8 +165,9 @@ def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
         role: in_badge_languages(languages, lambda role=role: role_label(role))
         for role in set(roles.values())
     }
-    with translation.override(badge_language(event)):
-        title, when = event.title.localize(badge_language(event)), event_when(event)
+    first = badge_language(event)
+    with translation.override(first):
+        title, when = event.title.localize(first), event_when(event)
         return [
             Badge(
                 name=registration.name,

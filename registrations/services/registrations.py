@@ -4,13 +4,13 @@ are locked, counted and the registration written in one transaction (services.qu
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
+from confman.core.language import site_languages
 from confman.core.validation import validate
 from events.models import AttendanceMode, Event, Organization
 from events.permissions import Action, has_event_permission, require_event_permission
@@ -355,7 +355,7 @@ def answers_clean(ticket: TicketType, answers: dict) -> dict:
 def registration_language_set(*, registration: Registration, language: str) -> Registration:
     """The language of the participant's mail (and of the links in it): one of the site's.
     Idempotent."""
-    codes = [code for code, _name in settings.LANGUAGES]
+    codes = site_languages()
     if language not in codes:
         raise InvalidInput.for_fields(
             {

@@ -155,3 +155,19 @@ def test_an_unknown_mail_language_is_refused_with_a_message(client, online):
     assert "Choose one of the languages offered: en, zh-hans, ru, fr, es, ar." in (
         response.content.decode()
     )
+
+
+def test_the_events_own_words_are_in_the_registrants_language_in_their_mail(event, online):
+    event.languages = ["en", "ru"]
+    event.title = {"en": "Regional Seminar", "ru": "Региональный семинар"}
+    event.save()
+    online.name = {"en": "Online participant", "ru": "Онлайн-участник"}
+    online.save()
+    register(online, language="ru")
+
+    run_worker()
+
+    [message] = mail.outbox
+    assert "Региональный семинар" in message.subject
+    assert "Онлайн-участник" in message.body
+    assert "Regional Seminar" not in message.body
