@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -48,9 +48,12 @@ def self_service_url(registration: Registration) -> str:
     return settings.SITE_URL + path
 
 
-def build_message(registration: Registration) -> EmailMessage:
+def build_message(registration: Registration) -> EmailMultiAlternatives:
+    """The state mail in the active language: the same words as plain text and as HTML."""
     last = registration.transitions.order_by("-at", "-pk").first()
+    subject = _subject(registration)
     context = {
+        "subject": subject,
         "registration": registration,
         "event": registration.event,
         "link": self_service_url(registration),
@@ -62,7 +65,10 @@ def build_message(registration: Registration) -> EmailMessage:
     badge = badge_pdf_or_none(registration) if has_badge(registration) else None
     context["badge_attached"] = badge is not None
     body = render_to_string("registrations/mail/state.txt", context)
-    message = EmailMessage(_subject(registration), body, to=[registration.email])
+    message = EmailMultiAlternatives(subject, body, to=[registration.email])
+    message.attach_alternative(
+        render_to_string("registrations/mail/state.html", context), "text/html"
+    )
     if badge is not None:
         message.attach(badge_filename(registration, "pdf"), badge, "application/pdf")
     if registration.state == State.CONFIRMED:

@@ -1,14 +1,19 @@
 """Mail to attendees, through the real task queue (database backend, `db_worker --batch`)."""
 
+import datetime as dt
+from html.parser import HTMLParser
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from registrations.models import Registration
+from registrations.mail import build_message
+from registrations.models import Registration, State
 from registrations.services.registrations import registration_cancel, registration_create
 from registrations.services.tickets import ticket_create
+from tests.factories.registrations import RegistrationFactory
 
 # The worker closes its database connection when it is done, as a process should: the tests
 # run outside a wrapping transaction (which also runs on-commit callbacks as they come).
@@ -171,3 +176,156 @@ def test_the_events_own_words_are_in_the_registrants_language_in_their_mail(even
     assert "Региональный семинар" in message.subject
     assert "Онлайн-участник" in message.body
     assert "Regional Seminar" not in message.body
+
+
+# The HTML part
+
+
+class Markup(HTMLParser):
+    """The HTML part read back: the words of its body, its links, and every tag closed out of
+    turn or never closed."""
+
+    VOID = {"meta", "br", "img", "hr", "link", "input"}
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+        self.errors: list[str] = []
+        self.links: list[str] = []
+        self.data: list[str] = []
+        self.feed(html)
+        self.close()
+        self.errors += [f"<{tag}> never closed" for tag in self.open]
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append(dict(attrs)["href"])
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+        else:
+            self.errors.append(f"</{tag}> closes {self.open[-1:]}")
+
+    def handle_data(self, data):
+        if "body" in self.open:
+            self.data.append(data)
+
+    @property
+    def words(self) -> str:
+        return " ".join("".join(self.data).split())
+
+
+def html_of(message) -> str:
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+def private_link(message) -> str:
+    return next(line for line in message.body.splitlines() if "/registration/" in line)
+
+
+def test_the_mail_has_an_html_part_beside_the_same_text_and_attachments(event, online):
+    event.start_date, event.end_date = dt.date(2031, 9, 24), dt.date(2031, 9, 25)
+    event.contact_email = "seminar@example.org"
+    event.save()
+    registration = register(online)
+
+    run_worker()
+
+    [message] = mail.outbox
+    link = private_link(message)
+    assert message.body == (
+        "Dear Amina Yusuf,\n\n"
+        "Your place at Asia-Pacific Regional Seminar is confirmed (Online participant).\n\n"
+        f"Reference: {registration.reference}\n"
+        "Ticket: Online participant (Online)\n"
+        "When: 24 September 2031 – 25 September 2031 (Asia/Shanghai)\n\n"
+        "Your badge is attached (PDF): print it on A6 or show it on your phone at the "
+        "entrance.\n\n"
+        "The event is attached as a calendar file (.ics): open it to add the event to your "
+        "calendar.\n\n"
+        "See, change or cancel your registration (this link is yours; do not share it):\n"
+        f"{link}\n\n"
+        "The organisers of Asia-Pacific Regional Seminar\n"
+        "seminar@example.org\n\n"
+    )
+    html = html_of(message)
+    assert '<html lang="en" dir="ltr">' in html
+    assert "Your place at <bdi>Asia-Pacific Regional Seminar</bdi> is confirmed" in html
+    assert "(<bdi>Online participant</bdi>)" in html
+    assert Markup(html).links == [link, link, "mailto:seminar@example.org"]
+    parts = [part.get_content_type() for part in message.message().walk()]
+    assert parts == [
+        "multipart/mixed",
+        "multipart/alternative",
+        "text/plain",
+        "text/html",
+        "application/pdf",
+        "text/calendar",
+    ]
+
+
+def test_an_arabic_registrant_gets_a_right_to_left_html_part(online):
+    register(online, language="ar")
+
+    run_worker()
+
+    html = html_of(mail.outbox[0])
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "حضرة <bdi>Amina Yusuf</bdi>،" in html
+    assert "تم تأكيد مكانك في <bdi>Asia-Pacific Regional Seminar</bdi>" in html
+
+
+def test_a_russian_registrant_gets_a_russian_html_part(online):
+    register(online, language="ru", name="Иван Петров", email="ivan@example.org")
+
+    run_worker()
+
+    message = mail.outbox[0]
+    html = html_of(message)
+    assert '<html lang="ru" dir="ltr">' in html
+    assert "Уважаемый(-ая) <bdi>Иван Петров</bdi>!" in html
+    assert ">Моя регистрация</a>" in html
+    assert "/ru/events/seminar/registration/" in Markup(html).links[0]
+
+
+def test_the_html_part_escapes_the_events_words(event, online):
+    event.title = 'Summit <script>alert("x")</script> & Co'
+    event.save()
+    register(online)
+
+    run_worker()
+
+    message = mail.outbox[0]
+    html = html_of(message)
+    assert "<script" not in html
+    assert "<bdi>Summit &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</bdi>" in html
+    assert 'Summit <script>alert("x")</script> & Co' in message.body  # plain text: as written
+
+
+def cancelled_with_a_reason(ticket) -> Registration:
+    registration = register(ticket)
+    registration_cancel(registration=registration, by=None, reason="the <hall> is closed")
+    return Registration.objects.get(pk=registration.pk)
+
+
+@pytest.mark.parametrize("state", [*State.values, "cancelled with a reason"])
+@pytest.mark.parametrize("language", ["ar", "zh-hans"])
+def test_the_html_part_is_well_formed_and_says_what_the_text_says(online, state, language):
+    if state == "cancelled with a reason":
+        registration = cancelled_with_a_reason(online)
+    else:
+        registration = RegistrationFactory(ticket=online, state=state, name="Amina Yusuf")
+
+    with translation.override(language):
+        message = build_message(registration)
+        label = translation.gettext("My registration")
+
+    markup = Markup(html_of(message))
+    assert markup.errors == []
+    # The button's label is the one word the HTML adds.
+    assert markup.words.replace(f" {label} ", " ", 1) == " ".join(message.body.split())
