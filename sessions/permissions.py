@@ -61,9 +61,7 @@ def chaired_sessions(user: User | AnonymousUser | None, event: Event):
     if user is None or not user.is_authenticated or not user.is_active:
         return Session.objects.none()
     return (
-        Session.objects.filter(
-            event=event, roles__role__in=CHAIRING_ROLES, roles__person__user=user
-        )
+        event.sessions.filter(roles__role__in=CHAIRING_ROLES, roles__person__user=user)
         .distinct()
         .order_by("start", "pk")
     )

@@ -66,16 +66,20 @@ def require_programme(user: User | AnonymousUser | None, event: Event) -> None:
         )
 
 
-def roles_prefetch() -> Prefetch:
+def roles_prefetch(*, organisations: bool = True) -> Prefetch:
+    """Each session's people in order; with their organisations unless the page shows none."""
+    roles = SessionRole.objects.order_by("order", "pk")
     return Prefetch(
         "roles",
-        queryset=SessionRole.objects.select_related("person__organization").order_by("order", "pk"),
+        queryset=roles.select_related("person__organization" if organisations else "person"),
     )
 
 
-def with_details(sessions: QuerySet[Session]) -> QuerySet[Session]:
-    return sessions.select_related("event", "room", "track", "next_speaker").prefetch_related(
-        roles_prefetch()
+def with_details(sessions: QuerySet[Session], *, organisations: bool = True) -> QuerySet[Session]:
+    """Sessions with what a page shows of them. Their event is the one they were asked from
+    (`event.sessions`), not read again with each row."""
+    return sessions.select_related("room", "track", "next_speaker").prefetch_related(
+        roles_prefetch(organisations=organisations)
     )
 
 
@@ -102,8 +106,8 @@ class SessionFilter:
 
 def visible_sessions(user: User | AnonymousUser | None, event: Event) -> QuerySet[Session]:
     """The sessions this user may see: the team sees drafts, the public the published
-    programme (cancelled sessions included, marked)."""
-    sessions = Session.objects.filter(event=event)
+    programme (cancelled sessions included, marked). Each session's `event` is `event`."""
+    sessions = event.sessions.all()
     if sees_drafts(user, event):
         return sessions
     if not programme_of(event).is_published:
@@ -112,10 +116,16 @@ def visible_sessions(user: User | AnonymousUser | None, event: Event) -> QuerySe
 
 
 def sessions_for(
-    user: User | AnonymousUser | None, event: Event, filters: SessionFilter | None = None
+    user: User | AnonymousUser | None,
+    event: Event,
+    filters: SessionFilter | None = None,
+    *,
+    organisations: bool = True,
 ) -> QuerySet[Session]:
     sessions = _filtered(visible_sessions(user, event), event, filters)
-    return with_details(sessions).order_by("start", "room__order", "room__name", "pk")
+    return with_details(sessions, organisations=organisations).order_by(
+        "start", "room__order", "room__name", "pk"
+    )
 
 
 def _filtered(
@@ -170,7 +180,7 @@ def people_for(
     user: User | AnonymousUser | None, event: Event, search: str = ""
 ) -> QuerySet[Person]:
     """The event's people: the team sees everyone, the public those in visible sessions."""
-    people = Person.objects.filter(event=event).select_related("organization")
+    people = event.people.select_related("organization")  # each one's event: `event`
     if not sees_drafts(user, event):
         people = people.filter(
             Exists(

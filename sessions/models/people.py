@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from confman.core.choices import label_of
 from confman.core.content import ContentCharField
 from events.models import Event, Organization
 
@@ -112,7 +113,11 @@ class SessionRole(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_role_display()}): {self.session}"
+        return f"{self.person} ({self.role_label}): {self.session}"
+
+    @property
+    def role_label(self) -> str:
+        return label_of(RoleKind, self.role)
 
     def clean(self) -> None:
         if self.session_id and self.person_id and self.person.event_id != self.session.event_id:

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from confman.core.choices import label_of
 from confman.core.content import ContentCharField, ContentTextField, content_translations
 from events.models import AttendanceMode, Event, Room, Track
 from sessions.models.people import CHAIRING_ROLES, Person, RoleKind, SessionRole
@@ -257,6 +258,18 @@ class Session(models.Model):
 
     def people_in(self, *roles: str) -> list["SessionRole"]:
         return [r for r in self.ordered_roles if r.role in roles]
+
+    @property
+    def kind_label(self) -> str:
+        return label_of(SessionKind, self.kind)
+
+    @property
+    def attendance_label(self) -> str:
+        return label_of(AttendanceMode, self.attendance)
+
+    @property
+    def status_label(self) -> str:
+        return label_of(SessionStatus, self.status)
 
     @property
     def chairs(self) -> list["SessionRole"]:

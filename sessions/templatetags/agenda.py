@@ -7,7 +7,8 @@ from datetime import datetime
 
 from django import template
 from django.utils import dateformat
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from events.timezones import offset_label
 from sessions.permissions import chaired_sessions
@@ -31,6 +32,19 @@ def moment(value: datetime | None, event, style: str = "time") -> str:
         style,
         dateformat.format(local, FORMATS[style]),
     )
+
+
+@register.filter
+def people_line(session) -> SafeString:
+    """ "Ana Lima (chair), Li Wei, Omar Haddad": the chairs with their role, then the speakers,
+    each name isolated (<bdi>). Written here rather than in the template: a programme page
+    shows hundreds of them."""
+    names = [
+        f"<bdi>{escape(role.person.display_name)}</bdi> ({escape(role.role_label.lower())})"
+        for role in session.chairs
+    ]
+    names += [f"<bdi>{escape(role.person.display_name)}</bdi>" for role in session.speakers]
+    return mark_safe(", ".join(names))  # noqa: S308 (every part escaped above)
 
 
 @register.filter

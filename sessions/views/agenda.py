@@ -73,7 +73,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     days = event.days
     day = _chosen_day(request, event, days)
     filters.day = day
-    sessions = list(selectors.sessions_for(request.user, event, filters))
+    # The agenda names people without their organisations.
+    sessions = list(selectors.sessions_for(request.user, event, filters, organisations=False))
     bookmarked = _bookmarked(request, event)
     grid = build_day(event, day, sessions, bookmarked=bookmarked) if day else None
     query = request.GET.copy()
