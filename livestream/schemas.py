@@ -47,6 +47,7 @@ class LiveSessionOut(BaseModel):
     attendance: AttendanceModeName
     room: LiveRoomRef | None
     track: str | None
+    track_names: dict[str, str] = Field(description="The track's name in every language, as titles")
     start: datetime = Field(description="Planned start, UTC")
     end: datetime
     delay_minutes: int
@@ -76,6 +77,10 @@ class LiveUpdateOut(BaseModel):
     session_titles: dict[str, str] | None
     changes: dict
     message: str
+    messages: dict[str, str] = Field(
+        description="An announcement in every language given, as titles; empty when it is one "
+        "text for every language"
+    )
     created_at: datetime
 
 

@@ -90,6 +90,7 @@ def session_dict(session: Session, own_streams: list[Stream] | None) -> dict:
         "attendance": session.attendance,
         "room": _room_ref(session.room),
         "track": session.track.name if session.track_id else None,
+        "track_names": other_languages(session.track.name) if session.track_id else {},
         "start": session.start,
         "end": session.end,
         "delay_minutes": session.delay_minutes,
@@ -140,6 +141,7 @@ def update_dict(update: SessionUpdate) -> dict:
         "session_titles": other_languages(update.session.title) if update.session_id else None,
         "changes": update.changes,
         "message": update.message,
+        "messages": other_languages(update.message),
         "created_at": update.created_at,
     }
 

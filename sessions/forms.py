@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
-from confman.core.content import content_form_languages
+from confman.core.content import ContentFormField, ContentTextarea, content_form_languages
 from events.models import AttendanceMode, Event, Organization
 from sessions.models import ANNOUNCEMENT_MAX, Person, RoleKind, Session, SessionKind
 
@@ -225,8 +225,15 @@ class AgendaFilterForm(forms.Form):
 
 
 class AnnouncementForm(forms.Form):
-    message = forms.CharField(
+    """A chair's announcement, in each language of the event (one is enough)."""
+
+    message = ContentFormField(
         label=_("Announcement"),
         max_length=ANNOUNCEMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=ContentTextarea,
+        widget_kwargs={"attrs": {"rows": 2}},
     )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        content_form_languages(self, event.languages)

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from confman.core.content import content_translations
 from confman.core.schemas import ContentIn, InSchema, check_country, check_email
 from events.schemas import AttendanceModeName
 from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
@@ -253,6 +254,12 @@ class AssignIn(RoleIn):
     override: bool = False
 
 
+def _given(text: str | dict[str, str] | None) -> bool:
+    if isinstance(text, dict):
+        return any(value.strip() for value in text.values())
+    return bool(text and text.strip())
+
+
 class StatusIn(InSchema):
     action: Literal["live", "ended", "scheduled", "delay", "announcement", "next_speaker"]
     minutes: int | None = Field(
@@ -264,14 +271,18 @@ class StatusIn(InSchema):
     shift_following: bool = Field(
         False, description="For delay: push later sessions in the room that day as needed"
     )
-    message: str | None = Field(None, max_length=ANNOUNCEMENT_MAX)
+    message: ContentIn(ANNOUNCEMENT_MAX) | None = Field(
+        None,
+        description="For announcement: one text, or one per language of the event "
+        '({"en": "…", "zh-hans": "…"}); each viewer reads theirs',
+    )
     person_id: int | None = Field(None, description="For next_speaker; null clears it")
 
     @model_validator(mode="after")
     def _needs(self):
         if self.action == "delay" and self.minutes is None:
             raise ValueError(_("minutes: give the total delay in minutes for action “delay”"))
-        if self.action == "announcement" and not self.message:
+        if self.action == "announcement" and not _given(self.message):
             raise ValueError(_("message: write the announcement for action “announcement”"))
         return self
 
@@ -304,8 +315,13 @@ class UpdateOut(Schema):
     kind: str
     session_id: int | None
     changes: dict[str, Any]
-    message: str
+    message: str = Field(description="In the request's language, else the event's first")
+    message_translations: dict[str, str] = Field(description="Every language given, first first")
     created_at: datetime
+
+    @staticmethod
+    def resolve_message_translations(obj) -> dict[str, str]:
+        return content_translations(obj.message, obj.event.languages)
 
 
 class UpdatesOut(Schema):

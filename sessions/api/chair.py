@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from confman.core.auth import ORGANISER_AUTH
-from confman.core.schemas import InSchema
+from confman.core.schemas import ContentIn, InSchema, check_content_languages
 from events.permissions import Action
 from events.selectors import event_get
 from sessions import selectors
@@ -48,6 +48,7 @@ def session_status(request: HttpRequest, slug: str, session_id: int, payload: St
             shift_following=payload.shift_following,
         )
     elif payload.action == "announcement":
+        check_content_languages({"message": payload.message}, event.languages)
         announcement_create(event=event, by=request.user, message=payload.message, session=session)
     else:
         person = None if payload.person_id is None else person_from_input(event, payload.person_id)
@@ -78,7 +79,10 @@ def delay_preview(request: HttpRequest, slug: str, session_id: int, query: Query
 
 
 class AnnouncementIn(InSchema):
-    message: str = Field(min_length=1, max_length=ANNOUNCEMENT_MAX)
+    message: ContentIn(ANNOUNCEMENT_MAX, required=True) = Field(
+        description='One text, or one per language of the event ({"en": "…", "zh-hans": "…"}); '
+        "each viewer reads theirs"
+    )
 
 
 @router.post(
@@ -89,4 +93,5 @@ class AnnouncementIn(InSchema):
 )
 def create_announcement(request: HttpRequest, slug: str, payload: AnnouncementIn):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    check_content_languages({"message": payload.message}, event.languages)
     return Status(201, announcement_create(event=event, by=request.user, message=payload.message))

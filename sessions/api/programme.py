@@ -13,7 +13,6 @@ from sessions.conflicts import event_conflicts
 from sessions.models import (
     Session,
     SessionStatus,
-    SessionUpdate,
 )
 from sessions.schemas import (
     ConflictOut,
@@ -43,7 +42,7 @@ def list_updates(request: HttpRequest, slug: str, filters: Query[UpdatesQuery]):
     event = event_get(slug, user)
     selectors.require_programme(user, event)
     updates = list(
-        SessionUpdate.objects.filter(event=event, sequence__gt=filters.since).order_by("sequence")[
+        event.session_updates.filter(sequence__gt=filters.since).order_by("sequence")[
             : filters.limit + 1
         ]
     )

@@ -1,12 +1,14 @@
 """What a session's chair (or an organiser) does while it runs: report a delay (and push the
 later sessions in the room), announce something to the live audience, name the next speaker."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from confman.core.content import content_data, content_locales, content_ordered
 from confman.core.exceptions import DomainError, InvalidInput
 from events.models import Event
 from sessions.models import (
@@ -87,10 +89,15 @@ def session_delay(
 
 @transaction.atomic
 def announcement_create(
-    *, event: Event, by: User | None, message: str, session: Session | None = None
+    *,
+    event: Event,
+    by: User | None,
+    message: str | Mapping[str, str],
+    session: Session | None = None,
 ) -> SessionUpdate:
     """Post a short announcement to the event's live audience: about one session (its chairs
-    and organisers) or the whole event (organisers)."""
+    and organisers) or the whole event (organisers). One text, or one per language of the
+    event ({"en": …, "zh-hans": …}); each viewer reads theirs."""
     if session is not None:
         if session.event_id != event.pk:
             raise DomainError(
@@ -99,16 +106,7 @@ def announcement_create(
         require_chair(by, session)
     else:
         require_organiser(by, event)
-    message = (message or "").strip()
-    if not message or len(message) > ANNOUNCEMENT_MAX:
-        raise InvalidInput.for_fields(
-            {
-                "message": [
-                    _("Write the announcement in 1 to %(max)s characters.")
-                    % {"max": ANNOUNCEMENT_MAX}
-                ]
-            }
-        )
+    message = _announcement_text(message, event)
     programme = programme_lock(event)
     if not programme.is_published or (
         session is not None and session_reread(session).status == SessionStatus.DRAFT
@@ -121,6 +119,41 @@ def announcement_create(
     return update_record(
         programme, kind=UpdateKind.ANNOUNCEMENT, session=session, message=message, by=by
     )
+
+
+def _announcement_text(message: str | Mapping[str, str], event: Event) -> str | dict[str, str]:
+    """The announcement as stored: its texts trimmed, each 1 to ANNOUNCEMENT_MAX characters,
+    in languages the event works in."""
+    data = content_data(message)
+    texts = (
+        {code: text.strip() for code, text in data.items()}
+        if isinstance(data, Mapping)
+        else {"": data.strip()}
+    )
+    texts = {code: text for code, text in texts.items() if text}
+    if not texts or any(len(text) > ANNOUNCEMENT_MAX for text in texts.values()):
+        raise InvalidInput.for_fields(
+            {
+                "message": [
+                    _("Write the announcement in 1 to %(max)s characters.")
+                    % {"max": ANNOUNCEMENT_MAX}
+                ]
+            }
+        )
+    if "" in texts:
+        return texts[""]
+    allowed = content_locales(event.languages)
+    unknown = [code for code in texts if code not in allowed]
+    if unknown:
+        raise InvalidInput.for_fields(
+            {
+                "message": [
+                    _("The event works in %(languages)s; write the announcement in those.")
+                    % {"languages": ", ".join(allowed)}
+                ]
+            }
+        )
+    return content_ordered(texts, allowed)
 
 
 @transaction.atomic

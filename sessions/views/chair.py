@@ -62,6 +62,10 @@ def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
     live = [s for s in sessions if s.status == SessionStatus.LIVE]
     coming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.actual_end > now]
     now_or_next = (live or coming or [None])[0]
+    for session in sessions:
+        session.announcement_form = AnnouncementForm(
+            event=event, auto_id=f"announce-{session.pk}-%s"
+        )
     return render(
         request,
         "sessions/chair_console.html",
@@ -70,7 +74,6 @@ def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
             "sessions": sessions,
             "focus": now_or_next,
             "delay_steps": DELAY_STEPS,
-            "announcement_form": AnnouncementForm(),
             "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
         },
     )
@@ -132,7 +135,7 @@ def _delay(request: HttpRequest, event: Event, session: Session) -> str | HttpRe
 
 @chair_step
 def announcement(request: HttpRequest, event: Event, session: Session) -> str:
-    form = AnnouncementForm(request.POST)
+    form = AnnouncementForm(request.POST, event=event)
     if not form.is_valid():
         raise DomainError(
             _("Write the announcement in 1 to %(max)s characters.") % {"max": ANNOUNCEMENT_MAX},

@@ -207,7 +207,7 @@
     state.announcements.forEach(function (a) {
       var p = el("p", "live-banner" + (fresh ? " live-banner--new" : ""));
       p.appendChild(el("strong", "", gettext("Announcement") + ": "));
-      p.appendChild(confman.bdi(a.message));
+      p.appendChild(confman.bdi(inLanguage(a.messages, a.message)));
       banner.appendChild(p);
       fresh = false;
     });
@@ -231,7 +231,7 @@
       var cancelled = say(gettext("%(title)s is cancelled."), { title: title });
       if (c.message) {
         cancelled.appendChild(document.createTextNode(" "));
-        cancelled.appendChild(confman.bdi(c.message));
+        cancelled.appendChild(confman.bdi(inLanguage(c.messages, c.message)));
       }
       return cancelled;
     }
