@@ -10,17 +10,17 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.content import content_changes
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
-from confman.core.schemas import patch_changes
+from confman.core.schemas import check_content_languages, patch_changes
 from events import selectors, services
 from events.models import EventOrganization, Room, TeamMember, Track, Venue
 from events.permissions import Action, can_create_events
 from events.schemas import (
     EventIn,
+    EventListOut,
     EventOrganizationIn,
     EventOrganizationOut,
     EventOut,
     EventPatch,
-    EventSummaryOut,
     MeOut,
     OrganizationIn,
     OrganizationOut,
@@ -58,7 +58,7 @@ class EventFilter(Schema):
     q: str = Field("", max_length=200, description="Words in the title, acronym or slug")
 
 
-@router.get("/events", response=list[EventSummaryOut], summary="List events")
+@router.get("/events", response=list[EventListOut], summary="List events")
 @paginate(Pages)
 def list_events(request: HttpRequest, filters: Query[EventFilter]):
     """Published and archived events, upcoming and ongoing first; with a token or a session, also
@@ -73,7 +73,9 @@ def get_event(request: HttpRequest, slug: str):
 
 @router.post("/events", response={201: EventOut}, auth=ORGANISER_AUTH, summary="Create an event")
 def create_event(request: HttpRequest, payload: EventIn):
-    event = services.event_create(by=request.user, **_with_venue(payload.model_dump()))
+    data = payload.model_dump()
+    check_content_languages(data, data["languages"])
+    event = services.event_create(by=request.user, **_with_venue(data))
     return Status(201, selectors.event_get(event.slug, request.user, organizations=True))
 
 
@@ -81,7 +83,9 @@ def create_event(request: HttpRequest, payload: EventIn):
 def update_event(request: HttpRequest, slug: str, payload: EventPatch):
     event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
     changes = _with_venue(patch_changes(payload, nullable=frozenset({"venue_id"})))
-    changes = content_changes(event, changes, changes.get("languages") or event.languages)
+    languages = changes.get("languages") or event.languages
+    check_content_languages(changes, languages)
+    changes = content_changes(event, changes, languages)
     event = services.event_update(event=event, by=request.user, **changes)
     return selectors.event_get(event.slug, request.user, organizations=True)
 
@@ -124,9 +128,9 @@ def _event_parts(
     )
     def create_part(request: HttpRequest, slug: str, payload: create):
         event = selectors.event_get(slug, request.user, Action.CHANGE)
-        part = services.event_part_create(
-            model=model, event=event, by=request.user, **payload.model_dump()
-        )
+        data = payload.model_dump()
+        check_content_languages(data, event.languages)
+        part = services.event_part_create(model=model, event=event, by=request.user, **data)
         return Status(201, part)
 
     @router.patch(
@@ -139,6 +143,7 @@ def _event_parts(
     def update_part(request: HttpRequest, slug: str, part_id: int, payload: patch):
         part = find(request, slug, part_id)
         changes = patch_changes(payload, nullable=nullable)  # a string: the first language
+        check_content_languages(changes, part.event.languages)
         return services.event_part_update(
             part=part, by=request.user, **content_changes(part, changes, part.event.languages)
         )

@@ -14,7 +14,13 @@ from ninja import Field, Schema
 from pydantic import field_validator, model_validator
 
 from confman.core.content import content_translations
-from confman.core.schemas import ContentIn, InSchema, check_country, check_email
+from confman.core.schemas import (
+    TRANSLATIONS,
+    ContentIn,
+    InSchema,
+    check_country,
+    check_email,
+)
 from events.models import Event, Organization, TeamMember
 from events.timezones import TIME_ZONES
 
@@ -118,13 +124,26 @@ class EventOrganizationIn(InSchema):
 
 
 class VenueOut(Schema):
+    """A venue serves several events: a text given once for every language is listed under the
+    site's first language, as the back office shows it."""
+
     name: str
+    name_translations: dict[str, str] = Field(description=TRANSLATIONS)
     address: str
+    address_translations: dict[str, str]
     city: str
     country: str
     country_name: str
     latitude: Decimal | None
     longitude: Decimal | None
+
+    @staticmethod
+    def resolve_name_translations(obj) -> dict[str, str]:
+        return content_translations(obj.name)
+
+    @staticmethod
+    def resolve_address_translations(obj) -> dict[str, str]:
+        return content_translations(obj.address)
 
     @staticmethod
     def resolve_country(obj) -> str:
@@ -141,7 +160,7 @@ class NamedPartOut(Schema):
 
     id: int
     name: str
-    name_translations: dict[str, str] = Field(description="Every language given, first first")
+    name_translations: dict[str, str] = Field(description=TRANSLATIONS)
     description: str
     description_translations: dict[str, str]
     order: int
@@ -198,6 +217,8 @@ class TrackPatch(InSchema):
 
 
 class EventSummaryOut(Schema):
+    """An event in short, as the live channel sends it on every change."""
+
     slug: str
     title: str
     acronym: str
@@ -224,8 +245,20 @@ class EventSummaryOut(Schema):
         return settings.SITE_URL + obj.get_absolute_url()
 
 
-class EventOut(EventSummaryOut):
+class EventListOut(EventSummaryOut):
+    """An event as the API lists it: the summary the live channel sends, with the title in
+    every language."""
+
+    title_translations: dict[str, str] = Field(description=TRANSLATIONS)
+
+    @staticmethod
+    def resolve_title_translations(obj: Event) -> dict[str, str]:
+        return content_translations(obj.title, obj.languages)
+
+
+class EventOut(EventListOut):
     description: str
+    description_translations: dict[str, str]
     languages: list[str]
     website: str
     contact_email: str
@@ -236,12 +269,16 @@ class EventOut(EventSummaryOut):
     )
     organization_count: int = Field(description="Organisations taking part, in every role")
 
+    @staticmethod
+    def resolve_description_translations(obj: Event) -> dict[str, str]:
+        return content_translations(obj.description, obj.languages)
+
 
 class EventIn(InSchema):
     slug: str = Field(min_length=2, max_length=60, pattern=SLUG_PATTERN)
-    title: str = Field(min_length=2, max_length=300)
+    title: ContentIn(300, required=True)
     acronym: str = Field("", max_length=40)
-    description: str = ""
+    description: ContentIn(None) = ""
     timezone: str = Field(description="IANA time zone, e.g. Asia/Shanghai")
     start_date: date
     end_date: date
@@ -271,9 +308,9 @@ class EventIn(InSchema):
 
 class EventPatch(InSchema):
     slug: str | None = Field(None, min_length=2, max_length=60, pattern=SLUG_PATTERN)
-    title: str | None = Field(None, min_length=2, max_length=300)
+    title: ContentIn(300, required=True) | None = None
     acronym: str | None = Field(None, max_length=40)
-    description: str | None = None
+    description: ContentIn(None) | None = None
     timezone: str | None = None
     start_date: date | None = None
     end_date: date | None = None

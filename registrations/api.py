@@ -2,6 +2,7 @@
 decisions."""
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -9,16 +10,18 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from confman.core.auth import ORGANISER_AUTH, request_user
+from confman.core.content import content_translations
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
 from events.permissions import Action
 from events.schemas import PersonModeName
 from events.selectors import event_get, organization_from_input
 from registrations import selectors
-from registrations.models import Registration
+from registrations.models import Registration, TicketType
 from registrations.payments.client import payments_configured, payments_not_set_up
 from registrations.payments.refunds import registration_refund
 from registrations.schemas import (
+    QuestionOut,
     ReasonIn,
     RegistrationAdminOut,
     RegistrationIn,
@@ -54,7 +57,9 @@ def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
         {
             "ticket_id": a.ticket.pk,
             "name": a.ticket.name,
+            "name_translations": content_translations(a.ticket.name, event.languages),
             "description": a.ticket.description,
+            "description_translations": content_translations(a.ticket.description, event.languages),
             "mode": a.mode,
             "price": a.ticket.price,
             "currency": a.ticket.currency,
@@ -64,6 +69,17 @@ def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
         }
         for a in ticket_availability(event, tickets)
     ]
+
+
+@router.get(
+    "/events/{slug}/questions",
+    response=list[QuestionOut],
+    summary="The registration form's questions",
+)
+def list_questions(request: HttpRequest, slug: str):
+    """What to answer when registering (`answers`), with each choice in every language."""
+    event = event_get(slug, request_user(request))
+    return event.questions.prefetch_related(Prefetch("tickets", TicketType.objects.only("pk")))
 
 
 @router.post(

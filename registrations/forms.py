@@ -144,7 +144,7 @@ def _question_field(question: Question) -> forms.Field:
             empty_value=None,
             **common,
         )
-    pairs = [(choice, choice) for choice in question.choices]
+    pairs = question.choice_options  # the reader's language shown, the first language kept
     if question.kind == QuestionKind.CHOICE:
         return forms.ChoiceField(choices=[("", "—"), *pairs], **common)
     return forms.MultipleChoiceField(choices=pairs, widget=forms.CheckboxSelectMultiple, **common)

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from confman.core.content import content_translations
 from confman.core.language import site_languages
-from confman.core.schemas import InSchema, check_country, check_email
+from confman.core.schemas import TRANSLATIONS, InSchema, check_country, check_email
 from events.schemas import PersonModeName
+from registrations.models import Question
 
 StateName = Literal[
     "awaiting_approval",
@@ -25,14 +27,56 @@ StateName = Literal[
 
 class TicketAvailabilityOut(Schema):
     ticket_id: int
-    name: str
+    name: str = Field(description="In the request's language, else the event's first")
+    name_translations: dict[str, str] = Field(description=TRANSLATIONS)
     description: str
+    description_translations: dict[str, str]
     mode: PersonModeName
     price: Decimal
     currency: str
     requires_approval: bool
     remaining: int | None = Field(description="Seats left; null when there is no limit")
     available: bool = Field(description="False when full: registering joins the waiting list")
+
+
+class QuestionOut(Schema):
+    id: int
+    label: str = Field(description="In the request's language, else the event's first")
+    label_translations: dict[str, str] = Field(description=TRANSLATIONS)
+    help_text: str
+    help_text_translations: dict[str, str]
+    kind: Literal["text", "choice", "multiple", "yes_no"]
+    required: bool = Field(description="For the tickets it is asked of")
+    choices: list[str] = Field(
+        description="For choice and multiple: each choice in the request's language, else the "
+        "event's first"
+    )
+    choices_translations: list[dict[str, str]] = Field(
+        description="Each choice's texts by language, the event's first language first. Answer "
+        "with a choice's text in any of its languages (a multiple question: a list of them); "
+        "the answer is kept in the first language's text"
+    )
+    ticket_ids: list[int] = Field(description="Asked only of these tickets; empty: of every one")
+
+    @staticmethod
+    def resolve_label_translations(obj: Question) -> dict[str, str]:
+        return content_translations(obj.label, obj.event.languages)
+
+    @staticmethod
+    def resolve_help_text_translations(obj: Question) -> dict[str, str]:
+        return content_translations(obj.help_text, obj.event.languages)
+
+    @staticmethod
+    def resolve_choices(obj: Question) -> list[str]:
+        return [text for _value, text in obj.choice_options]
+
+    @staticmethod
+    def resolve_choices_translations(obj: Question) -> list[dict[str, str]]:
+        return obj.choice_translations
+
+    @staticmethod
+    def resolve_ticket_ids(obj: Question) -> list[int]:
+        return [ticket.pk for ticket in obj.tickets.all()]
 
 
 class RegistrationIn(InSchema):
@@ -48,7 +92,11 @@ class RegistrationIn(InSchema):
     position: str = Field("", max_length=200)
     accessibility_needs: str = Field("", max_length=2000)
     dietary_needs: str = Field("", max_length=2000)
-    answers: dict[str, Any] = Field({}, description="Question id -> answer")
+    answers: dict[str, Any] = Field(
+        {},
+        description="Question id -> answer (see GET /api/events/{slug}/questions): a text, "
+        "true or false, a choice's text in any of its languages, or a list of them",
+    )
     access_code: str = Field("", max_length=60)
     consent: bool = Field(description="The attendee accepts the event's privacy notice")
     waitlist: bool = Field(True, description="Join the waiting list when full (else 409)")

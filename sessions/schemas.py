@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from confman.core.content import content_translations
-from confman.core.schemas import ContentIn, InSchema, check_country, check_email
+from confman.core.schemas import TRANSLATIONS, ContentIn, InSchema, check_country, check_email
 from events.schemas import AttendanceModeName
 from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
 
@@ -81,7 +81,13 @@ class PersonOut(Out):
     bio: str
 
 
-class PersonPrivateOut(PersonOut):
+class PersonDetailOut(PersonOut):
+    """A person on their own (a session's people leave out the translations)."""
+
+    position_translations: dict[str, str] = Field(description=TRANSLATIONS)
+
+
+class PersonPrivateOut(PersonDetailOut):
     """What the event's team sees of a person."""
 
     email: str
@@ -91,7 +97,7 @@ class PersonPrivateOut(PersonOut):
 class PersonIn(InSchema):
     honorific: str = Field("", max_length=40)
     name: str = Field(min_length=1, max_length=200)
-    position: str = Field("", max_length=200)
+    position: ContentIn(200) = ""
     organization_id: int | None = None
     country: str = Field("", description="ISO 3166-1 alpha-2 code, e.g. KE, or empty")
     bio: str = Field("", max_length=3000)
@@ -108,7 +114,7 @@ class PersonIn(InSchema):
 class PersonPatch(InSchema):
     honorific: str | None = Field(None, max_length=40)
     name: str | None = Field(None, min_length=1, max_length=200)
-    position: str | None = Field(None, max_length=200)
+    position: ContentIn(200) | None = None
     organization_id: int | None = None
     country: str | None = None
     bio: str | None = Field(None, max_length=3000)

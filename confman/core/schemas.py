@@ -1,15 +1,19 @@
 """What every API input shares: the In schema's base, the checks of e-mail addresses and country
-codes, and a PATCH body's changes."""
+codes, a PATCH body's changes, and content in several languages (ContentIn, given in the
+languages the event works in)."""
 
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, StringConstraints
 
+from confman.core.content import content_locales
 from confman.core.exceptions import InvalidInput
 from confman.core.language import site_languages
 
@@ -69,13 +73,42 @@ def _content_required(value: str | dict[str, str]) -> str | dict[str, str]:
     return value
 
 
-def ContentIn(max_length: int, *, required: bool = False) -> Any:  # noqa: N802 (a type)
+# The description of an Out schema's `<field>_translations`.
+TRANSLATIONS = "Every language given, first first"
+
+
+def ContentIn(max_length: int | None, *, required: bool = False) -> Any:  # noqa: N802 (a type)
     """A text of the event's content: one string (the event's first language, the others kept
     when changing it) or an object of texts per language, e.g. {"en": "…", "zh-hans": "…"}
-    (every language at once)."""
+    (every language at once). Which languages the event takes is checked once the event is
+    known: check_content_languages()."""
     text = Annotated[str, StringConstraints(min_length=1 if required else 0, max_length=max_length)]
     each = Annotated[str, StringConstraints(max_length=max_length, strip_whitespace=True)]
     checks = [AfterValidator(_content_languages)]
     if required:
         checks.append(AfterValidator(_content_required))
     return Annotated[text | dict[str, each], *checks]
+
+
+def check_content_languages(data: Mapping[str, Any], languages: Iterable[str] | None) -> None:
+    """The texts given per language in `data` (ContentIn values) are in languages the event
+    works in (any of the site's when it names none of them); else one 422 naming each field."""
+    allowed = content_locales(languages)
+    problems = {}
+    for field, value in data.items():
+        if not isinstance(value, Mapping):
+            continue
+        unknown = [code for code, text in value.items() if text and code not in allowed]
+        if unknown:
+            problems[field] = [
+                ngettext(
+                    "the event works in %(languages)s, not in %(codes)s; give the texts in its "
+                    "languages, or add the language to the event first",
+                    "the event works in %(languages)s, not in %(codes)s; give the texts in its "
+                    "languages, or add the languages to the event first",
+                    len(unknown),
+                )
+                % {"languages": ", ".join(allowed), "codes": ", ".join(unknown)}
+            ]
+    if problems:
+        raise InvalidInput.for_fields(problems)

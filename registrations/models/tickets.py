@@ -3,7 +3,9 @@ per attendance mode), the registration form's questions, and the event's registr
 settings."""
 
 import hashlib
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -12,7 +14,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from confman.core.content import ContentCharField, ContentTextField
+from confman.core.content import (
+    ContentCharField,
+    ContentText,
+    ContentTextField,
+    content_data,
+    content_languages_of,
+    content_locales,
+    content_ordered,
+    content_translations,
+)
 from events.models import PERSON_MODE_CHOICES, PERSON_MODES, AttendanceMode, Event
 
 currency_validator = RegexValidator(
@@ -207,7 +218,14 @@ class Question(models.Model):
     help_text = ContentCharField(_("help text"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
     choices = models.JSONField(
-        _("choices"), default=list, blank=True, help_text=_('For choice questions: ["A", "B"].')
+        _("choices"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "For choice questions, a list of the choices: each a text, or its texts by language, "
+            'e.g. ["Yes", {"en": "Vegetarian", "zh-hans": "素食"}]. An answer is kept in the '
+            "event's first language, whatever the language of the person answering."
+        ),
     )
     required = models.BooleanField(_("required"), default=False)
     tickets = models.ManyToManyField(
@@ -232,13 +250,94 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
+
     def clean(self) -> None:
-        needs_choices = self.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE)
-        valid = isinstance(self.choices, list) and all(
-            isinstance(c, str) and c.strip() for c in self.choices
-        )
-        if needs_choices and (not valid or len(self.choices) < 2):
-            raise ValidationError({"choices": _("Give at least two choices, as a list of text.")})
+        if self.has_choices:
+            problem = self._choices_problem()
+            if problem is not None:
+                raise ValidationError({"choices": problem})
+
+    def _choices_problem(self) -> ValidationError | None:
+        if not isinstance(self.choices, list) or len(self.choices) < 2:
+            return ValidationError(
+                _('Give at least two choices, as a list such as ["Yes", "No"].'), code="choices"
+            )
+        languages = content_locales(self.event.languages if self.event_id else None)
+        for number, choice in enumerate(self.choices, start=1):
+            if isinstance(choice, Mapping):
+                unknown = [code for code, text in choice.items() if text and code not in languages]
+                if unknown:
+                    return ValidationError(
+                        _(
+                            "Choice %(number)s is given in %(codes)s, which the event does not "
+                            "work in; give its texts in %(languages)s."
+                        ),
+                        code="choice_language",
+                        params={
+                            "number": number,
+                            "codes": ", ".join(unknown),
+                            "languages": ", ".join(languages),
+                        },
+                    )
+                texts = list(choice.values())
+                if all(isinstance(text, str) for text in texts) and any(t.strip() for t in texts):
+                    continue
+            elif isinstance(choice, str) and choice.strip():
+                continue
+            return ValidationError(
+                _(
+                    "Choice %(number)s is empty or not a text: give a text, or its texts by "
+                    'language such as {"en": "Vegetarian", "zh-hans": "素食"}.'
+                ),
+                code="choice_invalid",
+                params={"number": number},
+            )
+        values = [value for value, _data in self._choices()]
+        repeated = sorted({value for value in values if values.count(value) > 1})
+        if repeated:
+            return ValidationError(
+                _("Each choice can be given once; repeated: %(choices)s."),
+                code="choice_repeated",
+                params={"choices": ", ".join(f"“{value}”" for value in repeated)},
+            )
+        return None
+
+    def _choices(self) -> list[tuple[str, Mapping[str, str] | str]]:
+        """Each choice as its value and its texts: the value is its text in the event's first
+        language (else the first given), what an answer stores whoever answers, so that the
+        answers of people reading in different languages stay one and the same."""
+        languages = content_languages_of(self)
+        choices = []
+        for choice in self.choices or []:
+            data = content_ordered(content_data(choice), languages)
+            value = data if isinstance(data, str) else next(iter(data.values()), "")
+            choices.append((value, data))
+        return choices
+
+    @property
+    def choice_options(self) -> list[tuple[str, ContentText]]:
+        """Each choice as its value and its text in the active language (else the first)."""
+        return [(value, ContentText(data)) for value, data in self._choices()]
+
+    @property
+    def choice_translations(self) -> list[dict[str, str]]:
+        """Each choice's texts by language, the event's first language (its value) first."""
+        languages = content_languages_of(self)
+        return [content_translations(data, languages) for _value, data in self._choices()]
+
+    def choice_value(self, answer: Any) -> str | None:
+        """The value of the choice that `answer` names by its value or by its text in any
+        language; None when it names none."""
+        choices = self._choices()
+        if any(answer == value for value, _data in choices):
+            return answer
+        for value, data in choices:
+            if isinstance(data, Mapping) and answer in data.values():
+                return value
+        return None
 
 
 class RegistrationSettings(models.Model):

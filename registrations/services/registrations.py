@@ -305,14 +305,20 @@ def badge_reissue(*, registration: Registration, by: User | None) -> Registratio
     return registration
 
 
-def _answers_question(question: Question, value: Any) -> bool:
+def _answer(question: Question, value: Any) -> tuple[bool, Any]:
+    """Whether `value` answers `question`, and the answer as kept: a choice by its value (its
+    text in the event's first language), given by that value or by its text in any language."""
     if question.kind == Question.Kind.YES_NO:
-        return isinstance(value, bool)
+        return isinstance(value, bool), value
     if question.kind == Question.Kind.CHOICE:
-        return value in question.choices
+        chosen = question.choice_value(value)
+        return chosen is not None, chosen
     if question.kind == Question.Kind.MULTIPLE:
-        return isinstance(value, list) and all(v in question.choices for v in value)
-    return isinstance(value, str) and len(value) <= 2000
+        if not isinstance(value, list):
+            return False, value
+        chosen = [question.choice_value(item) for item in value]
+        return None not in chosen, list(dict.fromkeys(chosen))
+    return isinstance(value, str) and len(value) <= 2000, value
 
 
 def answers_clean(ticket: TicketType, answers: dict) -> dict:
@@ -335,8 +341,16 @@ def answers_clean(ticket: TicketType, answers: dict) -> dict:
             )
             continue
         field = f"answers.{key}"
-        valid = _answers_question(question, value)
-        if not valid:
+        valid, value = _answer(question, value)
+        if not valid and question.has_choices:
+            problems.setdefault(field, []).append(
+                _("Not a valid answer to “%(question)s”; give one of %(choices)s.")
+                % {
+                    "question": question.label,
+                    "choices": ", ".join(f"“{text}”" for _value, text in question.choice_options),
+                }
+            )
+        elif not valid:
             problems.setdefault(field, []).append(
                 _("Not a valid answer to “%(question)s”.") % {"question": question.label}
             )

@@ -175,14 +175,16 @@ def neutralise(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _answer(value: Any) -> str:
+def _answer(value: Any, choices: dict[str, str]) -> str:
+    """An answer as the organiser reads it: a choice (kept in the event's first language) in
+    the organiser's language."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list | tuple):
-        return "; ".join(str(item) for item in value)
-    return str(value)
+        return "; ".join(str(choices.get(item, item)) for item in value)
+    return str(choices.get(value, value))
 
 
 def _utc(moment) -> str:
@@ -194,6 +196,7 @@ def _csv_lines(questions: list, registrations: QuerySet[Registration]) -> Iterat
     a line per registration. Lazy: rows are read from the database EXPORT_CHUNK at a time."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
+    choices = {q.pk: dict(q.choice_options) if q.has_choices else {} for q in questions}
     yield writer.writerow(
         [
             neutralise(heading)
@@ -235,7 +238,10 @@ def _csv_lines(questions: list, registrations: QuerySet[Registration]) -> Iterat
                     _utc(registration.created_at),
                     registration.accessibility_needs,
                     registration.dietary_needs,
-                    *(_answer(answers.get(str(question.pk))) for question in questions),
+                    *(
+                        _answer(answers.get(str(question.pk)), choices[question.pk])
+                        for question in questions
+                    ),
                 )
             ]
         )

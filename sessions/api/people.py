@@ -9,7 +9,7 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.content import content_changes
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
-from confman.core.schemas import patch_changes
+from confman.core.schemas import check_content_languages, patch_changes
 from events.models import Event
 from events.permissions import Action
 from events.selectors import event_get, organization_from_input
@@ -20,8 +20,8 @@ from sessions.models import (
 )
 from sessions.schemas import (
     AssignIn,
+    PersonDetailOut,
     PersonIn,
-    PersonOut,
     PersonPatch,
     PersonPrivateOut,
     SessionOut,
@@ -55,7 +55,11 @@ class PeopleQuery(Schema):
     q: str = Field("", max_length=200, description="Words in the name, position or organisation")
 
 
-@router.get("/events/{slug}/people", response=list[PersonOut], summary="The programme's people")
+@router.get(
+    "/events/{slug}/people",
+    response=list[PersonDetailOut],
+    summary="The programme's people",
+)
 @paginate(Pages)
 def list_people(request: HttpRequest, slug: str, filters: Query[PeopleQuery]):
     user = request_user(request)
@@ -115,6 +119,7 @@ def remove_person(request: HttpRequest, slug: str, session_id: int, person_id: i
 def create_person(request: HttpRequest, slug: str, payload: PersonIn):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     data = payload.model_dump()
+    check_content_languages(data, event.languages)
     data["organization"] = organization_from_input(data.pop("organization_id"))
     return Status(201, person_create(event=event, by=request.user, **data))
 
@@ -149,6 +154,7 @@ def get_person(request: HttpRequest, slug: str, person_id: int):
 def update_person(request: HttpRequest, slug: str, person_id: int, payload: PersonPatch):
     person = _person_of(request, slug, person_id)
     data = patch_changes(payload, nullable=frozenset({"organization_id"}))
+    check_content_languages(data, person.event.languages)
     data = content_changes(person, data, person.event.languages)  # a string: the first language
     if "organization_id" in data:
         data["organization"] = organization_from_input(data.pop("organization_id"))

@@ -12,7 +12,7 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.content import content_changes
 from confman.core.exceptions import InvalidInput
 from confman.core.pagination import Pages
-from confman.core.schemas import patch_changes
+from confman.core.schemas import check_content_languages, patch_changes
 from events.models import Event, Room, Track
 from events.permissions import Action
 from events.selectors import event_get
@@ -117,7 +117,9 @@ def get_session(request: HttpRequest, slug: str, session_id: int):
 )
 def create_session(request: HttpRequest, slug: str, payload: SessionIn):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
-    data = _fields(event, payload.model_dump())
+    data = payload.model_dump()
+    check_content_languages(data, event.languages)
+    data = _fields(event, data)
     people = [(person_from_input(event, r["person_id"]), r["role"]) for r in data.pop("people")]
     override = data.pop("override")
     session = session_create(event=event, by=request.user, people=people, override=override, **data)
@@ -135,6 +137,7 @@ def update_session(request: HttpRequest, slug: str, session_id: int, payload: Se
     session = selectors.session_get(request.user, event, session_id)
     data = patch_changes(payload, nullable=frozenset({"track_id", "room_id", "start", "end"}))
     override = data.pop("override", False)
+    check_content_languages(data, event.languages)
     data = content_changes(session, data, event.languages)  # a string: the first language
     session = session_update(
         session=session, by=request.user, override=override, **_fields(event, data)

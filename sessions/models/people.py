@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from confman.core.choices import label_of
-from confman.core.content import ContentCharField
+from confman.core.content import ContentCharField, content_translations
 from events.models import Event, Organization
 
 
@@ -86,6 +86,10 @@ class Person(models.Model):
     @property
     def country_name(self) -> str:
         return str(self.country.name) if self.country else ""
+
+    @property
+    def position_translations(self) -> dict[str, str]:
+        return content_translations(self.position, self.event.languages)
 
 
 class SessionRole(models.Model):

@@ -773,3 +773,141 @@ def test_a_room_in_two_languages_reads_in_the_requests_with_every_language_besid
     assert listed[0]["name"] == "Plenary Hall"
     assert french[0]["name"] == "全体会议厅"  # the event's first language
     assert listed[0]["name_translations"] == {"zh-hans": "全体会议厅", "en": "Plenary Hall"}
+
+
+# --- the event's content in several languages ------------------------------------------------
+
+
+def test_an_event_in_two_languages_round_trips_and_reads_in_the_requests(client, bearer):
+    creator = UserFactory(is_superuser=True)
+    title = {"en": "Annual Partnership Meeting", "zh-hans": "年度伙伴会议"}
+    description = {"en": "Two days of talks.", "zh-hans": "为期两天的会谈。"}
+
+    created = client.post(
+        "/api/events",
+        {**NEW_EVENT, "title": title, "description": description, "status": "published"},
+        content_type="application/json",
+        headers=bearer(creator),
+    )
+    chinese = client.get("/api/events/iioe-2027", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    listed = client.get("/api/events", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["items"]
+
+    assert created.status_code == 201, created.content
+    assert created.json()["title_translations"] == title
+    assert created.json()["description_translations"] == description
+    assert (chinese["title"], chinese["description"]) == ("年度伙伴会议", "为期两天的会谈。")
+    assert chinese["title_translations"] == title
+    assert (listed[0]["title"], listed[0]["title_translations"]) == ("年度伙伴会议", title)
+
+
+def test_a_plain_title_changes_the_events_first_language_and_keeps_the_others(
+    client, event, organiser, bearer
+):
+    event.languages = ["en", "zh-hans"]
+    event.title = {"en": "Regional Seminar", "zh-hans": "区域研讨会"}
+    event.save()
+
+    changed = client.patch(
+        "/api/events/seminar",
+        {"title": "Asia-Pacific Regional Seminar"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["title_translations"] == {
+        "en": "Asia-Pacific Regional Seminar",
+        "zh-hans": "区域研讨会",
+    }
+    event.refresh_from_db()
+    assert event.title.translations["zh-hans"] == "区域研讨会"
+
+
+def test_a_plain_text_is_listed_under_the_events_first_language(client, event):
+    event.languages = ["zh-hans", "en"]
+    event.save(update_fields=["languages"])
+
+    body = client.get("/api/events/seminar").json()
+
+    assert body["title_translations"] == {"zh-hans": "Asia-Pacific Regional Seminar"}
+    assert body["description_translations"] == {}
+
+
+def test_the_venue_reads_in_the_requests_language_with_every_language_beside(client, event):
+    event.venue.name = {"en": "Convention Centre", "zh-hans": "会展中心"}
+    event.venue.address = "Fuhua 3rd Road"
+    event.venue.save()
+
+    venue = client.get("/api/events/seminar", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["venue"]
+
+    assert venue["name"] == "会展中心"
+    assert venue["name_translations"] == {"en": "Convention Centre", "zh-hans": "会展中心"}
+    assert venue["address_translations"] == {"en": "Fuhua 3rd Road"}  # a shared row: the site's
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("patch", "", {"title": {"en": "Seminar", "fr": "Séminaire"}}, "title"),
+        ("patch", "", {"description": {"fr": "Deux jours"}}, "description"),
+        ("post", "/rooms", {"name": {"en": "Hall", "fr": "Salle"}}, "name"),
+        ("post", "/tracks", {"name": {"en": "Policy", "ru": "Политика"}}, "name"),
+    ],
+)
+def test_a_text_in_a_language_the_event_does_not_work_in_is_422_naming_its_languages(
+    client, event, organiser, bearer, method, path, body, field
+):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+
+    response = getattr(client, method)(
+        f"/api/events/seminar{path}",
+        body,
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == field
+    assert "the event works in en, zh-hans" in error["message"]
+    event.refresh_from_db()
+    assert event.title == "Asia-Pacific Regional Seminar"
+    assert not event.rooms.exists() and not event.tracks.exists()
+
+
+def test_renaming_a_room_in_a_language_the_event_does_not_work_in_is_422(
+    client, event, organiser, bearer
+):
+    room = RoomFactory(event=event, name="Hall")
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+
+    response = client.patch(
+        f"/api/events/seminar/rooms/{room.pk}",
+        {"name": {"en": "Hall", "ar": "القاعة"}},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 422
+    assert "not in ar" in response.json()["errors"][0]["message"]
+    room.refresh_from_db()
+    assert room.name.translations == {"": "Hall"}
+
+
+def test_an_event_taking_up_a_language_takes_texts_in_it_in_the_same_request(
+    client, event, organiser, bearer
+):
+    event.languages = ["en"]
+    event.save(update_fields=["languages"])
+
+    response = client.patch(
+        "/api/events/seminar",
+        {"languages": ["en", "fr"], "title": {"en": "Seminar", "fr": "Séminaire"}},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["title_translations"] == {"en": "Seminar", "fr": "Séminaire"}

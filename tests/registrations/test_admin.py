@@ -2,7 +2,7 @@
 
 import pytest
 
-from registrations.models import Quota, TicketType
+from registrations.models import Question, Quota, TicketType
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +49,52 @@ def test_other_events_tickets_are_not_listed(client, event, staff_organiser):
     client.force_login(staff_organiser)
 
     assert "Hidden ticket" not in client.get("/admin/registrations/tickettype/").content.decode()
+
+
+def _question(client, event, choices: str):
+    return client.post(
+        "/admin/registrations/question/add/",
+        {
+            "event": event.pk,
+            "label_0": "Diet",
+            "help_text_0": "",
+            "kind": "choice",
+            "choices": choices,
+            "order": "0",
+        },
+    )
+
+
+def test_a_question_takes_choices_in_the_events_languages(client, event, staff_organiser):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    client.force_login(staff_organiser)
+
+    response = _question(client, event, '[{"en": "Vegetarian", "zh-hans": "素食"}, "Kosher"]')
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    question = Question.objects.get()
+    assert question.choices == [{"en": "Vegetarian", "zh-hans": "素食"}, "Kosher"]
+
+
+@pytest.mark.parametrize(
+    ("choices", "message"),
+    [
+        ('["Vegetarian"]', "Give at least two choices"),
+        ('[{"en": "Vegetarian", "fr": "Végétarien"}, "Kosher"]', "Choice 1 is given in fr"),
+        ('["Vegetarian", {"en": ""}]', "Choice 2 is empty or not a text"),
+        ('["Kosher", {"en": "Kosher", "zh-hans": "犹太洁食"}]', "repeated: “Kosher”"),
+    ],
+)
+def test_choices_that_cannot_be_answered_are_refused_saying_why(
+    client, event, staff_organiser, choices, message
+):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    client.force_login(staff_organiser)
+
+    response = _question(client, event, choices)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Question.objects.exists()

@@ -181,6 +181,113 @@ def test_register_checks_answers_like_the_form(client, event, tickets):
     assert fine.status_code == 201
 
 
+@pytest.fixture
+def diet(event):
+    """A question in English and Chinese, its choices too (one a plain text, as before)."""
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    return Question.objects.create(
+        event=event,
+        label={"en": "Diet", "zh-hans": "饮食"},
+        help_text={"en": "For the dinner", "zh-hans": "用于晚宴"},
+        kind="choice",
+        choices=[
+            {"en": "Vegetarian", "zh-hans": "素食"},
+            {"en": "Halal", "zh-hans": "清真"},
+            "Kosher",
+        ],
+        required=True,
+    )
+
+
+def test_tickets_read_in_the_requests_language_with_every_language_beside(client, event):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    ticket_create(
+        event=event,
+        by=None,
+        name={"en": "Delegate", "zh-hans": "代表"},
+        description={"en": "Every session", "zh-hans": "所有会议"},
+        modes="in_person",
+    )
+
+    [row] = client.get(f"{API}/tickets", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+
+    assert (row["name"], row["description"]) == ("代表", "所有会议")
+    assert row["name_translations"] == {"en": "Delegate", "zh-hans": "代表"}
+    assert row["description_translations"] == {"en": "Every session", "zh-hans": "所有会议"}
+
+
+def test_questions_read_in_the_requests_language_with_every_choice_in_every_language(
+    client, event, diet, tickets
+):
+    _online, hall = tickets
+    diet.tickets.add(hall)
+
+    [english] = client.get(f"{API}/questions").json()
+    [chinese] = client.get(f"{API}/questions", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+
+    assert (english["label"], english["help_text"]) == ("Diet", "For the dinner")
+    assert english["choices"] == ["Vegetarian", "Halal", "Kosher"]
+    assert (chinese["label"], chinese["help_text"]) == ("饮食", "用于晚宴")
+    assert chinese["choices"] == ["素食", "清真", "Kosher"]
+    assert chinese["label_translations"] == {"en": "Diet", "zh-hans": "饮食"}
+    assert chinese["help_text_translations"] == {"en": "For the dinner", "zh-hans": "用于晚宴"}
+    assert chinese["choices_translations"] == [
+        {"en": "Vegetarian", "zh-hans": "素食"},
+        {"en": "Halal", "zh-hans": "清真"},
+        {"en": "Kosher"},
+    ]
+    assert (chinese["kind"], chinese["required"], chinese["ticket_ids"]) == (
+        "choice",
+        True,
+        [hall.pk],
+    )
+
+
+def test_a_choice_answered_in_another_language_is_kept_in_the_first(client, event, diet, tickets):
+    online, _ = tickets
+    several = Question.objects.create(
+        event=event,
+        label="Topics",
+        kind="multiple",
+        choices=[{"en": "Water", "zh-hans": "水"}, {"en": "Energy", "zh-hans": "能源"}],
+    )
+
+    response = client.post(
+        f"{API}/registrations",
+        body(online, "online", answers={str(diet.pk): "素食", str(several.pk): ["能源", "Water"]}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 201, response.content
+    registration = Registration.objects.get(reference=response.json()["reference"])
+    assert registration.answers == {
+        str(diet.pk): "Vegetarian",
+        str(several.pk): ["Energy", "Water"],
+    }
+
+
+def test_an_answer_naming_no_choice_lists_the_choices_in_the_requests_language(
+    client, diet, tickets
+):
+    online, _ = tickets
+
+    response = client.post(
+        f"{API}/registrations",
+        body(online, "online", answers={str(diet.pk): "Vegan"}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == f"answers.{diet.pk}"
+    assert "“素食”, “清真”, “Kosher”" in error["message"]
+    assert not Registration.objects.exists()
+
+
 def test_register_is_refused_when_registration_is_closed(client, event, tickets):
     online, _ = tickets
     RegistrationSettings.objects.create(event=event, is_open=False)

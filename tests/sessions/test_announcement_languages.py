@@ -25,9 +25,7 @@ def bilingual(event):
 
 def _announced(event) -> list[SessionUpdate]:
     return list(
-        SessionUpdate.objects.filter(event=event, kind=UpdateKind.ANNOUNCEMENT).order_by(
-            "sequence"
-        )
+        SessionUpdate.objects.filter(event=event, kind=UpdateKind.ANNOUNCEMENT).order_by("sequence")
     )
 
 

@@ -1146,6 +1146,66 @@ def test_people_of_another_event_are_404(client, event, organiser, bearer):
     assert response.status_code == 404
 
 
+def test_a_persons_position_in_two_languages_round_trips(client, event, organiser, bearer):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    headers = bearer(organiser)
+    position = {"en": "Vice-President", "zh-hans": "副校长"}
+
+    created = _post(client, "/people", {"name": "Li Wei", "position": position}, headers)
+    person_id = created.json()["id"]
+    renamed = _patch(client, f"/people/{person_id}", {"position": "President"}, headers)
+    chinese = client.get(
+        f"{URL}/people/{person_id}", headers=headers, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    listed = client.get(URL + "/people", headers=headers, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert created.status_code == 201, created.content
+    assert created.json()["position_translations"] == position
+    assert renamed.json()["position_translations"] == {"en": "President", "zh-hans": "副校长"}
+    assert chinese.json()["position"] == "副校长"
+    assert listed.json()["items"][0]["position"] == "副校长"
+    assert listed.json()["items"][0]["position_translations"] == {
+        "en": "President",
+        "zh-hans": "副校长",
+    }
+
+
+def test_a_position_in_a_language_the_event_does_not_work_in_is_422(
+    client, event, organiser, bearer
+):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+
+    response = _post(
+        client, "/people", {"name": "Li Wei", "position": {"fr": "Recteur"}}, bearer(organiser)
+    )
+
+    assert response.status_code == 422
+    assert _fields(response) == ["position"]
+    assert "the event works in en, zh-hans" in response.json()["errors"][0]["message"]
+    assert not Person.objects.exists()
+
+
+def test_a_session_title_in_a_language_the_event_does_not_work_in_is_422(
+    client, event, organiser, bearer, hall
+):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    headers = bearer(organiser)
+    session = SessionFactory(event=event, title="Opening", room=hall)
+
+    created = _post(
+        client, "/sessions", {"title": {"en": "Panel", "ru": "Панель"}, "kind": "panel"}, headers
+    )
+    changed = _patch(client, f"/sessions/{session.pk}", {"abstract": {"ar": "ملخص"}}, headers)
+
+    assert (created.status_code, _fields(created)) == (422, ["title"])
+    assert (changed.status_code, _fields(changed)) == (422, ["abstract"])
+    assert "the event works in en, zh-hans, not in ru" in created.json()["errors"][0]["message"]
+    assert list(Session.objects.values_list("title", flat=True)) == ["Opening"]
+
+
 # --- announcements --------------------------------------------------------------------------
 
 

@@ -77,6 +77,41 @@ def test_required_questions_apply_only_to_their_tickets(client, event, online):
     assert "This question is required for your ticket." in delegate_answer.content.decode()
 
 
+def test_choices_show_in_the_pages_language_and_are_kept_in_the_events_first(client, event, online):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    diet = Question.objects.create(
+        event=event,
+        label={"en": "Diet", "zh-hans": "饮食"},
+        kind="choice",
+        choices=[
+            {"en": "Vegetarian", "zh-hans": "素食"},
+            {"en": "Halal", "zh-hans": "清真"},
+            "Kosher",
+        ],
+    )
+    topics = Question.objects.create(
+        event=event,
+        label="Topics",
+        kind="multiple",
+        choices=[{"en": "Water", "zh-hans": "水"}, {"en": "Energy", "zh-hans": "能源"}],
+    )
+
+    page = client.get("/zh-hans" + REGISTER).content.decode()
+    response = client.post(
+        "/zh-hans" + REGISTER,
+        form(online, **{f"q_{diet.pk}": "Vegetarian", f"q_{topics.pk}": ["Energy"]}),
+    )
+
+    assert "饮食" in page
+    assert '<option value="Vegetarian">素食</option>' in page
+    assert '<option value="Kosher">Kosher</option>' in page
+    assert 'value="Energy"' in page and "能源" in page
+    assert response.status_code == 302, response.content.decode()[:2000]
+    answers = Registration.objects.get().answers
+    assert answers == {str(diet.pk): "Vegetarian", str(topics.pk): ["Energy"]}
+
+
 def test_a_full_ticket_puts_people_on_the_waiting_list(client, event):
     ticket = ticket_create(event=event, by=None, name="Hall", modes="in_person", quota=1)
     client.post(REGISTER, form(ticket, mode="in_person"))

@@ -727,6 +727,33 @@ def test_the_export_has_every_field_and_one_column_per_question(client, organise
     assert remark.pk  # asked, not answered: an empty cell
 
 
+def test_the_export_gives_choices_in_the_organisers_language(client, organiser, event, online):
+    event.languages = ["en", "zh-hans"]
+    event.save(update_fields=["languages"])
+    diet = Question.objects.create(
+        event=event,
+        label={"en": "Diet", "zh-hans": "饮食"},
+        kind="choice",
+        choices=[{"en": "Vegetarian", "zh-hans": "素食"}, "Kosher"],
+    )
+    topics = Question.objects.create(
+        event=event,
+        label="Topics",
+        kind="multiple",
+        choices=[{"en": "Water", "zh-hans": "水"}, {"en": "Energy", "zh-hans": "能源"}],
+    )
+    reg(online, answers={str(diet.pk): "素食", str(topics.pk): ["Water", "能源"]})
+    client.force_login(organiser)
+
+    english = csv_of(client.get(EXPORT))
+    chinese = csv_of(client.get("/zh-hans" + EXPORT))
+
+    assert english[0][-2:] == ["Diet", "Topics"]
+    assert english[1][-2:] == ["Vegetarian", "Water; Energy"]
+    assert chinese[0][-2:] == ["饮食", "Topics"]
+    assert chinese[1][-2:] == ["素食", "水; 能源"]
+
+
 def test_non_latin_names_round_trip(client, organiser, online):
     reg(online, name="李伟", country="CN")
     reg(online, name="عمر حداد", country="JO")
