@@ -5,6 +5,7 @@ import pytest
 from registrations.models import Question, Registration, RegistrationSettings
 from registrations.services.registrations import registration_create
 from registrations.services.tickets import ticket_create
+from tests.factories import TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -347,3 +348,15 @@ def test_the_registrants_language_is_the_requests_unless_given(client, tickets):
     assert Registration.objects.get(email="li@example.cn").language == "zh-hans"
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "language"
+
+
+def test_the_questions_of_a_draft_event_are_for_its_team_only(
+    client, draft_event, bearer, outsider
+):
+    Question.objects.create(event=draft_event, label="Diet", kind="text")
+    organiser = TeamMemberFactory(event=draft_event, role="organiser").user
+    url = f"/api/events/{draft_event.slug}/questions"
+
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers=bearer(outsider)).status_code == 404
+    assert [q["label"] for q in client.get(url, headers=bearer(organiser)).json()] == ["Diet"]
