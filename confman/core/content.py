@@ -251,6 +251,16 @@ class ContentWidgetMixin:
                 for code, widget in zip(shown, rendered_widgets, strict=False)
             ),
         )
+        # One group per field, named by the field's label, so that a screen reader says
+        # "Title, group" before "English", "Simplified Chinese"…
+        label = getattr(getattr(self, "field", None), "label", None)
+        if label:
+            return format_html(
+                '<span class="content-languages" id="{}" role="group" aria-label="{}">{}</span>',
+                id_,
+                label,
+                rows,
+            )
         return format_html('<span class="content-languages" id="{}">{}</span>', id_, rows)
 
 

@@ -553,3 +553,29 @@ def test_chair_runs_a_session_from_a_phone(page, live_server, transactional_db):
     assert heights and min(heights) >= 44 and min(widths) >= 44, (heights, widths)
     expect(card.locator(".big-button", has_text="Back on time")).to_be_visible()
     assert overflow(page) <= 0
+
+
+def test_chair_announces_in_each_language_from_a_phone(page, live_server, transactional_db):
+    event = EventFactory(
+        slug="seminar", timezone="Asia/Shanghai", languages=["en", "zh-hans", "ru"]
+    )
+    user = UserFactory(username="chair")
+    chair = PersonFactory(event=event, name="Grace Hopper", user=user)
+    session = SessionFactory(event=event, title="Open education", start=at(event, 0, "10:00"))
+    SessionRoleFactory(session=session, person=chair, role=SessionRole.Kind.CHAIR)
+    speaker = PersonFactory(event=event, name="Ana Lima")
+    SessionRoleFactory(session=session, person=speaker, role=SessionRole.Kind.SPEAKER)
+    programme_publish(event=event, by=None)
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, user, "/events/seminar/chair/")
+    card = page.locator(f"#session-{session.pk}")
+    group = card.get_by_role("group", name="Announcement")
+
+    assert overflow(page) <= 0
+    group.get_by_label("English").fill("Please take your seats.")
+    group.get_by_label("Simplified Chinese").fill("请就座。")
+    card.get_by_role("button", name="Announce").click()
+
+    expect(page.locator(".messages")).to_contain_text("Announced to everyone following")
+    update = SessionUpdate.objects.get(session=session, kind=SessionUpdate.Kind.ANNOUNCEMENT)
+    assert update.message.translations == {"en": "Please take your seats.", "zh-hans": "请就座。"}

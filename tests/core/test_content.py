@@ -120,3 +120,20 @@ def test_several_languages_are_stored_in_the_events_order_and_one_as_plain_text(
     assert list(room.name.translations) == ["zh-hans", "en"]  # the first language falls back
     assert alone.name.is_translated is False and alone.name == "会议室"
     assert type(room).objects.get(event=event, name="会议室") == alone  # lookups on plain text
+
+
+def test_the_inputs_of_a_field_are_one_group_named_by_its_label():
+    from django import forms
+
+    from confman.core.content import ContentFormField, ContentTextInput, content_form_languages
+
+    class Form(forms.Form):
+        title = ContentFormField(label="Title", widget=ContentTextInput)
+
+    form = Form()
+    content_form_languages(form, ["en", "zh-hans"])
+    html = str(form["title"])
+
+    assert 'role="group" aria-label="Title"' in html
+    assert html.count("<input") == 2
+    assert '<label for="id_title_1" class="content-language__name" lang="zh-hans">' in html
