@@ -11,7 +11,7 @@ Stored as the plain text while the field has one text for every language (what e
 before translations, so the upgrade moves no data), and as a JSON object `{"en": …, "zh-hans":
 …}` in the event's language order once it has several, so the first language given is the
 fallback. Exact lookups keep working on a plain text (`Ticket.objects.get(name="Delegate")`);
-`icontains` searches every language.
+`icontains` searches the text of every language, never the JSON around it (ContentIContains).
 """
 
 import functools
@@ -24,6 +24,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.lookups import IContains, Lookup
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
@@ -371,6 +372,59 @@ class ContentField(I18nFieldMixin, models.TextField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": ContentFormField, **kwargs})
+
+
+# PostgreSQL: the texts of a stored value, for ContentIContains (created by the migration
+# events 0004; SQLite has json_each and json_valid built in). A text that only looks like JSON
+# is one text.
+POSTGRESQL_CONTENT_TEXTS = """
+CREATE OR REPLACE FUNCTION confman_content_texts(stored text) RETURNS SETOF text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF left(stored, 1) = '{' THEN
+        BEGIN
+            RETURN QUERY SELECT t.value FROM jsonb_each_text(stored::jsonb) AS t;
+            RETURN;
+        EXCEPTION WHEN others THEN
+            NULL;
+        END;
+    END IF;
+    RETURN NEXT stored;
+END
+$$;
+"""
+
+
+class ContentIContains(IContains):
+    """`title__icontains="en"` finds "Opening" in any language, and not every title given in
+    several languages for the "en" of its JSON key."""
+
+    def as_sql(self, compiler, connection):
+        column, column_params = Lookup.process_lhs(self, compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        matches = self.get_rhs_op(connection, rhs)  # "LIKE %s ESCAPE …", "LIKE UPPER(%s)"
+        text = connection.ops.lookup_cast(self.lookup_name, "TextField")  # "UPPER(%s::text)"
+        # Only the ORM's own column and operators are written into the SQL; the searched text
+        # is a parameter.
+        if connection.vendor == "postgresql":
+            sql = (
+                f"EXISTS (SELECT 1 FROM confman_content_texts({column}) AS content(text) "  # noqa: S608
+                f"WHERE {text % 'content.text'} {matches})"
+            )
+            return sql, [*column_params, *rhs_params]
+        if connection.vendor == "sqlite":
+            sql = (
+                f"(CASE WHEN substr({column}, 1, 1) = '{{' AND json_valid({column}) "  # noqa: S608
+                f"THEN EXISTS (SELECT 1 FROM json_each({column}) AS content "
+                f"WHERE {text % 'content.value'} {matches}) "
+                f"ELSE {text % column} {matches} END)"
+            )
+            params = [*column_params, *column_params, *column_params, *rhs_params]
+            return sql, [*params, *column_params, *rhs_params]
+        return super().as_sql(compiler, connection)
+
+
+ContentField.register_lookup(ContentIContains)
 
 
 class ContentCharField(ContentField):

@@ -137,3 +137,31 @@ def test_the_inputs_of_a_field_are_one_group_named_by_its_label():
     assert 'role="group" aria-label="Title"' in html
     assert html.count("<input") == 2
     assert '<label for="id_title_1" class="content-language__name" lang="zh-hans">' in html
+
+
+@pytest.mark.django_db
+def test_icontains_searches_the_texts_and_never_the_json_around_them():
+    from sessions.models import Session
+    from tests.factories import EventFactory, SessionFactory
+
+    event = EventFactory(languages=["en", "zh-hans"])
+    keynote = SessionFactory(event=event, title={"en": "Keynote", "zh-hans": "主旨演讲"})
+    quoted = SessionFactory(event=event, title={"en": 'Say "yes" 100%', "zh-hans": "说“是”"})
+    braces = SessionFactory(event=event, title="{Draft} budget en route")
+
+    def found(term: str) -> set[int]:
+        return set(
+            Session.objects.filter(event=event, title__icontains=term).values_list("pk", flat=True)
+        )
+
+    assert found("zh") == set()
+    assert found("hans") == set()
+    assert found('":') == set()
+    assert found("KEYNOTE") == {keynote.pk}
+    assert found("主旨") == {keynote.pk}
+    assert found('"yes"') == {quoted.pk}
+    assert found("100%") == {quoted.pk}
+    assert found("“是”") == {quoted.pk}
+    assert found("{draft}") == {braces.pk}
+    assert found("en") == {braces.pk}
+    assert found("e") == {keynote.pk, quoted.pk, braces.pk}
