@@ -406,6 +406,22 @@ ZH: dict[str, str] = {
     "Research Officer": "研究专员",
     "Director of Digital Learning": "数字学习部门主任",
     "Vice-President for Education and Student Affairs": "分管教育与学生事务副校长",
+    # Tickets
+    "Online participant": "线上参会者",
+    "Follow the plenaries and the online sessions, with interpretation into Chinese and "
+    "Russian, and take part in the online roundtable.": (
+        "在线收看全体会议和线上会议（提供中文和俄文传译），并参加线上圆桌会议。"
+    ),
+    "Delegate": "代表",
+    "For members of the invited national delegations: all sessions in Shenzhen, lunches and "
+    "the networking reception. The organisers confirm each registration.": (
+        "供受邀国家代表团成员使用：可参加在深圳举行的全部会议、午餐和交流招待会。每份注册均由主办方确认。"
+    ),
+    "IIOE partner": "IIOE合作伙伴",
+    "For partner universities and enterprises of the IIOE, with the access code from their "
+    "invitation; in person or online.": (
+        "供IIOE合作高校和企业使用，请使用邀请函中的访问码；可现场或线上参会。"
+    ),
     "Master's student in Educational Technology": "教育技术专业硕士研究生",
     "Undergraduate student, School of Artificial Intelligence": "人工智能学院本科生",
     "Lecturer in Flexible Learning": "灵活学习讲师",

@@ -1,6 +1,7 @@
 """The demo conference's tickets: invited delegations in person (approved by the organisers),
 partners with an access code, and free online participation for anyone."""
 
+from confman.demo.chinese import in_english_and_chinese
 from confman.demo.programme_data import PEOPLE
 from events.models import AttendanceMode, Event, Organization
 from registrations.checkin.scan import checkin_scan
@@ -46,6 +47,8 @@ TICKETS = (
 def seed_demo_tickets(event: Event) -> int:
     for order, spec in enumerate(TICKETS):
         fields = {key: value for key, value in spec.items() if key != "quota"}
+        fields["name"] = in_english_and_chinese(fields["name"])
+        fields["description"] = in_english_and_chinese(fields["description"])
         ticket_create(event=event, by=None, quota=spec["quota"], order=order, **fields)
     quota_set(quota=quota_for_mode(event, AttendanceMode.IN_PERSON), by=None, size=IN_PERSON_SEATS)
     return len(TICKETS)
@@ -55,8 +58,7 @@ def seed_demo_registrations(event: Event) -> int:
     """Registrations for the demo: the programme's (fictional) people as approved delegates in
     person, and a few online participants, so the lists, counts and the check-in desk have
     someone to show."""
-    delegate = event.ticket_types.get(name="Delegate")
-    online = event.ticket_types.get(name="Online participant")
+    online, delegate = event.ticket_types.order_by("order")[:2]  # TICKETS' first two
     organisations = {o.name: o for o in Organization.objects.filter(event_roles__event=event)}
     count = 0
     for index, (key, _honorific, name, position, org, country, _bio, _login) in enumerate(PEOPLE):

@@ -35,3 +35,20 @@ def test_demo_has_morning_check_ins_and_a_badge_still_to_admit():
     first = checkin_scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
     again = checkin_scan(event=event, secret=badge.badge_secret, device="newcomer", by=None)
     assert first.ok and again.result == "already_checked_in"
+
+
+def test_demo_tickets_speak_english_and_chinese():
+    event, _ = seed_demo_event()
+
+    tickets = list(event.ticket_types.order_by("order"))
+
+    assert [t.name.translations for t in tickets] == [
+        {"en": "Online participant", "zh-hans": "线上参会者"},
+        {"en": "Delegate", "zh-hans": "代表"},
+        {"en": "IIOE partner", "zh-hans": "IIOE合作伙伴"},
+    ]
+    assert all(set(t.description.translations) == {"en", "zh-hans"} for t in tickets)
+    assert {r.ticket.name.translations["en"] for r in Registration.objects.filter(event=event)} == {
+        "Online participant",
+        "Delegate",
+    }
