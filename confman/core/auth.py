@@ -12,6 +12,8 @@ from ninja.utils import check_csrf
 
 from confman.core.exceptions import NotAuthenticated, PermissionDenied
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
 
 @cache
 def _authenticate_token():
@@ -35,6 +37,20 @@ class ApiTokenAuth(HttpBearer):
         return user
 
 
+def require_csrf(request: HttpRequest) -> None:
+    """A call that acts as the browser session's signed-in user must carry the CSRF token,
+    whatever its content type (a text/plain form post from another site carries the cookie
+    but cannot read the token)."""
+    if check_csrf(request):
+        raise PermissionDenied(
+            _(
+                "The CSRF token is missing or wrong. Send the csrftoken cookie's value in "
+                "an X-CSRFToken header, or use an API token instead of the session."
+            ),
+            code="csrf_failed",
+        )
+
+
 class BrowserSessionAuth(SessionAuth):
     """A signed-in browser. Anonymous callers fall through to a 401 (ninja's own SessionAuth
     checks CSRF first and answers them 403); signed-in ones must send the CSRF token."""
@@ -42,14 +58,7 @@ class BrowserSessionAuth(SessionAuth):
     def _get_key(self, request: HttpRequest) -> str | None:
         if not request.user.is_authenticated:
             return None
-        if check_csrf(request):
-            raise PermissionDenied(
-                _(
-                    "The CSRF token is missing or wrong. Send the csrftoken cookie's value in "
-                    "an X-CSRFToken header, or use an API token instead of the session."
-                ),
-                code="csrf_failed",
-            )
+        require_csrf(request)
         return request.COOKIES.get(self.param_name)
 
 
@@ -60,12 +69,15 @@ ORGANISER_AUTH = [token_auth, session_auth]
 
 
 def request_user(request: HttpRequest) -> User | AnonymousUser:
-    """The caller of a read operation: the token's user if a bearer token is sent (and valid),
-    else the session's user, possibly anonymous."""
+    """The caller of an operation open to everyone: the token's user if a bearer token is sent
+    (and valid), else the session's user, possibly anonymous. A write as the session's
+    signed-in user needs the CSRF token, as ORGANISER_AUTH's do."""
     header = request.headers.get("Authorization", "")
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         request.user = user_for_token(credentials.strip())
     elif header:
         raise NotAuthenticated(_("The Authorization header must be “Bearer <token>”."))
+    elif request.method not in SAFE_METHODS and request.user.is_authenticated:
+        require_csrf(request)
     return request.user

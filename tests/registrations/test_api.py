@@ -1,5 +1,7 @@
 """The registrations API: tickets with seats left, registering, the organiser's reads."""
 
+import json
+
 import pytest
 
 from registrations.models import Question, Registration, RegistrationSettings
@@ -360,3 +362,53 @@ def test_the_questions_of_a_draft_event_are_for_its_team_only(
     assert client.get(url).status_code == 404
     assert client.get(url, headers=bearer(outsider)).status_code == 404
     assert [q["label"] for q in client.get(url, headers=bearer(organiser)).json()] == ["Diet"]
+
+
+# --- CSRF: a write as the browser's signed-in user carries the token -----------------------
+
+
+def test_registering_with_a_signed_in_session_needs_the_csrf_token(event, tickets, organiser):
+    """Another site can post text/plain with the organiser's cookie (a "simple" request, no
+    preflight), not read the token: without it the call is refused, with it it registers."""
+    from django.test import Client
+
+    online, _hall = tickets
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(organiser)
+    browser.get("/events/seminar/")  # the page that sets the csrftoken cookie
+    token = browser.cookies["csrftoken"].value
+    forged = browser.post(
+        f"{API}/registrations",
+        json.dumps(body(online, "online")),
+        content_type="text/plain",
+        headers={"Origin": "https://attacker.example"},
+    )
+    sent = browser.post(
+        f"{API}/registrations",
+        body(online, "online", email="own@example.org"),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+
+    assert (forged.status_code, forged.json()["code"]) == (403, "csrf_failed")
+    assert sent.status_code == 201, sent.content
+    assert list(Registration.objects.values_list("email", flat=True)) == ["own@example.org"]
+
+
+def test_registering_anonymously_or_with_a_token_needs_no_csrf_token(
+    event, tickets, organiser, bearer
+):
+    from django.test import Client
+
+    online, _hall = tickets
+    anonymous = Client(enforce_csrf_checks=True).post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json"
+    )
+    with_token = Client(enforce_csrf_checks=True).post(
+        f"{API}/registrations",
+        body(online, "online", email="token@example.org"),
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+
+    assert (anonymous.status_code, with_token.status_code) == (201, 201)
