@@ -13,6 +13,8 @@ from django_countries import countries
 
 from events.models import PERSON_MODE_CHOICES, PERSON_MODES, Event
 from registrations.models import (
+    Payment,
+    PaymentStatus,
     Quota,
     Registration,
     RegistrationSettings,
@@ -190,3 +192,13 @@ def tickets_on_offer(event: Event, *, code: str = "", organiser: bool = False) -
             or (t.visibility == Visibility.CODE and bool(code) and code == t.access_code)
         )
     ]
+
+
+def payments_mismatched(event: Event) -> list[Payment]:
+    """Checkouts Stripe reports paid with another amount or currency than asked: not
+    confirmed, for the organisers to look into (registrations.payments.webhook)."""
+    return list(
+        Payment.objects.filter(registration__event=event, status=PaymentStatus.MISMATCH)
+        .select_related("registration")
+        .order_by("created_at", "pk")
+    )

@@ -16,6 +16,9 @@ class PaymentStatus(models.TextChoices):
     FAILED = "failed", pgettext_lazy("payment status", "Failed")
     EXPIRED = "expired", _("Expired")
     REFUNDED = "refunded", pgettext_lazy("payment status", "Refunded")
+    # Stripe says the session was paid, but not the amount or currency it asked for: nothing is
+    # confirmed, and the organisers are told (the registrations list) to look into it.
+    MISMATCH = "mismatch", _("Paid another amount")
 
 
 class Payment(models.Model):
@@ -39,6 +42,10 @@ class Payment(models.Model):
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     refund_id = models.CharField(_("Stripe refund"), max_length=255, blank=True)
+    received_amount = models.DecimalField(
+        _("amount received"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    received_currency = models.CharField(_("currency received"), max_length=3, blank=True)
 
     class Meta:
         verbose_name = _("payment")

@@ -6,14 +6,16 @@ payment is being confirmed, the place is confirmed, the seat hold ran out (and w
 their money), or, when they left Stripe without paying, how long the seat is still held.
 
 POST /stripe/webhook/: the signature is checked with `stripe.Webhook.construct_event` and
-STRIPE_WEBHOOK_SECRET, with its default tolerance of 300 seconds; a missing, wrong or stale
-signature is a 400 and changes nothing. A genuine event is recorded and applied in one
-transaction (webhook.stripe_event_process): a replay is answered 200 and changes nothing. While
-the database is locked or down, or Stripe cannot be reached for a refund, the answer is 503
-with nothing recorded, so Stripe sends the event again later: a payment is never lost."""
+STRIPE_WEBHOOK_SECRET, with its default tolerance of 300 seconds, either way; a missing, wrong,
+stale or future-dated signature is a 400 and changes nothing. A genuine event is recorded and
+applied in one transaction (webhook.stripe_event_process): a replay is answered 200 and changes
+nothing. While the database is locked or down, or Stripe cannot be reached for a refund, the
+answer is 503 with nothing recorded, so Stripe sends the event again later: a payment is never
+lost."""
 
 import json
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -95,6 +97,18 @@ def _answer(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail, "code": code}, status=status)
 
 
+def _signed_in_the_future(header: str | None) -> bool:
+    """The signature's timestamp (t=) is ahead of our clock by more than stripe's tolerance."""
+    for item in (header or "").split(","):
+        key, _sep, value = item.strip().partition("=")
+        if key == "t":
+            try:
+                return int(value) > time.time() + stripe.Webhook.DEFAULT_TOLERANCE
+            except ValueError:
+                return True
+    return True
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
@@ -106,15 +120,19 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
             "Stripe webhooks are not set up on this installation: set STRIPE_WEBHOOK_SECRET to "
             "the endpoint's signing secret (whsec_...).",
         )
+    header = request.headers.get("Stripe-Signature")
     try:
-        stripe.Webhook.construct_event(
-            request.body, request.headers.get("Stripe-Signature"), secret
-        )
+        stripe.Webhook.construct_event(request.body, header, secret)
     except stripe.SignatureVerificationError as exc:
         logger.warning("Stripe webhook with a bad signature refused: %s", exc)
         return _answer(400, "bad_signature", "The Stripe-Signature header does not verify.")
     except (ValueError, TypeError, AttributeError):  # signed, but not a JSON object
         return _answer(400, "bad_payload", "The body is not a Stripe event.")
+    if _signed_in_the_future(header):
+        # stripe only refuses signatures older than its tolerance; one from the future would
+        # stay replayable for as long as it is ahead.
+        logger.warning("Stripe webhook signed in the future refused: %s", header)
+        return _answer(400, "bad_signature", "The Stripe-Signature header is dated in the future.")
     event = json.loads(request.body)
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
         return _answer(400, "bad_payload", "The body is not a Stripe event.")

@@ -2,9 +2,12 @@
 transaction, so a replay changes nothing, and events may come in any order, any number of times:
 
 - the session paid (`checkout.session.completed` with the money in, or
-  `checkout.session.async_payment_succeeded`): the payment is paid and the registration
-  confirmed. A payment that arrives after its hold ran out confirms the seat if one is still
-  free, else is refunded at once (and the registration ends `refunded`, with the reason);
+  `checkout.session.async_payment_succeeded`): when it is a session we opened for the
+  registration (its id, or our metadata) and charged the amount and currency we asked, the
+  payment is paid and the registration confirmed; any other amount or currency is recorded as
+  a mismatch for the organisers, and confirms nothing. A payment that arrives after its hold
+  ran out confirms the seat if one is still free, else is refunded at once (and the
+  registration ends `refunded`, with the reason);
 - `checkout.session.async_payment_failed`: the payment failed; the hold stands until it ends;
 - `checkout.session.expired`: the payment expired and, once its hold has run out too, a
   registration still awaiting payment is cancelled;
@@ -19,6 +22,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
@@ -153,14 +157,50 @@ def _session_payment(session: dict) -> Payment | None:
     if registration is None or (slug and slug != registration.event.slug):
         logger.info("Checkout Session %s is not one of ours", session_id)
         return None
-    currency = (session.get("currency") or registration.ticket.currency).upper()
-    total = session.get("amount_total")
-    amount = from_minor_units(total, currency) if total is not None else registration.ticket.price
+    # What the registration owes, as when we opened the session; what Stripe says was charged is
+    # compared with it before anything is confirmed (_charged_as_asked).
     payment, _created = Payment.objects.get_or_create(
         checkout_session_id=session_id,
-        defaults={"registration": registration, "amount": amount, "currency": currency},
+        defaults={
+            "registration": registration,
+            "amount": registration.ticket.price,
+            "currency": registration.ticket.currency.upper(),
+        },
     )
     return payment
+
+
+def _charged(session: dict) -> tuple[Decimal | None, str]:
+    """The amount and currency a session says it charged (None when it says nothing usable)."""
+    currency = session.get("currency")
+    currency = currency.upper()[:3] if isinstance(currency, str) else ""
+    total = session.get("amount_total")
+    if isinstance(total, bool) or not isinstance(total, int) or total < 0 or len(currency) != 3:
+        return None, currency
+    return from_minor_units(total, currency), currency
+
+
+def _charged_as_asked(session: dict, payment: Payment) -> bool:
+    amount, currency = _charged(session)
+    return amount is not None and currency == payment.currency.upper() and amount == payment.amount
+
+
+def _flag_mismatch(session: dict, payment: Payment) -> None:
+    """Paid, but not what we asked: recorded, not confirmed; the organisers see it."""
+    amount, currency = _charged(session)
+    payment.status = PaymentStatus.MISMATCH
+    payment.received_amount = amount
+    payment.received_currency = currency
+    payment.save(update_fields=["status", "received_amount", "received_currency"])
+    logger.warning(
+        "Checkout Session %s of %s charged %s %s, not the %s %s asked: not confirmed",
+        payment.checkout_session_id,
+        payment.registration.reference,
+        amount,
+        currency,
+        payment.amount,
+        payment.currency,
+    )
 
 
 def _locked(payment: Payment) -> tuple[Registration, Payment]:
@@ -198,8 +238,11 @@ def _session_paid(session: dict, answers: _Answers) -> None:
         refund_id, reason = answers.refunds[payment.pk]
         _settle_refund(registration, payment, refund_id, reason, by_us=True)
         return
-    if payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED):
+    if payment.status in (PaymentStatus.PAID, PaymentStatus.REFUNDED, PaymentStatus.MISMATCH):
         return  # seen already, or refunded before the completion reached us
+    if not _charged_as_asked(session, payment):
+        _flag_mismatch(session, payment)
+        return
     now = timezone.now()
     reason = _confirmation(registration, payment, now)  # or raises _NeedsRefund
     payment.status = PaymentStatus.PAID

@@ -151,6 +151,7 @@ def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
             "filtered": bool(filters),
             "page": page,
             "counts": selectors.registration_counts(event, tickets),
+            "mismatched": selectors.payments_mismatched(event),
             "can_manage": has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS),
             "export_url": _export_url(request, event),
             "here": request.get_full_path(),

@@ -119,6 +119,100 @@ def test_a_stale_signature_is_refused_within_the_300_second_tolerance(client, fa
     assert reload(registration).state == State.CONFIRMED
 
 
+def test_a_signature_from_the_future_is_refused_beyond_the_tolerance(client, fake, seats):
+    """stripe checks only that a signature is not too old: one dated an hour ahead would stay
+    replayable for an hour and five minutes."""
+    registration, payment = paying(seats)
+    body = json.dumps(
+        stripe_event("checkout.session.completed", fake.complete(payment.checkout_session_id))
+    )
+    before = snapshot(registration)
+
+    ahead = post(client, body, signature(body, timestamp=int(time.time()) + 3600))
+    assert (ahead.status_code, ahead.json()["code"]) == (400, "bad_signature")
+    assert "future" in ahead.json()["detail"]
+    assert snapshot(registration) == before
+
+    skewed = post(client, body, signature(body, timestamp=int(time.time()) + 120))
+    assert skewed.status_code == 200
+    assert reload(registration).state == State.CONFIRMED
+
+
+# --- what was paid ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount_total", "currency", "received"),
+    [(1, "eur", ("0.01", "EUR")), (120, "jpy", ("120", "JPY")), (12000, "usd", ("120", "USD"))],
+)
+def test_a_session_paid_with_another_amount_or_currency_confirms_nothing_and_is_flagged(
+    client, fake, seats, amount_total, currency, received
+):
+    registration, payment = paying(seats)
+    session = {
+        **fake.complete(payment.checkout_session_id),
+        "amount_total": amount_total,
+        "currency": currency,
+    }
+
+    first = post(client, stripe_event("checkout.session.completed", session))
+    again = post(client, stripe_event("checkout.session.completed", session))
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert reload(registration).state == State.PENDING_PAYMENT
+    flagged = reload(payment)
+    assert flagged.status == "mismatch"
+    assert (flagged.received_amount, flagged.received_currency) == (
+        Decimal(received[0]),
+        received[1],
+    )
+    assert (flagged.amount, flagged.currency) == (Decimal("120"), "EUR")
+
+
+def test_a_session_without_an_amount_confirms_nothing(client, fake, seats):
+    registration, payment = paying(seats)
+    session = fake.complete(payment.checkout_session_id)
+    del session["amount_total"]
+
+    assert post(client, stripe_event("checkout.session.completed", session)).status_code == 200
+
+    assert reload(registration).state == State.PENDING_PAYMENT
+    assert reload(payment).status == "mismatch"
+
+
+def test_a_lost_payment_row_is_rebuilt_with_what_was_owed_not_what_was_paid(client, fake, seats):
+    registration, payment = paying(seats)
+    session = {**fake.complete(payment.checkout_session_id), "amount_total": 1}
+    Payment.objects.all().delete()
+
+    assert post(client, stripe_event("checkout.session.completed", session)).status_code == 200
+
+    recovered = Payment.objects.get()
+    assert (recovered.status, recovered.amount, recovered.received_amount) == (
+        "mismatch",
+        Decimal("120"),
+        Decimal("0.01"),
+    )
+    assert reload(registration).state == State.PENDING_PAYMENT
+
+
+def test_the_organisers_see_the_payments_that_need_their_attention(client, fake, seats, event):
+    from events.models import TeamMember
+    from tests.factories import TeamMemberFactory
+
+    registration, payment = paying(seats)
+    session = {**fake.complete(payment.checkout_session_id), "amount_total": 1}
+    post(client, stripe_event("checkout.session.completed", session))
+    organiser = TeamMemberFactory(event=event, role=TeamMember.Role.ORGANISER).user
+    client.force_login(organiser)
+
+    html = client.get(f"/events/{event.slug}/manage/registrations/").content.decode()
+
+    assert "1 payment needs your attention" in html
+    assert registration.reference in html
+    assert "120 EUR asked, 0.01 EUR paid" in html
+
+
 def test_without_a_webhook_secret_the_endpoint_says_it_is_not_set_up(client, settings):
     settings.STRIPE_WEBHOOK_SECRET = ""
 
