@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from confman.core.admin import ContentAdminMixin, EventScopedAdmin
+from confman.core.admin import ContentAdminMixin, EventScopedAdmin, scoped_list_filter
 from confman.core.exceptions import DomainError
 from events import services
 from events.models import (
@@ -109,7 +109,9 @@ class TeamMemberForm(forms.ModelForm):
 class TeamFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        if any(self.errors):
+        if any(self.errors) or not self.has_changed():
+            # Nothing to check: unchanged, or shown read-only to a colleague who may not
+            # manage the team (their forms then hold no user to check).
             return
         roles = [
             form.cleaned_data.get("role")
@@ -121,7 +123,7 @@ class TeamFormSet(forms.BaseInlineFormSet):
                 _("The event needs at least one owner: make someone else owner first.")
             )
         users = [
-            form.cleaned_data["user"].pk
+            form.cleaned_data["user"].pk if form.has_changed() else form.instance.user_id
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
@@ -244,9 +246,14 @@ class EventOrganizationAdmin(admin.ModelAdmin):
     def country(self, obj: EventOrganization) -> str:
         return obj.organization.country.name
 
+    def visible_events(self, user):
+        return events_for(user, Action.VIEW_DRAFT)
+
     def get_queryset(self, request):
-        events = events_for(request.user, Action.VIEW_DRAFT)
-        return super().get_queryset(request).filter(event__in=events)
+        return super().get_queryset(request).filter(event__in=self.visible_events(request.user))
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(super().get_list_filter(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event":

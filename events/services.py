@@ -276,6 +276,10 @@ ORGANISER_PERMISSIONS = {
         "question": ["view", "add", "change", "delete"],
         "registrationsettings": ["view", "add", "change"],
     },
+    # The README's "organisers add streams in the back office".
+    "livestream": {
+        "stream": ["view", "add", "change", "delete"],
+    },
 }
 
 

@@ -32,6 +32,23 @@ class ContentAdminMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class EventListFilter(admin.RelatedFieldListFilter):
+    """A list's "By event" filter, offering only the events whose rows the user may see (the
+    model admin's `visible_events`), never the site's others, drafts of other teams included."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        visible = model_admin.visible_events(request.user).values("pk")
+        return field.get_choices(
+            include_blank=False, ordering=ordering, limit_choices_to={"pk__in": visible}
+        )
+
+
+def scoped_list_filter(list_filter) -> list:
+    """`list_filter` with its "event" filter scoped (EventListFilter)."""
+    return [("event", EventListFilter) if name == "event" else name for name in list_filter]
+
+
 class EventScopedAdmin(ContentAdminMixin, admin.ModelAdmin):
     """Rows that belong to an event (their `event` field): listed for the events the user may
     see, and offered, changed and deleted only in the events they manage. Who may see and manage
@@ -49,6 +66,9 @@ class EventScopedAdmin(ContentAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(event__in=self.visible_events(request.user))
+
+    def get_list_filter(self, request):
+        return scoped_list_filter(super().get_list_filter(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event":
