@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from confman.core.exceptions import InvalidInput, NotFound
+from confman.core.exceptions import DomainError, InvalidInput, NotFound
 from confman.core.fastpaths.prepared import PreparedQuery
 from events.models import AttendanceMode, Event
 from events.permissions import Action, require_event_permission
@@ -233,7 +233,38 @@ def checkin_record(*, event: Event, by: User | None, scan: Scan) -> Answer:
         earlier = _earlier(event, scan) if scan.nonce else None
         if earlier is None:
             raise
+        if earlier.registration_id != _badge_registration_id(event, scan):
+            # Not a retry: the device gave one nonce to two badges. Answering the first badge's
+            # answer would drop this scan while the desk believes it recorded.
+            raise DomainError(
+                _(
+                    "This device already sent scan %(nonce)s for another badge; this badge was "
+                    "not checked in. Scan it again: each scan needs its own nonce."
+                )
+                % {"nonce": scan.nonce},
+                code="nonce_reused",
+                status=409,
+            ) from None
         return _replay(event, earlier)
+
+
+def _badge_registration_id(event: Event, scan: Scan) -> int | None:
+    """The registration a scanned code names (its badge, or a revoked one of this event)."""
+    secret = scan.secret.strip()
+    if not secret:
+        return None
+    found = (
+        Registration.objects.filter(badge_secret=secret, event=event)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        found = (
+            RevokedBadge.objects.filter(secret=secret, registration__event=event)
+            .values_list("registration_id", flat=True)
+            .first()
+        )
+    return found
 
 
 def _earlier(event: Event, scan: Scan) -> CheckIn | None:

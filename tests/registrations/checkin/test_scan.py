@@ -167,6 +167,50 @@ def test_the_same_scan_sent_twice_through_the_api_gets_the_same_answer(
     assert CheckIn.objects.count() == 1
 
 
+def test_one_nonce_for_two_badges_is_a_409_and_records_the_second_nowhere(
+    client, today_event, guest, checkin_staff, bearer
+):
+    """A retry sends the same badge again and gets the first answer; a device that gives the
+    same nonce to another badge is told, instead of getting the first badge's "ok" while the
+    second person was never checked in."""
+    other = registered(ticket(today_event, name="Other"), email="o@example.org")
+    headers = bearer(checkin_staff)
+    body = {"secret": guest.badge_secret, "device": "phone-1", "nonce": "n-1"}
+
+    first = client.post(API, body, content_type="application/json", headers=headers)
+    reused = client.post(
+        API,
+        {**body, "secret": other.badge_secret},
+        content_type="application/json",
+        headers=headers,
+    )
+    retried = client.post(API, body, content_type="application/json", headers=headers)
+
+    assert first.json()["person"]["name"] == guest.name
+    assert (reused.status_code, reused.json()["code"]) == (409, "nonce_reused")
+    assert "n-1" in reused.json()["detail"]
+    assert retried.status_code == 200 and retried.json()["status"] == "ok"
+    assert list(CheckIn.objects.values_list("registration_id", flat=True)) == [guest.pk]
+
+
+@pytest.mark.parametrize("code", ["no-such-code", "wrong-event", "revoked"])
+def test_a_retry_of_a_refused_scan_still_gets_its_first_answer(today_event, guest, code):
+    other = EventFactory(slug="other", start_date=today_event.start_date)
+    secrets = {
+        "no-such-code": "no-such-code",
+        "wrong-event": registered(ticket(other, name="X")).badge_secret,
+        "revoked": guest.badge_secret,
+    }
+    if code == "revoked":
+        badge_reissue(registration=guest, by=None)
+
+    first = scan(today_event, secrets[code], nonce="n-9")
+    again = scan(today_event, secrets[code], nonce="n-9")
+
+    assert first.result == again.result != "ok"
+    assert CheckIn.objects.count() == 1
+
+
 def test_an_online_registration_does_not_come_through_the_door(today_event):
     online = registered(ticket(today_event, name="Online", modes="online"), mode="online")
 
