@@ -337,8 +337,9 @@ def build_calendar(
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODID)
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("NAME", clean(name))
-    calendar.add("X-WR-CALNAME", clean(name))
+    name = " ".join(clean(name).split())  # one line, whatever it was given
+    calendar.add("NAME", name)
+    calendar.add("X-WR-CALNAME", name)
     calendar.add("X-WR-TIMEZONE", event.timezone)
     calendar.add("URL", settings.SITE_URL + reverse("agenda:agenda", kwargs={"slug": event.slug}))
     if refresh is not None:

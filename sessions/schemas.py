@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -15,7 +14,14 @@ from pydantic import (
 )
 
 from confman.core.content import content_translations
-from confman.core.schemas import TRANSLATIONS, ContentIn, InSchema, check_country, check_email
+from confman.core.schemas import (
+    TRANSLATIONS,
+    ContentIn,
+    InSchema,
+    Moment,
+    check_country,
+    check_email,
+)
 from events.schemas import AttendanceModeName
 from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
 
@@ -180,8 +186,8 @@ class SessionIn(InSchema):
     abstract: ContentIn(5000) = ""
     track_id: int | None = None
     room_id: int | None = None
-    start: AwareDatetime | None = Field(None, description="ISO 8601 with its UTC offset")
-    end: AwareDatetime | None = None
+    start: Moment | None = Field(None, description="ISO 8601 with its UTC offset")
+    end: Moment | None = None
     language: str = Field("", max_length=15)
     attendance: AttendanceModeName = "hybrid"
     status: Literal["draft", "scheduled"] = "draft"
@@ -199,8 +205,8 @@ class SessionPatch(InSchema):
     abstract: ContentIn(5000) | None = None
     track_id: int | None = None
     room_id: int | None = None
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
+    start: Moment | None = None
+    end: Moment | None = None
     language: str | None = Field(None, max_length=15)
     attendance: AttendanceModeName | None = None
     override: bool = False
@@ -209,8 +215,8 @@ class SessionPatch(InSchema):
 
 
 class MoveIn(InSchema):
-    start: AwareDatetime | None = Field(None, description="New start; the length is kept")
-    end: AwareDatetime | None = Field(None, description="New end, to change the length too")
+    start: Moment | None = Field(None, description="New start; the length is kept")
+    end: Moment | None = Field(None, description="New end, to change the length too")
     room_id: int | None = None
     override: bool = False
     dry_run: bool = Field(False, description="Only report the conflicts; save nothing")

@@ -16,6 +16,7 @@ fallback. Exact lookups keep working on a plain text (`Ticket.objects.get(name="
 
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from copy import copy as shallow_copy
 from typing import Any
@@ -326,6 +327,22 @@ def content_languages_of(instance: models.Model) -> list[str]:
     return list(event_model.objects.filter(pk=event_id).values_list("languages", flat=True)[0])
 
 
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]")
+
+
+def _texts(data: Mapping[str, str] | str) -> list[str]:
+    return list(data.values()) if isinstance(data, Mapping) else [data]
+
+
+def _on_one_line(data: Mapping[str, str] | str) -> Mapping[str, str] | str:
+    def line(text: str) -> str:
+        return " ".join(part.strip() for part in _LINE_BREAKS.split(text) if part.strip())
+
+    if isinstance(data, Mapping):
+        return {code: line(text) for code, text in data.items()}
+    return line(data)
+
+
 class ContentField(I18nFieldMixin, models.TextField):
     form_class = ContentFormField
     descriptor_class = ContentAttribute
@@ -348,11 +365,19 @@ class ContentField(I18nFieldMixin, models.TextField):
             return json.dumps(data, ensure_ascii=False) if data else ""
         return data
 
+    one_line = False  # a title or a name: a line break in it becomes a space
+
     def pre_save(self, model_instance, add):
         """Several languages are kept in the event's order (its first language is the
-        fallback); the event's first language alone is kept as plain text."""
+        fallback); the event's first language alone is kept as plain text. A line's line
+        breaks (an API client's "\n" in a title) are spaces: a calendar's or a badge's line
+        cannot hold them."""
         value = super().pre_save(model_instance, add)
         data = content_data(value)
+        if self.one_line and _LINE_BREAKS.search(str(value or "") + "".join(_texts(data))):
+            data = _on_one_line(data)
+            value = ContentText(data)
+            setattr(model_instance, self.attname, value)
         if isinstance(data, Mapping) and data:
             languages = content_languages_of(model_instance)
             data = content_ordered(data, languages)
@@ -429,6 +454,8 @@ ContentField.register_lookup(ContentIContains)
 
 class ContentCharField(ContentField):
     """A line of content (a title, a name) in several languages."""
+
+    one_line = True
 
     description = _("Text in several languages")
     widget = ContentTextInput

@@ -23,10 +23,16 @@ def _join(path: str, key: Any) -> str:
 
 
 class JsonParser(Parser):
-    """JSON bodies, refusing the NUL character, which PostgreSQL cannot store in text."""
+    """JSON bodies, refusing the NUL character, which PostgreSQL cannot store in text, and
+    nesting deep enough to exhaust the parser's recursion."""
 
     def parse_body(self, request: HttpRequest) -> dict:
-        data = json.loads(request.body)
+        try:
+            data = json.loads(request.body)
+        except RecursionError:
+            raise InvalidInput.for_fields(
+                {"body": [_("the JSON is nested too deeply; no operation takes that")]}
+            ) from None
         fields = _nul_paths(data)
         if fields:
             raise InvalidInput.for_fields(

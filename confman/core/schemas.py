@@ -3,6 +3,7 @@ codes, a PATCH body's changes, and content in several languages (ContentIn, give
 languages the event works in)."""
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_countries import countries
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, StringConstraints
 
 from confman.core.content import content_locales
 from confman.core.exceptions import InvalidInput
@@ -22,6 +23,23 @@ class InSchema(Schema):
     """Input: surrounding spaces are trimmed (so "   " is empty) and unknown fields refused."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def in_utc(value: datetime | None) -> datetime | None:
+    """An instant given with its offset, as UTC, before it goes anywhere: PostgreSQL refuses
+    offsets beyond ±15:59 that ISO 8601 allows (+23:59), and an instant that leaves the years
+    1 to 9999 in UTC is refused here rather than overflowing in the database. A naive value is
+    left for the caller to refuse."""
+    if value is None or value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(_("the moment falls outside the years 1 to 9999 in UTC")) from None
+
+
+# A moment in an API input: ISO 8601 with its offset, stored as UTC.
+Moment = Annotated[AwareDatetime, AfterValidator(in_utc)]
 
 
 def check_email(value: str | None) -> str | None:

@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AwareDatetime, model_validator
+from pydantic import model_validator
 
-from confman.core.schemas import InSchema
+from confman.core.schemas import InSchema, Moment
 from events.schemas import PersonModeName
 from registrations.schemas import StateName
 
@@ -18,7 +18,7 @@ class CheckInIn(InSchema):
     device: str = Field(min_length=1, max_length=100, description="Which scanner sent this")
     gate: str = Field("", max_length=100, description="The entrance, e.g. Main hall")
     type: Literal["entry", "exit"] = "entry"
-    scanned_at: AwareDatetime | None = Field(
+    scanned_at: Moment | None = Field(
         None, description="When it was scanned (offline devices send their own time)"
     )
     nonce: str = Field(
@@ -52,7 +52,7 @@ class OfflineScanIn(InSchema):
     )
     type: Literal["entry", "exit"] = "entry"
     gate: str = Field("", max_length=100)
-    scanned_at: AwareDatetime = Field(description="The device's time of the scan")
+    scanned_at: Moment = Field(description="The device's time of the scan")
     nonce: str = Field(min_length=1, max_length=100, description="Unique per scan and device")
     session: int | None = None
     answered: DeviceAnswer = Field(description="What the device told the person, on its own")

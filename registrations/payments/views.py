@@ -126,7 +126,7 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     except stripe.SignatureVerificationError as exc:
         logger.warning("Stripe webhook with a bad signature refused: %s", exc)
         return _answer(400, "bad_signature", "The Stripe-Signature header does not verify.")
-    except (ValueError, TypeError, AttributeError):  # signed, but not a JSON object
+    except (ValueError, TypeError, AttributeError, RecursionError):  # signed, not an event
         return _answer(400, "bad_payload", "The body is not a Stripe event.")
     if _signed_in_the_future(header):
         # stripe only refuses signatures older than its tolerance; one from the future would

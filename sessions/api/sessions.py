@@ -2,17 +2,19 @@
 cancel and delete (organisers; conflicts answer 409 with the conflict list)."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import AfterValidator
 
 from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.content import content_changes
 from confman.core.exceptions import InvalidInput
 from confman.core.pagination import Pages
-from confman.core.schemas import check_content_languages, patch_changes
+from confman.core.schemas import check_content_languages, in_utc, patch_changes
 from events.models import Event, Room, Track
 from events.permissions import Action
 from events.selectors import event_get
@@ -71,7 +73,9 @@ class SessionQuery(Schema):
     kind: SessionKindName | None = None
     person: int | None = None
     q: str = Field("", max_length=200, description="Words in titles, people or organisations")
-    updated_since: datetime | None = Field(None, description="Changed at or after (ISO 8601)")
+    updated_since: Annotated[datetime, AfterValidator(in_utc)] | None = Field(
+        None, description="Changed at or after (ISO 8601 with its offset)"
+    )
 
 
 @router.get(
