@@ -33,6 +33,11 @@ colour_validator = RegexValidator(
 )
 
 
+# The longest event: a conference runs days, a festival or a summer school weeks. Every page
+# and export loops over an event's days, so a year-long "event" is a mistake to refuse.
+MAX_EVENT_DAYS = 60
+
+
 def validate_language_codes(value) -> None:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         raise ValidationError(_('Give the languages as a list of codes, e.g. ["en", "zh-hans"].'))
@@ -179,9 +184,32 @@ class Event(models.Model):
 
     @property
     def days(self) -> list[date]:
-        """The event's days, in its own time zone."""
-        count = (self.end_date - self.start_date).days + 1
+        """The event's days, in its own time zone (at most MAX_EVENT_DAYS, whatever a row
+        saved before that bound holds: every page and export loops over them)."""
+        count = min((self.end_date - self.start_date).days + 1, MAX_EVENT_DAYS)
         return [self.start_date + timedelta(days=i) for i in range(count)]
+
+    def clean(self) -> None:
+        super().clean()
+        too_long = (
+            self.start_date
+            and self.end_date
+            and (self.end_date - self.start_date).days + 1 > MAX_EVENT_DAYS
+        )
+        if too_long:
+            raise ValidationError(
+                {
+                    "end_date": ngettext(
+                        "An event lasts at most %(max)s day; split a longer programme into "
+                        "several events.",
+                        "An event lasts at most %(max)s days; split a longer programme into "
+                        "several events.",
+                        MAX_EVENT_DAYS,
+                    )
+                    % {"max": MAX_EVENT_DAYS}
+                },
+                code="event_too_long",
+            )
 
     @property
     def utc_offset(self) -> str:

@@ -312,6 +312,48 @@ def test_end_before_start_is_422_naming_end_date(client, bearer):
     assert response.json()["errors"][0]["field"] == "end_date"
 
 
+@pytest.mark.parametrize(("last_day", "status"), [("2027-03-11", 201), ("2027-03-12", 422)])
+def test_an_event_lasts_at_most_60_days(client, bearer, last_day, status):
+    creator = UserFactory(is_superuser=True)
+
+    response = client.post(
+        "/api/events",
+        {**NEW_EVENT, "start_date": "2027-01-11", "end_date": last_day},
+        content_type="application/json",
+        headers=bearer(creator),
+    )
+
+    assert response.status_code == status, response.content
+    if status == 422:
+        assert response.json()["errors"][0]["field"] == "end_date"
+        assert "at most 60 days" in response.json()["errors"][0]["message"]
+
+
+def test_a_year_long_event_cannot_be_made_by_a_patch_and_an_old_one_shows_60_days(
+    client, event, organiser, bearer
+):
+    response = client.patch(
+        "/api/events/seminar",
+        {"start_date": "0001-01-01", "end_date": "9999-12-31"},
+        content_type="application/json",
+        headers=bearer(organiser),
+    )
+    assert response.status_code == 422
+    type(event).objects.filter(pk=event.pk).update(
+        start_date=dt.date(1, 1, 1), end_date=dt.date(9999, 12, 31)
+    )  # saved before the bound
+    event.refresh_from_db()
+
+    from sessions.services.programme import programme_publish
+
+    programme_publish(event=event, by=None)
+    client.force_login(organiser)
+
+    assert len(event.days) == 60
+    assert client.get("/events/seminar/agenda/?day=all").status_code == 200
+    assert client.get("/events/seminar/manage/agenda/").status_code == 200
+
+
 def test_patch_moving_start_after_stored_end_is_422(client, event, organiser, bearer):
     response = client.patch(
         "/api/events/seminar",
