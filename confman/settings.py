@@ -189,9 +189,12 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis away: a miss, logged, and the page or export built from the database.
+            "BACKEND": "confman.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"{_prefix}:cache",
+            # Fail fast rather than hold a request while Redis does not answer.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:

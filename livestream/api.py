@@ -7,10 +7,12 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.conditional import etag_matches
+from confman.core.exceptions import DomainError
 from events.models import Event, Room
 from events.permissions import Action
 from events.selectors import event_get
@@ -93,4 +95,14 @@ class ViewersOut(Schema):
 def get_viewers(request: HttpRequest, slug: str):
     event = event_get(slug, request.user, Action.VIEW_DRAFT)
     rooms = list(Room.objects.filter(event=event).values_list("pk", flat=True))
-    return viewers.counts(event.pk, rooms)
+    counts = viewers.counts(event.pk, rooms)
+    if counts is None:
+        raise DomainError(
+            _(
+                "The viewer counts cannot be read right now (Redis does not answer); try again "
+                "in a minute."
+            ),
+            code="viewers_unavailable",
+            status=503,
+        )
+    return counts

@@ -9,7 +9,9 @@ snapshot instead when it missed too many); a client that sees a gap sends
 `{"type": "resume", "since": N}`. Numbers this socket has already sent are never sent twice,
 and a gap on the server side (a message the channel layer lost) is filled from the log."""
 
+import contextlib
 import json
+import logging
 import time
 from urllib.parse import parse_qs
 
@@ -28,17 +30,22 @@ from livestream.broadcast import event_payload, update_payload
 from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
+from livestream.viewers import UNAVAILABLE
 
 # Close codes 4000–4999 are ours. 4404: no such event, or not one this viewer may see (the two
 # look the same, so drafts do not leak); clients show it and stop reconnecting.
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_CHATTY = 4429
 CLOSE_TOO_BIG = 1009
+CLOSE_TRY_AGAIN = 1013  # RFC 6455's "Try Again Later": the channel layer is away
 
 REPLAY_LIMIT = 500  # missed more than this: a fresh snapshot is shorter than the log
 MAX_FRAME = 1024  # bytes: clients only ping, resume and say which room they watch
 RATE_WINDOW = 60.0  # seconds
 RATE_LIMIT = 60  # frames per window
+
+
+logger = logging.getLogger(__name__)
 
 
 def _since(values: list[str]) -> int | None:
@@ -113,7 +120,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.group = event_group(self.event.pk)
         # Join before reading: whatever is committed after this reaches the socket, and what
         # the snapshot or the log already holds is not sent twice (numbers).
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        try:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+        except UNAVAILABLE as exc:
+            logger.warning("Channel layer unavailable; a socket told to retry: %r", exc)
+            self.group = None
+            await self._unavailable()
+            return
         state = await self._snapshot()
         missed = []
         if since is not None and since <= state["sequence"]:
@@ -140,6 +153,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(for_viewer(message, self.access))
             self.sent = message["sequence"]
 
+    async def _unavailable(self):
+        """The channel layer (Redis) is away: no live updates could reach this socket. Say so
+        and close with 1013 (try again later); the page reconnects with its backoff, and the
+        schedule stays readable over HTTP."""
+        await self.send_json(
+            {
+                "type": "error",
+                "code": "unavailable",
+                "detail": _("Live updates are unavailable for a moment; reconnecting."),
+            }
+        )
+        await self.close(code=CLOSE_TRY_AGAIN)
+
     async def _refuse(self):
         await self.send_json(
             {
@@ -152,7 +178,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            with contextlib.suppress(*UNAVAILABLE):  # the group forgets it when it expires
+                await self.channel_layer.group_discard(self.group, self.channel_name)
         if self.event is not None:
             await viewers.gone(
                 self.event.pk, self.channel_name, {self.room} if self.room is not None else set()

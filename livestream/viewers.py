@@ -5,10 +5,14 @@ sorted sets (member: the socket's channel name, score: when the mark expires), s
 process counts the same audience; without it, in this process's memory."""
 
 import asyncio
+import logging
 import time
 import weakref
 
 from django.conf import settings
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 TTL = 75  # seconds: a little over two heartbeats (the browser sends one every 25 s)
 
@@ -77,24 +81,39 @@ def _key(event_id: int, room_id: int | None = None) -> str:
     return f"{settings.REDIS_PREFIX}:viewers:{scope}"
 
 
+# The counts are a nicety: while Redis is away a socket still gets its updates (or is told to
+# come back later), and the team is told the counts are unavailable.
+UNAVAILABLE = (RedisError, OSError)
+
+
 async def seen(event_id: int, channel: str, room_id: int | None = None) -> None:
     """This socket is watching (and, if it says so, this room)."""
     expires = _now() + TTL
-    await _store.mark(_key(event_id), channel, expires)
-    if room_id is not None:
-        await _store.mark(_key(event_id, room_id), channel, expires)
+    try:
+        await _store.mark(_key(event_id), channel, expires)
+        if room_id is not None:
+            await _store.mark(_key(event_id, room_id), channel, expires)
+    except UNAVAILABLE as exc:
+        logger.warning("Viewer counts unavailable, %s not counted: %r", channel, exc)
 
 
 async def gone(event_id: int, channel: str, room_ids: set[int] = frozenset()) -> None:
-    await _store.unmark(_key(event_id), channel)
-    for room_id in room_ids:
-        await _store.unmark(_key(event_id, room_id), channel)
+    try:
+        await _store.unmark(_key(event_id), channel)
+        for room_id in room_ids:
+            await _store.unmark(_key(event_id, room_id), channel)
+    except UNAVAILABLE as exc:  # its mark expires on its own
+        logger.warning("Viewer counts unavailable, %s not uncounted: %r", channel, exc)
 
 
-def counts(event_id: int, room_ids: list[int]) -> dict:
-    """Read from the page and the API (synchronous code)."""
+def counts(event_id: int, room_ids: list[int]) -> dict | None:
+    """Read from the page and the API (synchronous code); None while they cannot be read."""
     now = _now()
-    return {
-        "total": _store.count(_key(event_id), now),
-        "rooms": {room_id: _store.count(_key(event_id, room_id), now) for room_id in room_ids},
-    }
+    try:
+        return {
+            "total": _store.count(_key(event_id), now),
+            "rooms": {room_id: _store.count(_key(event_id, room_id), now) for room_id in room_ids},
+        }
+    except UNAVAILABLE as exc:
+        logger.warning("Viewer counts unavailable: %r", exc)
+        return None

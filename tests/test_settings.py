@@ -156,7 +156,7 @@ def test_settings_redis_url_selects_redis_channel_layer_and_cache(tmp_path):
     assert result.stdout.splitlines() == [
         "channels_redis.core.RedisChannelLayer",
         "['redis://127.0.0.1:6379/0']",
-        "django.core.cache.backends.redis.RedisCache",
+        "confman.core.cache.ResilientRedisCache",
         "redis://127.0.0.1:6379/0",
     ]
 
