@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from confman.core.exceptions import DomainError
+from events.models import Event
 from registrations.mail import notify
 from registrations.models import (
     Registration,
@@ -73,9 +74,21 @@ def registration_transition(
     notify(registration)
 
 
+def event_seats_lock(event_id: int) -> None:
+    """Take the event's seat lock for the transaction, before any registration or quota row:
+    every write that takes, frees or offers seats (registering, the waiting list, cancelling,
+    paying, expiring, a quota's new size) holds it first, so no two of them ever wait on each
+    other crosswise (the waiting list's deadlocks). It is the event's row, locked FOR NO KEY
+    UPDATE: rows that only refer to the event (a check-in, a new registration's foreign key)
+    are not held up by it."""
+    list(Event.objects.select_for_update(no_key=True).filter(pk=event_id).values_list("pk"))
+
+
 def registration_lock(registration: Registration) -> Registration:
     """The registration read afresh and locked for the transaction, with its ticket, quota and
-    event: every change to a registration and its payments happens under this lock."""
+    event: every change to a registration and its payments happens under this lock (and the
+    event's seat lock, taken first)."""
+    event_seats_lock(registration.event_id)
     # Lock the registration row only: its quota is an outer join, which PostgreSQL cannot lock.
     return (
         Registration.objects.select_for_update(of=("self",))

@@ -26,7 +26,11 @@ from registrations.models import (
     new_badge_secret,
 )
 from registrations.selectors import registration_settings_get
-from registrations.services.lifecycle import registration_lock, registration_transition
+from registrations.services.lifecycle import (
+    event_seats_lock,
+    registration_lock,
+    registration_transition,
+)
 from registrations.services.quotas import SoldOut, seat_available
 from registrations.services.waitlist import (
     registrations_expire_overdue,
@@ -84,6 +88,7 @@ def registration_create(
     validate(registration, CONSTRAINT_FIELDS)
     registration.state = ""
     with transaction.atomic():
+        event_seats_lock(event.pk)
         if ticket.requires_approval:
             registration_transition(
                 registration, State.AWAITING_APPROVAL, by=by, reason=_("registered")

@@ -13,6 +13,7 @@ from registrations.models import (
     Quota,
     TicketType,
 )
+from registrations.services.lifecycle import event_seats_lock
 from registrations.services.waitlist import waitlist_offer_seats
 
 
@@ -37,6 +38,7 @@ def quota_set(*, quota: Quota, by: User | None, size: int | None) -> Quota:
         require_event_permission(by, quota.event, Action.MANAGE_REGISTRATIONS)
     if size is not None and size < 0:
         raise InvalidInput.for_fields({"size": [_("Give a number of seats, 0 or more.")]})
+    event_seats_lock(quota.event_id)
     quota.size = size
     quota.save(update_fields=["size"])
     waitlist_offer_seats(quota.event)  # a raised quota is seats for the waiting list

@@ -20,7 +20,11 @@ from registrations.models import (
     State,
 )
 from registrations.selectors import registration_settings_get
-from registrations.services.lifecycle import registration_lock, registration_transition
+from registrations.services.lifecycle import (
+    event_seats_lock,
+    registration_lock,
+    registration_transition,
+)
 from registrations.services.quotas import SoldOut, seat_available
 
 # How long past its hold a registration with an open Stripe Checkout waits for its outcome
@@ -65,6 +69,12 @@ def expire_when_due(registration_id: int, state: str) -> str:
 def registration_expire(registration_id: int, state: str) -> str:
     """Cancel a registration whose hold or offer ran out while it still waits there, and offer
     its seat on: "expired", or why not ("moved on", "not yet", "checkout open")."""
+    event_id = (
+        Registration.objects.filter(pk=registration_id).values_list("event_id", flat=True).first()
+    )
+    if event_id is None:
+        return "moved on"
+    event_seats_lock(event_id)
     registration = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("event", "ticket__quota")
@@ -126,6 +136,7 @@ def waitlist_offer_seats(event: Event) -> list[Registration]:
     seat until it is accepted or runs out, so one seat never goes to two people. Someone whose
     ticket or mode is still full keeps their place while later people with free seats are
     offered theirs."""
+    event_seats_lock(event.pk)  # before any registration row (most callers hold it already)
     offered = []
     now = timezone.now()
     hours = registration_settings_get(event).offer_hours

@@ -160,3 +160,37 @@ def test_a_quota_locked_too_long_answers_try_again(busy_event, monkeypatch, held
     with connection.cursor() as cursor:
         cursor.execute("SHOW lock_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+def test_a_burst_on_a_full_ticket_with_seats_freed_meanwhile_ends_without_an_error(busy_event):
+    """Joining the waiting list offers free seats to it; cancelling frees a seat and offers it
+    too. Both lock waiting registrations and quotas: taken in different orders they deadlocked
+    (4 of 200 joins answered 503). Every such write now takes the event's seat lock first."""
+    from registrations.services.registrations import registration_cancel
+
+    sold = ticket(busy_event, quota=10)
+    confirmed = [
+        registration_create(ticket=sold, mode=IN_PERSON, **person(email=f"in{i}@example.org")).pk
+        for i in range(10)
+    ]
+    for i in range(5):
+        registration_create(ticket=sold, mode=IN_PERSON, **person(email=f"early{i}@example.org"))
+    joins = registering([sold.pk], waitlist=True)
+
+    def work(index):
+        if index % 6 == 0:  # 10 of the 60 give their seat back while 50 join
+            registration = Registration.objects.get(pk=confirmed[index // 6])
+            return registration_cancel(registration=registration, by=None, reason="cannot come")
+        return joins(index)
+
+    results = run_in_threads(work, 60)
+
+    assert [r for r in results if not isinstance(r, Registration)] == []
+    states = Counter(Registration.objects.values_list("state", flat=True))
+    # Ten seats, each held once: offered to someone waiting, or taken by someone who found
+    # nobody waiting at that instant.
+    assert states[State.CANCELLED] == 10 and states[State.WAITLISTED] == 45
+    assert states[State.OFFERED] + states[State.CONFIRMED] == 10
+    # Those who waited first were offered the first seats freed.
+    offered = Registration.objects.filter(state=State.OFFERED)
+    assert {r.email for r in offered} >= {f"early{i}@example.org" for i in range(5)}
