@@ -25,6 +25,9 @@ CONFIG_VARIABLES = (
     "STRIPE_PUBLISHABLE_KEY",
     "STRIPE_WEBHOOK_SECRET",
     "BEHIND_TLS_PROXY",
+    "HSTS_SECONDS",
+    "HSTS_INCLUDE_SUBDOMAINS",
+    "HSTS_PRELOAD",
     "FAST_PATHS_OFF",
 )
 
@@ -246,3 +249,27 @@ def test_fast_paths_are_on_unless_switched_off(tmp_path):
     assert off.stdout.split()[0] == "django.db.backends.sqlite3"
     assert "('prepared_queries', False)" in off.stdout
     assert "('api_handler', True)" in off.stdout
+
+
+def test_behind_a_tls_proxy_http_is_redirected_and_hsts_sent_but_not_for_healthz(tmp_path):
+    code = (
+        "from django.test import Client\n"
+        "from django.test.utils import setup_test_environment\n"
+        "setup_test_environment()\n"
+        "client = Client()\n"
+        "plain = client.get('/events/')\n"
+        "secure = client.get('/healthz', headers={'X-Forwarded-Proto': 'https'})\n"
+        "health = client.get('/healthz')\n"
+        "print(plain.status_code, plain['Location'])\n"
+        "print(secure.headers.get('Strict-Transport-Security'))\n"
+        "print(health.status_code != 301)\n"
+    )
+
+    result = start(tmp_path, code, BEHIND_TLS_PROXY="true", ALLOWED_HOSTS="testserver")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "301 https://testserver/events/",
+        "max-age=31536000",
+        "True",
+    ]
