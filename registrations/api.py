@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from confman.core.auth import ORGANISER_AUTH, request_user
@@ -31,6 +31,7 @@ from registrations.schemas import (
     TicketAvailabilityOut,
 )
 from registrations.selectors import registration_settings_get, ticket_availability, tickets_on_offer
+from registrations.services.idempotency import KEY_PATTERN, idempotent
 from registrations.services.registrations import (
     organization_get_or_create,
     registration_approve,
@@ -87,11 +88,33 @@ def list_questions(request: HttpRequest, slug: str):
     response={201: RegistrationOut},
     summary="Register",
 )
-def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn):
+def create_registration(
+    request: HttpRequest,
+    slug: str,
+    payload: RegistrationIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias="Idempotency-Key",
+        pattern=KEY_PATTERN,
+        description="Any unique string (a UUID): a retry with the same key and body gets the "
+        "first answer, and registers no one twice. Kept for 24 hours.",
+    ),
+):
     """Free tickets confirm at once, paid ones hold a seat while the attendee pays, approval
     tickets wait for an organiser; when full the attendee joins the waiting list (or, with
     waitlist false, gets a 409 sold_out)."""
     user = request_user(request)
+    status, body = idempotent(
+        request,
+        "create_registration",
+        idempotency_key,
+        lambda: (201, _register(user, slug, payload)),
+        lambda registration: RegistrationOut.from_orm(registration).model_dump(mode="json"),
+    )
+    return Status(status, body)
+
+
+def _register(user, slug: str, payload: RegistrationIn) -> Registration:
     event = event_get(slug, user)
     ticket = (
         event.ticket_types.select_related("quota", "event").filter(pk=payload.ticket_id).first()
@@ -121,7 +144,7 @@ def create_registration(request: HttpRequest, slug: str, payload: RegistrationIn
         answers=payload.answers,
         language=payload.language or translation.get_language() or settings.LANGUAGE_CODE,
     )
-    return Status(201, registration)
+    return registration
 
 
 class RegistrationQuery(Schema):

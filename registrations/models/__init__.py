@@ -5,7 +5,8 @@ rest of the code say `registrations.models.X`):
 - registrations: a registration, its state and the history of its states;
 - payments: Stripe payments and the Stripe events already applied;
 - badges: revoked badge codes, badge print runs and what they printed;
-- checkins: every scan at a desk and its answer.
+- checkins: every scan at a desk and its answer;
+- idempotency: answers kept for a client's retries (the Idempotency-Key header).
 
 Capacity is counted, never stored as a running total: a quota's seats in use are the
 registrations that hold a seat against it (see `holding`)."""
@@ -19,6 +20,7 @@ from registrations.models.badges import (
     new_badge_secret,
 )
 from registrations.models.checkins import CheckIn, ScanResult, ScanType
+from registrations.models.idempotency import IdempotentRequest
 from registrations.models.payments import Payment, PaymentStatus, StripeEvent
 from registrations.models.registrations import (
     Registration,
@@ -54,6 +56,7 @@ __all__ = [
     "BadgePrintRun",
     "BadgeRole",
     "CheckIn",
+    "IdempotentRequest",
     "Payment",
     "PaymentStatus",
     "PrintLayout",

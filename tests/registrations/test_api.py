@@ -412,3 +412,77 @@ def test_registering_anonymously_or_with_a_token_needs_no_csrf_token(
     )
 
     assert (anonymous.status_code, with_token.status_code) == (201, 201)
+
+
+# --- Idempotency-Key: a retry gets the first answer -----------------------------------------
+
+
+def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(client, tickets, mailoutbox):
+    online, _hall = tickets
+    key = {"Idempotency-Key": "2f1c7a52-6d1e-4f0e-9d7b-3c1f0a9e8b11"}
+
+    first = client.post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json", headers=key
+    )
+    again = client.post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json", headers=key
+    )
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert Registration.objects.count() == 1
+
+
+def test_the_same_idempotency_key_with_another_request_is_refused(client, tickets):
+    online, _hall = tickets
+    key = {"Idempotency-Key": "k-1"}
+    client.post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json", headers=key
+    )
+
+    other = client.post(
+        f"{API}/registrations",
+        body(online, "online", email="someone.else@example.org"),
+        content_type="application/json",
+        headers=key,
+    )
+
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+    assert Registration.objects.count() == 1
+
+
+def test_an_idempotency_key_is_printable_and_at_most_255_characters(client, tickets):
+    online, _hall = tickets
+
+    answers = [
+        client.post(
+            f"{API}/registrations",
+            body(online, "online"),
+            content_type="application/json",
+            headers={"Idempotency-Key": key},
+        )
+        for key in ("x" * 256, "with space")
+    ]
+
+    assert [a.status_code for a in answers] == [422, 422]
+    assert not Registration.objects.exists()
+
+
+def test_a_refused_registration_leaves_its_key_free_for_the_corrected_retry(client, tickets):
+    online, _hall = tickets
+    key = {"Idempotency-Key": "k-2"}
+
+    refused = client.post(
+        f"{API}/registrations",
+        body(online, "online", consent=False),
+        content_type="application/json",
+        headers=key,
+    )
+    corrected = client.post(
+        f"{API}/registrations", body(online, "online"), content_type="application/json", headers=key
+    )
+
+    # An error keeps nothing: the key was never taken, so the corrected request goes through.
+    assert refused.status_code == 422
+    assert corrected.status_code == 201
+    assert Registration.objects.count() == 1

@@ -194,3 +194,39 @@ def test_a_burst_on_a_full_ticket_with_seats_freed_meanwhile_ends_without_an_err
     # Those who waited first were offered the first seats freed.
     offered = Registration.objects.filter(state=State.OFFERED)
     assert {r.email for r in offered} >= {f"early{i}@example.org" for i in range(5)}
+
+
+def test_retries_sent_at_once_with_one_idempotency_key_register_once(busy_event):
+    """A client that timed out and retried, several times, before the first answer came: one
+    registration, and every answer is the first one."""
+    import json
+
+    from django.test import Client
+
+    seats = ticket(busy_event, quota=10)
+    payload = json.dumps(
+        {
+            "ticket_id": seats.pk,
+            "mode": "in_person",
+            "name": "Ivan Petrov",
+            "email": "ivan@example.org",
+            "country": "RU",
+            "organization_name": "Moscow State University",
+            "consent": True,
+        }
+    )
+
+    def work(index):
+        response = Client().post(
+            "/api/events/busy/registrations",
+            payload,
+            content_type="application/json",
+            headers={"Idempotency-Key": "retry-storm-1"},
+        )
+        return response.status_code, response.json()
+
+    results = run_in_threads(work, 10)
+
+    assert {status for status, _ in results} == {201}
+    assert len({body["reference"] for _, body in results}) == 1
+    assert Registration.objects.count() == 1
