@@ -2,14 +2,22 @@
 
 import json
 import logging
+import math
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.errors import (
+    AuthenticationError,
+    AuthorizationError,
+    HttpError,
+    Throttled,
+    ValidationError,
+)
 from ninja.renderers import JSONRenderer
 
 from confman.core.exceptions import DomainError, InvalidInput, out_of_range
@@ -103,6 +111,27 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
         seen.add(field)
         errors.append({"field": field, "message": message, "type": error.get("type", "")})
     return error_response(request, InvalidInput.from_errors(errors))
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled):
+    # ninja adds Retry-After to this answer.
+    seconds = max(1, math.ceil(exc.wait or 1))
+    return error_response(
+        request,
+        DomainError(
+            ngettext(
+                "Too many requests from you in a short time; wait %(seconds)s second and try "
+                "again.",
+                "Too many requests from you in a short time; wait %(seconds)s seconds and try "
+                "again.",
+                seconds,
+            )
+            % {"seconds": seconds},
+            code="rate_limited",
+            status=429,
+        ),
+    )
 
 
 @api.exception_handler(HttpError)

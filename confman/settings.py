@@ -78,6 +78,16 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Rate limits of the API's repeatable writes (confman/core/throttling.py), per signed-in user or
+# per client address ("30/min"; empty: no limit). Behind the proxy, the client's address is the
+# last one it adds to X-Forwarded-For; otherwise the connection's (never a header the client
+# could write itself).
+API_RATE_LIMITS = {
+    "registrations": env_str("THROTTLE_REGISTRATIONS", "30/min"),
+    "checkins": env_str("THROTTLE_CHECKINS", "600/min"),
+}
+NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
+
 # Every page's Content-Security-Policy (django-csp): scripts, styles, fonts and images from this
 # site only, no inline script (none is needed: the pages' data is JSON in
 # <script type="application/json">). Inline style *attributes* are allowed (the agenda grid

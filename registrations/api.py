@@ -13,6 +13,7 @@ from confman.core.auth import ORGANISER_AUTH, request_user
 from confman.core.content import content_translations
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.pagination import Pages
+from confman.core.throttling import ScopeThrottle
 from events.permissions import Action
 from events.schemas import PersonModeName
 from events.selectors import event_get, organization_from_input
@@ -87,6 +88,7 @@ def list_questions(request: HttpRequest, slug: str):
     "/events/{slug}/registrations",
     response={201: RegistrationOut},
     summary="Register",
+    throttle=[ScopeThrottle("registrations")],
 )
 def create_registration(
     request: HttpRequest,

@@ -10,3 +10,7 @@ os.environ.setdefault("REDIS_PREFIX", f"confman-test-{os.getpid()}")
 # A pytest-xdist worker inherits its controller's environment: its own prefix in the shared Redis.
 if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["REDIS_PREFIX"] += f"-{os.environ['PYTEST_XDIST_WORKER']}"
+# The API's rate limits would trip over a suite that registers and scans thousands of times a
+# minute from one address; the tests of the limits set their own (tests/core/test_throttling.py).
+os.environ.setdefault("THROTTLE_REGISTRATIONS", "")
+os.environ.setdefault("THROTTLE_CHECKINS", "")

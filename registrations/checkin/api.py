@@ -12,6 +12,7 @@ from ninja import Router
 
 from confman.core.auth import ORGANISER_AUTH
 from confman.core.conditional import etag_matches
+from confman.core.throttling import ScopeThrottle
 from events.permissions import Action
 from events.selectors import event_get
 from registrations.checkin.offline import checkin_list, checkin_sync, list_version_valid
@@ -50,6 +51,7 @@ def _person(registration: Registration | None, result: str) -> dict | None:
     response=CheckInOut,
     auth=ORGANISER_AUTH,
     summary="Check a badge in or out",
+    throttle=[ScopeThrottle("checkins")],
 )
 def create_checkin(request: HttpRequest, slug: str, payload: CheckInIn):
     """For check-in staff and organisers. Every scan gets an answer: status ok, or error with a
@@ -112,6 +114,7 @@ def get_checkin_list(request: HttpRequest, slug: str):
     response=CheckInSyncOut,
     auth=ORGANISER_AUTH,
     summary="Upload a desk's offline scans",
+    throttle=[ScopeThrottle("checkins")],
 )
 def sync_checkins(request: HttpRequest, slug: str, payload: CheckInSyncIn):
     """The scans a desk made while offline, with what it told each person. They are merged by
