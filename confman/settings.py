@@ -3,6 +3,7 @@ environment (see README.md, "Configuration"); the defaults run the embedded mode
 var/, the in-memory channel layer and a local-memory cache."""
 
 import warnings
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,6 +79,21 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# Sign-in lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account from
+# one address, that pair waits LOGIN_LOCKOUT_MINUTES (a success clears the count). Counting the
+# pair, not the account alone, keeps a stranger from locking someone out of their account.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "confman.core.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "confman.core.lockout.client_ip"
+AXES_VERBOSE = False
+
 # Rate limits of the API's repeatable writes (confman/core/throttling.py), per signed-in user or
 # per client address ("30/min"; empty: no limit). Behind the proxy, the client's address is the
 # last one it adds to X-Forwarded-For; otherwise the connection's (never a header the client
@@ -126,6 +142,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "axes",
     "confman",
     "events",
     "sessions.apps.AgendaConfig",
@@ -145,6 +162,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in (confman/core/lockout.py).
+    "axes.middleware.AxesMiddleware",
     "confman.core.middleware.DomainErrorMiddleware",
 ]
 
