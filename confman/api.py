@@ -35,11 +35,88 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+# The error body every 4xx and 5xx answer carries (DomainError.as_dict), and when each occurs.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What was wrong and how to fix it"},
+        "code": {"type": "string", "description": "Machine-readable, e.g. sold_out"},
+        "errors": {
+            "type": "array",
+            "description": "422 only: each field and what is wrong with it",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+                "required": ["field", "message"],
+            },
+        },
+    },
+    "required": ["detail", "code"],
+}
+ERRORS = {
+    401: "A bearer token that is wrong, revoked or expired, or none where one is needed",
+    403: "Not allowed for this caller (or a session call without its CSRF token)",
+    404: "No such event or item, or not one this caller may see",
+    409: "In conflict with the current state (sold out, a clash, a transition not allowed)",
+    422: "The input is not valid; `errors` names each field",
+    429: "Too many requests; wait for Retry-After seconds",
+    503: "Busy or a service away for a moment; try again (Retry-After when known)",
+}
+WRITES = {"post", "put", "patch", "delete"}
+
+
 class ConfmanAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # The operation's own name (create_registration), not its module's path: moving code
         # between modules must not rename what generated API clients call.
         return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's schema, with the errors each operation can answer documented (the Error
+        body), so that generated clients and fuzzers expect them."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        operations = {
+            operation.view_func.__name__: operation
+            for _prefix, router in self._routers
+            for path_view in router.path_operations.values()
+            for operation in path_view.operations
+        }
+        for path, methods in schema["paths"].items():
+            for method, spec in methods.items():
+                operation = operations.get(spec.get("operationId"))
+                for status in _error_statuses(path, method, operation):
+                    spec.setdefault("responses", {}).setdefault(
+                        str(status),
+                        {
+                            "description": ERRORS[status],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+def _error_statuses(path: str, method: str, operation) -> list[int]:
+    statuses = [401, 422, 503]
+    if "{" in path:
+        statuses.append(404)
+    guarded = operation is not None and operation.auth_callbacks
+    if guarded or method in WRITES:
+        statuses.append(403)
+    if method in WRITES:
+        statuses.append(409)
+    if operation is not None and operation.throttle_objects:
+        statuses.append(429)
+    return sorted(statuses)
 
 
 logger = logging.getLogger(__name__)

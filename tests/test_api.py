@@ -38,3 +38,24 @@ def test_operation_ids_are_the_operations_names_and_unique(client):
     assert len(ids) == len(set(ids))
     assert {"create_registration", "create_checkin", "list_sessions", "get_live"} <= set(ids)
     assert not [i for i in ids if i.startswith(("events_", "sessions_", "registrations_"))]
+
+
+def test_the_schema_documents_the_errors_each_operation_can_answer(client):
+    schema = client.get("/api/openapi.json").json()
+    operations = {
+        spec["operationId"]: (path, method, spec["responses"])
+        for path, methods in schema["paths"].items()
+        for method, spec in methods.items()
+    }
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"detail", "code"}
+    for name, (path, _method, responses) in operations.items():
+        assert {"401", "422", "503"} <= set(responses), name
+        assert responses["422"]["content"] == error, name
+        if "{" in path:
+            assert "404" in responses, name
+    assert {"403", "409", "429"} <= set(operations["create_registration"][2])
+    assert {"403", "409", "429"} <= set(operations["create_checkin"][2])
+    assert "429" not in operations["list_sessions"][2]
+    assert {"401", "403", "404"} <= set(operations["update_session"][2])
