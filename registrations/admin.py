@@ -14,6 +14,7 @@ from confman.core.exceptions import DomainError
 from events.admin import ActionScopedAdmin
 from events.permissions import Action, events_for
 from registrations.models import Question, Quota, RegistrationSettings, TicketType
+from registrations.services.personal_data import retention_schedule
 from registrations.services.quotas import quota_for_mode, quota_for_ticket
 from registrations.services.tickets import quota_set, ticket_create
 
@@ -129,7 +130,12 @@ class QuestionAdmin(RegistrationScoped):
 
 @admin.register(RegistrationSettings)
 class RegistrationSettingsAdmin(RegistrationScoped):
-    list_display = ["event", "is_open", "offer_hours", "registrations"]
+    list_display = ["event", "is_open", "offer_hours", "retention_days", "registrations"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "retention_days" in form.changed_data:
+            retention_schedule(obj)
 
     @admin.display(description=_("registrations"))
     def registrations(self, obj: RegistrationSettings) -> str:

@@ -5,6 +5,7 @@ from registrations.checkin import views as checkin
 from registrations.payments import views as payments
 from registrations.views import (
     my_registration,
+    personal_data,
     register,
     registration_actions,
     registration_list,
@@ -80,6 +81,16 @@ urlpatterns = [
         "events/<slug:slug>/manage/registrations/<int:pk>/offer/",
         registration_actions.offer_seat,
         name="registration-offer",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/personal-data.json",
+        personal_data.personal_data,
+        name="registration-personal-data",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/anonymise/",
+        personal_data.anonymise,
+        name="registrations-anonymise",
     ),
     path("events/<slug:slug>/registration/<str:token>/pay/", payments.pay, name="pay"),
     path("events/<slug:slug>/registration/<str:token>/paid/", payments.paid, name="paid"),

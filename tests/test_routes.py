@@ -125,6 +125,8 @@ ROUTES = {
     "registrations:registration-refund": ("POST", "organiser", ("registration",), {}),
     "registrations:registration-new-badge": ("POST", "organiser", ("registration",), {}),
     "registrations:registration-offer": ("POST", "organiser", ("registration",), {}),
+    "registrations:registration-personal-data": ("GET", "organiser", ("registration",), None),
+    "registrations:registrations-anonymise": ("POST", "organiser", ("event",), {"confirm": "yes"}),
     "registrations:badges": ("GET", "organiser", ("event",), None),
     "registrations:badges-download": ("GET", "organiser", ("run",), None),
     "livestream:live": ("GET", "public", ("event",), None),

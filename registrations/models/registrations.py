@@ -97,6 +97,9 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the person's data was removed after the event (services.personal_data): the row
+    # stays, for the counts and check-in figures, without anything that names them.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")

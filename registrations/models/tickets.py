@@ -355,6 +355,16 @@ class RegistrationSettings(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("After this the seat is offered to the next person on the list."),
     )
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep personal data for (days after the event)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "After this many days past the event's last day, registrants' names, emails, "
+            "needs and answers are removed on their own; the counts and check-in figures "
+            "stay. Empty: kept until an organiser removes them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("registration settings")
