@@ -83,7 +83,7 @@ class ConfmanAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
         operations = {
             operation.view_func.__name__: operation
-            for _prefix, router in self._routers
+            for router in _routers(router for _prefix, router in self._routers)
             for path_view in router.path_operations.values()
             for operation in path_view.operations
         }
@@ -103,6 +103,13 @@ class ConfmanAPI(NinjaAPI):
                         },
                     )
         return schema
+
+
+def _routers(routers):
+    """Each router and, depth first, the routers mounted in it."""
+    for router in routers:
+        yield router
+        yield from _routers(child for _prefix, child, _tags in router._routers)  # noqa: SLF001
 
 
 def _error_statuses(path: str, method: str, operation) -> list[int]:
