@@ -18,8 +18,9 @@ def setup_django() -> tempfile.TemporaryDirectory | None:
     os.environ.setdefault("DEBUG", "true")
     # A benchmark drives thousands of registrations and scans a minute from one address and
     # one account: it measures the capacity behind the API's rate limits, not the limits.
-    os.environ.setdefault("THROTTLE_REGISTRATIONS", "")
-    os.environ.setdefault("THROTTLE_CHECKINS", "")
+    os.environ.setdefault("THROTTLE_REGISTRATIONS", "off")
+    os.environ.setdefault("THROTTLE_CHECKINS", "off")
+    os.environ.setdefault("THROTTLE_PRIVATE_LINKS", "off")
     os.environ.pop("DATABASE_URL", None)
     scratch = None
     if os.environ.get("BENCH_DATABASE_URL"):

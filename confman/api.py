@@ -9,7 +9,6 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from ninja import NinjaAPI
 from ninja.errors import (
     AuthenticationError,
@@ -23,6 +22,7 @@ from ninja.renderers import JSONRenderer
 from confman.core.exceptions import DomainError, InvalidInput, out_of_range
 from confman.core.input_errors import input_error_message
 from confman.core.parser import JsonParser
+from confman.core.throttling import too_many_message
 from events.api import router as events_router
 from livestream.api import router as live_router
 from registrations.api import router as registrations_router
@@ -202,19 +202,7 @@ def on_throttled(request: HttpRequest, exc: Throttled):
     # ninja adds Retry-After to this answer.
     seconds = max(1, math.ceil(exc.wait or 1))
     return error_response(
-        request,
-        DomainError(
-            ngettext(
-                "Too many requests from you in a short time; wait %(seconds)s second and try "
-                "again.",
-                "Too many requests from you in a short time; wait %(seconds)s seconds and try "
-                "again.",
-                seconds,
-            )
-            % {"seconds": seconds},
-            code="rate_limited",
-            status=429,
-        ),
+        request, DomainError(too_many_message(seconds), code="rate_limited", status=429)
     )
 
 

@@ -2,6 +2,7 @@
 environment (see README.md, "Configuration"); the defaults run the embedded mode: SQLite under
 var/, the in-memory channel layer and a local-memory cache."""
 
+import re
 import warnings
 from datetime import timedelta
 from pathlib import Path
@@ -94,13 +95,27 @@ AXES_LOCKOUT_CALLABLE = "confman.core.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "confman.core.lockout.client_ip"
 AXES_VERBOSE = False
 
+
 # Rate limits of the API's repeatable writes (confman/core/throttling.py), per signed-in user or
-# per client address ("30/min"; empty: no limit). Behind the proxy, the client's address is the
+# per client address ("30/min"; "off": no limit). Behind the proxy, the client's address is the
 # last one it adds to X-Forwarded-For; otherwise the connection's (never a header the client
 # could write itself).
+def _rate(name: str, default: str) -> str | None:
+    value = env_str(name, default)
+    if value.lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; write e.g. 30/min (s, min, hour or day), or off."
+        )
+    return value
+
+
 API_RATE_LIMITS = {
-    "registrations": env_str("THROTTLE_REGISTRATIONS", "30/min"),
-    "checkins": env_str("THROTTLE_CHECKINS", "600/min"),
+    "registrations": _rate("THROTTLE_REGISTRATIONS", "30/min"),
+    "checkins": _rate("THROTTLE_CHECKINS", "600/min"),
+    # Opening a participant's private link (and its steps): a guesser, not a participant.
+    "private_links": _rate("THROTTLE_PRIVATE_LINKS", "120/min"),
 }
 NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
 

@@ -12,5 +12,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["REDIS_PREFIX"] += f"-{os.environ['PYTEST_XDIST_WORKER']}"
 # The API's rate limits would trip over a suite that registers and scans thousands of times a
 # minute from one address; the tests of the limits set their own (tests/core/test_throttling.py).
-os.environ.setdefault("THROTTLE_REGISTRATIONS", "")
-os.environ.setdefault("THROTTLE_CHECKINS", "")
+os.environ.setdefault("THROTTLE_REGISTRATIONS", "off")
+os.environ.setdefault("THROTTLE_CHECKINS", "off")
+os.environ.setdefault("THROTTLE_PRIVATE_LINKS", "off")

@@ -32,6 +32,7 @@ CONFIG_VARIABLES = (
     "LOGIN_LOCKOUT_MINUTES",
     "THROTTLE_REGISTRATIONS",
     "THROTTLE_CHECKINS",
+    "THROTTLE_PRIVATE_LINKS",
     "FAST_PATHS_OFF",
 )
 
@@ -84,6 +85,7 @@ def test_settings_start_with_valid_configuration(tmp_path):
         ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "-1"}),
         ("DATABASE_CONN_MAX_AGE", {"DATABASE_CONN_MAX_AGE": "ten"}),
         ("BEHIND_TLS_PROXY", {"BEHIND_TLS_PROXY": "sometimes"}),
+        ("THROTTLE_REGISTRATIONS", {"THROTTLE_REGISTRATIONS": "lots"}),
         ("FAST_PATHS_OFF", {"FAST_PATHS_OFF": "prepared_queries,warp_drive"}),
         (
             "DATABASE_POOL_SIZE",
@@ -109,6 +111,7 @@ def test_settings_start_with_valid_configuration(tmp_path):
         "conn-max-age-negative",
         "conn-max-age-not-number",
         "behind-tls-proxy-not-boolean",
+        "throttle-not-a-rate",
         "fast-path-unknown",
         "pool-and-conn-max-age",
         "pool-size-not-number",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
+from confman.core.throttling import page_rate_limit
 from events.models import AttendanceMode, Event
 from events.permissions import Action
 from events.selectors import event_get
@@ -34,6 +35,7 @@ REFRESH_SECONDS = 3
 # --- the attendee's badge ---------------------------------------------------------------------
 
 
+@page_rate_limit("private_links", methods=("GET", "HEAD"))
 def my_badge(request: HttpRequest, slug: str, token: str, extension: str) -> HttpResponse:
     """The attendee's badge as PDF or PNG; 404 unless the link is theirs for this event and
     their registration is confirmed with a badge code."""

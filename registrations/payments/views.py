@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from confman.core.exceptions import DomainError, NotFound
+from confman.core.throttling import page_rate_limit
 from registrations.links import registration_for_token
 from registrations.models import Registration
 from registrations.payments.checkout import can_pay, checkout_start, payment_progress
@@ -48,6 +49,7 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 @require_http_methods(["GET", "POST"])
+@page_rate_limit("private_links", methods=("GET", "POST"))
 def pay(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     registration = _registration(slug, token)
     paid_path = reverse("registrations:paid", kwargs={"slug": slug, "token": token})
@@ -65,6 +67,7 @@ def pay(request: HttpRequest, slug: str, token: str) -> HttpResponse:
 
 
 @require_GET
+@page_rate_limit("private_links", methods=("GET",))
 def paid(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     registration = _registration(slug, token)
     session_id = request.GET.get("session_id", "")[:255]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.steps import step_run
+from confman.core.throttling import page_rate_limit
 from events.models import PERSON_MODES, AttendanceMode
 from registrations import links
 from registrations.badges.content import qr_svg
@@ -37,6 +38,7 @@ def _registration(slug: str, token: str) -> Registration:
 
 
 @require_safe
+@page_rate_limit("private_links", methods=("GET", "HEAD"))
 def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     registration = _registration(slug, token)
     return render(
@@ -72,6 +74,7 @@ def attendee_step(view: Step) -> Callable[..., HttpResponse]:
     """A POST from the participant's page, their link being the proof of who they are."""
 
     @require_POST
+    @page_rate_limit("private_links")
     @wraps(view)
     def step(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         registration = _registration(slug, token)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from confman.core.exceptions import InvalidInput
+from confman.core.throttling import page_rate_limit
 from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
 from events.selectors import event_get
@@ -29,6 +30,7 @@ def _questions(event: Event) -> list[Question]:
     return questions
 
 
+@page_rate_limit("registrations")
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get(slug, request.user)
     settings = registration_settings_get(event)

@@ -69,3 +69,25 @@ def test_scans_are_limited_per_desk_account(client, settings, event, checkin_sta
     ]
 
     assert [a.status_code for a in answers] == [200, 200, 429]
+
+
+def test_the_registration_form_shares_the_apis_limit(client, settings, event, online):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "registrations": "2/min"}
+    _register(client, online, 0)
+    _register(client, online, 1)
+
+    page = client.post("/events/seminar/register/", {"ticket": online.pk, "mode": "online"})
+    looked = client.get("/events/seminar/register/")
+
+    assert page.status_code == 429
+    assert int(page["Retry-After"]) >= 1
+    assert "Too many requests from you in a short time" in page.content.decode()
+    assert looked.status_code == 200  # reading the form is not limited
+
+
+def test_guessing_private_links_is_limited(client, settings, event):
+    settings.API_RATE_LIMITS = {**settings.API_RATE_LIMITS, "private_links": "5/min"}
+
+    answers = [client.get(f"/events/seminar/registration/guess-{n}/") for n in range(6)]
+
+    assert [a.status_code for a in answers] == [404] * 5 + [429]
