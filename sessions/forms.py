@@ -40,7 +40,7 @@ def local_datetime(day: date, wall: time, zone: str) -> datetime:
 
 
 def _day_choices(event: Event) -> list[tuple[str, str]]:
-    return [(d.isoformat(), dateformat.format(d, "l j F Y")) for d in event.days]
+    return [(d.isoformat(), dateformat.format(d, "l j E Y")) for d in event.days]
 
 
 LANGUAGE_CHOICES = [("", _("The event's main language"))] + sorted(
@@ -84,7 +84,7 @@ class SessionForm(forms.Form):
             # A session already outside the event's days keeps its day on the list.
             current = session.start.astimezone(event.tzinfo).date()
             if current not in event.days:
-                days = sorted([*days, (current.isoformat(), dateformat.format(current, "l j F Y"))])
+                days = sorted([*days, (current.isoformat(), dateformat.format(current, "l j E Y"))])
         self.fields["day"].choices = [("", _("Not scheduled yet"))] + days
         self.fields["room"].queryset = event.rooms.all()
         self.fields["room"].empty_label = _("No room yet")

@@ -16,7 +16,7 @@ from sessions.selectors import programme_visible
 
 register = template.Library()
 
-FORMATS = {"time": "H:i", "date": "l j F", "datetime": "D j M, H:i"}
+FORMATS = {"time": "H:i", "date": "l j E", "datetime": "D j M, H:i"}
 
 
 @register.simple_tag

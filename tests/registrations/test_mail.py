@@ -293,6 +293,19 @@ def test_a_russian_registrant_gets_a_russian_html_part(online):
     assert "/ru/events/seminar/registration/" in Markup(html).links[0]
 
 
+def test_a_russian_mail_writes_its_dates_as_russian_does(event, online):
+    """ "6 декабря 2026", the month in the genitive after a day, not "6 Декабрь 2026"."""
+    event.start_date, event.end_date = dt.date(2026, 12, 6), dt.date(2026, 12, 7)
+    event.save()
+    register(online, language="ru", name="Иван Петров", email="ivan@example.org")
+
+    run_worker()
+
+    message = mail.outbox[0]
+    assert "6 декабря 2026 – 7 декабря 2026" in message.body
+    assert "6 декабря 2026 – 7 декабря 2026" in html_of(message)
+
+
 def test_the_html_part_escapes_the_events_words(event, online):
     event.title = 'Summit <script>alert("x")</script> & Co'
     event.save()
