@@ -374,7 +374,7 @@ class ContentField(I18nFieldMixin, models.TextField):
         cannot hold them."""
         value = super().pre_save(model_instance, add)
         data = content_data(value)
-        if self.one_line and _LINE_BREAKS.search(str(value or "") + "".join(_texts(data))):
+        if self.one_line and any(_LINE_BREAKS.search(text) for text in _texts(data)):
             data = _on_one_line(data)
             value = ContentText(data)
             setattr(model_instance, self.attname, value)

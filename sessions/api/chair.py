@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from confman.core.auth import ORGANISER_AUTH
-from confman.core.schemas import ContentIn, InSchema, check_content_languages
+from confman.core.schemas import ContentIn, InSchema
 from events.permissions import Action
 from events.selectors import event_get
 from sessions import selectors
@@ -48,7 +48,6 @@ def session_status(request: HttpRequest, slug: str, session_id: int, payload: St
             shift_following=payload.shift_following,
         )
     elif payload.action == "announcement":
-        check_content_languages({"message": payload.message}, event.languages)
         announcement_create(event=event, by=request.user, message=payload.message, session=session)
     else:
         person = None if payload.person_id is None else person_from_input(event, payload.person_id)
@@ -93,5 +92,4 @@ class AnnouncementIn(InSchema):
 )
 def create_announcement(request: HttpRequest, slug: str, payload: AnnouncementIn):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
-    check_content_languages({"message": payload.message}, event.languages)
     return Status(201, announcement_create(event=event, by=request.user, message=payload.message))

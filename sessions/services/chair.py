@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from confman.core.content import content_data, content_locales, content_ordered
 from confman.core.exceptions import DomainError, InvalidInput
+from confman.core.schemas import check_content_languages
 from events.models import Event
 from sessions.models import (
     ANNOUNCEMENT_MAX,
@@ -142,18 +143,9 @@ def _announcement_text(message: str | Mapping[str, str], event: Event) -> str | 
         )
     if "" in texts:
         return texts[""]
-    allowed = content_locales(event.languages)
-    unknown = [code for code in texts if code not in allowed]
-    if unknown:
-        raise InvalidInput.for_fields(
-            {
-                "message": [
-                    _("The event works in %(languages)s; write the announcement in those.")
-                    % {"languages": ", ".join(allowed)}
-                ]
-            }
-        )
-    return content_ordered(texts, allowed)
+    # The same check, and the same message, as every other content written through the API.
+    check_content_languages({"message": texts}, event.languages)
+    return content_ordered(texts, content_locales(event.languages))
 
 
 @transaction.atomic
