@@ -26,6 +26,7 @@ from events.models import (
     Venue,
 )
 from events.permissions import Action, events_for, has_event_permission
+from events.selectors import organizations_for
 from events.timezones import TIME_ZONE_CHOICES
 
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -258,6 +259,8 @@ class EventOrganizationAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event":
             kwargs["queryset"] = events_for(request.user, Action.CHANGE)
+        if db_field.name == "organization":
+            kwargs["queryset"] = organizations_for(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -291,9 +294,45 @@ class SharedRegistryAdmin(ContentAdminMixin, admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(SharedRegistryAdmin):
-    list_display = ["name", "acronym", "country", "kind"]
-    list_filter = ["kind", "country"]
+    """The shared registry, and the organisations registrants typed for the user's events,
+    which an organiser accepts into the registry (or merges with the registry's own)."""
+
+    list_display = ["name", "acronym", "country", "kind", "listed", "proposed_at"]
+    list_filter = ["listed", "kind", "country"]
     search_fields = ["name", "acronym"]
+    readonly_fields = ["listed", "proposed_at"]
+    actions = ["accept"]
+
+    def get_queryset(self, request):
+        return organizations_for(request.user).select_related("proposed_at")
+
+    @admin.action(description=_("Accept into the shared registry"))
+    def accept(self, request, queryset):
+        try:
+            count = services.organizations_accept(organizations=queryset, by=request.user)
+        except DomainError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        if not count:
+            self.message_user(
+                request,
+                gettext(
+                    "None of these was waiting to be accepted: they are in the registry already, "
+                    "or were typed for an event you may not change."
+                ),
+                messages.WARNING,
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d organisation accepted into the shared registry.",
+                "%(count)d organisations accepted into the shared registry.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Venue)

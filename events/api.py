@@ -207,7 +207,7 @@ def list_event_organizations(
 )
 def add_event_organization(request: HttpRequest, slug: str, payload: EventOrganizationIn):
     event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
-    organization = selectors.organization_from_input(payload.organization_id)
+    organization = selectors.organization_from_input(payload.organization_id, event)
     link = services.event_organization_add(
         event=event,
         by=request.user,

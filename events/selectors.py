@@ -143,8 +143,24 @@ def event_organizations(event: Event, *, role: str = "") -> QuerySet[EventOrgani
     return links.select_related("organization").order_by(order, "order", "organization__name")
 
 
+def organizations_seen_from(event: Event) -> QuerySet[Organization]:
+    """What an event may name: the shared registry, and what its registrants typed for it."""
+    return Organization.objects.filter(Q(listed=True) | Q(proposed_at=event))
+
+
+def organizations_for(user: User) -> QuerySet[Organization]:
+    """What a user sees of the organisations in the back office: the shared registry, and what
+    registrants typed for the events they may change (all of it for a superuser)."""
+    if user.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(
+        Q(listed=True) | Q(proposed_at__in=events_for(user, Action.CHANGE).values("pk"))
+    )
+
+
 def organization_search(*, search: str = "", country: str = "") -> QuerySet[Organization]:
-    organizations = Organization.objects.all()
+    """The shared registry (not the organisations registrants typed for one event)."""
+    organizations = Organization.objects.filter(listed=True)
     if search:
         organizations = organizations.filter(
             Q(name__icontains=search) | Q(acronym__icontains=search)
@@ -160,12 +176,13 @@ def event_with_venue(**lookup) -> Event | None:
     return _with_details(Event.objects.filter(**lookup), organizations=False).first()
 
 
-def organization_from_input(pk: int | None) -> Organization | None:
-    """The organisation an API caller names by `organization_id` (None when they name none),
-    or a 422 that says how to find or create it."""
+def organization_from_input(pk: int | None, event: Event) -> Organization | None:
+    """The organisation an API caller names by `organization_id` for `event` (None when they
+    name none): one in the shared registry or typed for this event; else a 422 that says how to
+    find or create it."""
     if pk is None:
         return None
-    organization = Organization.objects.filter(pk=pk).first()
+    organization = organizations_seen_from(event).filter(pk=pk).first()
     if organization is None:
         raise InvalidInput.for_fields(
             {

@@ -32,7 +32,7 @@ from events.models import (
     Track,
     hash_token,
 )
-from events.permissions import Action, can_create_events, require_event_permission
+from events.permissions import Action, can_create_events, events_for, require_event_permission
 from events.signals import event_changed
 
 logger = logging.getLogger(__name__)
@@ -132,6 +132,49 @@ def organization_create(*, by: User, **fields: Any) -> Organization:
             )
         )
     return validated_save(Organization(**fields), CONSTRAINT_FIELDS)
+
+
+@transaction.atomic
+def organizations_accept(*, organizations: models.QuerySet[Organization], by: User) -> int:
+    """Accept organisations that registrants typed into the shared registry: each becomes
+    listed, or, when the registry has one of the same name and country already, is merged into
+    it (its registrants, people and roles then point there). Only an organiser who may change
+    the event it was typed for may. Returns how many were accepted."""
+    mine = events_for(by, Action.CHANGE).values("pk")
+    proposed = organizations.filter(listed=False)
+    if not by.is_superuser:
+        if not by.has_perm("events.change_organization"):
+            raise PermissionDenied(_("You may not change organisations."))
+        proposed = proposed.filter(proposed_at__in=mine)
+    accepted = 0
+    for organization in proposed.select_for_update():
+        twin = Organization.objects.filter(
+            listed=True, name__iexact=organization.name, country=organization.country
+        ).first()
+        if twin is None:
+            organization.listed = True
+            validated_save(organization, CONSTRAINT_FIELDS, update_fields=["listed"])
+        else:
+            _organization_merge(organization, into=twin)
+        accepted += 1
+    return accepted
+
+
+def _organization_merge(organization: Organization, *, into: Organization) -> None:
+    """Point everything at `organization` to `into` (whichever app it is in), then delete it."""
+    # A role the twin has at the same event already would clash: the twin's stays.
+    twin_has_it = EventOrganization.objects.filter(
+        organization=into, event=models.OuterRef("event"), role=models.OuterRef("role")
+    )
+    EventOrganization.objects.filter(organization=organization).filter(
+        models.Exists(twin_has_it)
+    ).delete()
+    for relation in Organization._meta.related_objects:
+        if relation.one_to_many:
+            relation.related_model.objects.filter(**{relation.field.name: organization}).update(
+                **{relation.field.name: into}
+            )
+    organization.delete()
 
 
 @transaction.atomic

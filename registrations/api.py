@@ -34,6 +34,7 @@ from registrations.schemas import (
 from registrations.selectors import registration_settings_get, ticket_availability, tickets_on_offer
 from registrations.services.idempotency import KEY_PATTERN, idempotent
 from registrations.services.registrations import (
+    AlreadyRegistered,
     organization_get_or_create,
     registration_approve,
     registration_cancel,
@@ -106,13 +107,17 @@ def create_registration(
     tickets wait for an organiser; when full the attendee joins the waiting list (or, with
     waitlist false, gets a 409 sold_out)."""
     user = request_user(request)
-    status, body = idempotent(
-        request,
-        "create_registration",
-        idempotency_key,
-        lambda: (201, _register(user, slug, payload)),
-        lambda registration: RegistrationOut.from_orm(registration).model_dump(mode="json"),
-    )
+    try:
+        status, body = idempotent(
+            request,
+            "create_registration",
+            idempotency_key,
+            lambda: (201, _register(user, slug, payload)),
+            lambda registration: RegistrationOut.from_orm(registration).model_dump(mode="json"),
+        )
+    except AlreadyRegistered as refused:
+        refused.send_link_again()  # now that nothing of this request is left to roll back
+        raise
     return Status(status, body)
 
 
@@ -126,9 +131,9 @@ def _register(user, slug: str, payload: RegistrationIn) -> Registration:
         raise InvalidInput.for_fields({"ticket_id": [message % {"slug": slug}]})
     if not ticket.is_free and not payments_configured():
         raise payments_not_set_up(event)
-    organization = organization_from_input(payload.organization_id)
+    organization = organization_from_input(payload.organization_id, event)
     if organization is None:
-        organization = organization_get_or_create(payload.organization_name, payload.country)
+        organization = organization_get_or_create(payload.organization_name, payload.country, event)
     registration = registration_create(
         ticket=ticket,
         mode=payload.mode,

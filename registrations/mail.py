@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4, 8, 16 minutes
+LINK_AGAIN_PAUSE = int(timedelta(minutes=10).total_seconds())
 
 
 def _subject(registration: Registration) -> str:
@@ -48,12 +50,19 @@ def self_service_url(registration: Registration) -> str:
     return settings.SITE_URL + path
 
 
-def build_message(registration: Registration) -> EmailMultiAlternatives:
-    """The state mail in the active language: the same words as plain text and as HTML."""
+def build_message(registration: Registration, *, again: bool = False) -> EmailMultiAlternatives:
+    """The state mail in the active language: the same words as plain text and as HTML. With
+    `again`, the same registration sent back to its address because someone tried to register
+    a second time with it: said so first, without the attachments."""
     last = registration.transitions.order_by("-at", "-pk").first()
-    subject = _subject(registration)
+    subject = (
+        _("Your registration for %(event)s") % {"event": registration.event.title}
+        if again
+        else _subject(registration)
+    )
     context = {
         "subject": subject,
+        "again": again,
         "registration": registration,
         "event": registration.event,
         "link": self_service_url(registration),
@@ -62,7 +71,7 @@ def build_message(registration: Registration) -> EmailMultiAlternatives:
         if last is not None and registration.state in (State.CANCELLED, State.REFUNDED)
         else "",
     }
-    badge = badge_pdf_or_none(registration) if has_badge(registration) else None
+    badge = badge_pdf_or_none(registration) if has_badge(registration) and not again else None
     context["badge_attached"] = badge is not None
     body = render_to_string("registrations/mail/state.txt", context)
     message = EmailMultiAlternatives(subject, body, to=[registration.email])
@@ -71,7 +80,7 @@ def build_message(registration: Registration) -> EmailMultiAlternatives:
     )
     if badge is not None:
         message.attach(badge_filename(registration, "pdf"), badge, "application/pdf")
-    if registration.state == State.CONFIRMED:
+    if registration.state == State.CONFIRMED and not again:
         calendar = _calendar_or_none(registration)
         if calendar is not None:
             message.attach(
@@ -92,41 +101,87 @@ def _calendar_or_none(registration: Registration) -> bytes | None:
         return None
 
 
-@task()
-def send_state_mail(registration_id: int, state: str, attempt: int = 1) -> str:
-    """Tell the attendee what their registration's state now is. Skipped when the state has
-    moved on since (they get the newer message instead)."""
-    registration = (
-        Registration.objects.select_related("event", "ticket").filter(pk=registration_id).first()
-    )
-    if registration is None or registration.state != state:
-        return "skipped"
+def _localized(registration: Registration) -> str:
+    """The registrant's language, with the event's and the ticket's own words in it too (they
+    were read in the worker's)."""
     language = registration.language or settings.LANGUAGE_CODE
-    with translation.override(language):
-        # The event's and the ticket's own words in the registrant's language too: they were
-        # read in the worker's.
-        registration.event = content_localized(registration.event, language)
-        registration.ticket = content_localized(registration.ticket, language)
-        message = build_message(registration)
+    registration.event = content_localized(registration.event, language)
+    registration.ticket = content_localized(registration.ticket, language)
+    return language
+
+
+def _send(message: EmailMultiAlternatives, what: str, attempt: int, retry) -> str:
+    """Send, or on a refusal or a network error call `retry(pause)` with a growing pause,
+    giving up after MAX_ATTEMPTS."""
     try:
         message.send()
     except Exception:  # SMTP refusals, network errors: try again later
         if attempt >= MAX_ATTEMPTS:
-            logger.exception("Giving up mailing %s about %s", registration.reference, state)
+            logger.exception("Giving up mailing %s", what)
             return "failed"
         pause = FIRST_RETRY * 2 ** (attempt - 1)
         logger.warning(
-            "Mail to %s failed (attempt %d); retrying in %s",
-            registration.reference,
-            attempt,
-            pause,
-            exc_info=True,
+            "Mail %s failed (attempt %d); retrying in %s", what, attempt, pause, exc_info=True
         )
-        send_state_mail.using(run_after=timezone.now() + pause).enqueue(
-            registration_id, state, attempt + 1
-        )
+        retry(timezone.now() + pause)
         return "retrying"
     return "sent"
+
+
+def _registration(registration_id: int) -> Registration | None:
+    return Registration.objects.select_related("event", "ticket").filter(pk=registration_id).first()
+
+
+@task()
+def send_state_mail(registration_id: int, state: str, attempt: int = 1) -> str:
+    """Tell the attendee what their registration's state now is. Skipped when the state has
+    moved on since (they get the newer message instead)."""
+    registration = _registration(registration_id)
+    if registration is None or registration.state != state:
+        return "skipped"
+    with translation.override(_localized(registration)):
+        message = build_message(registration)
+    return _send(
+        message,
+        f"to {registration.reference} about {state}",
+        attempt,
+        lambda when: send_state_mail.using(run_after=when).enqueue(
+            registration_id, state, attempt + 1
+        ),
+    )
+
+
+@task()
+def send_link_mail(registration_id: int, attempt: int = 1) -> str:
+    """Send a registration's private link to its address again (someone tried to register a
+    second time with it)."""
+    registration = _registration(registration_id)
+    if registration is None or registration.anonymised_at is not None:
+        return "skipped"
+    with translation.override(_localized(registration)):
+        message = build_message(registration, again=True)
+    return _send(
+        message,
+        f"of the link to {registration.reference}",
+        attempt,
+        lambda when: send_link_mail.using(run_after=when).enqueue(registration_id, attempt + 1),
+    )
+
+
+def send_link_again(registration: Registration) -> None:
+    """Queue the link mail, at most once per LINK_AGAIN_PAUSE for a registration, so that
+    repeated attempts cannot fill someone's mailbox."""
+    if not cache.add(f"registration-link-again:{registration.pk}", 1, LINK_AGAIN_PAUSE):
+        return
+    registration_id = registration.pk
+
+    def enqueue() -> None:
+        try:
+            send_link_mail.enqueue(registration_id)
+        except Exception:
+            logger.exception("Could not queue the link mail for registration %s", registration_id)
+
+    transaction.on_commit(enqueue)
 
 
 def notify(registration: Registration) -> None:

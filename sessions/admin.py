@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from confman.core.exceptions import DomainError
 from events.admin import ActionScopedAdmin
 from events.permissions import Action
+from events.selectors import organizations_for
 from events.timezones import offset_label
 from sessions.models import Person, Session, SessionStatus, SessionUpdate
 from sessions.services.people import person_create, person_delete, person_update
@@ -49,6 +50,11 @@ class PersonAdmin(AgendaScoped):
 
     def get_readonly_fields(self, request, obj=None):
         return ["event"] if obj is not None else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            kwargs["queryset"] = organizations_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in self.fields if name != "event"}

@@ -28,11 +28,18 @@ def validation_problems(
     return problems
 
 
-def validate(instance: models.Model, constraint_fields: dict[str, str] | None = None) -> None:
+def validate(
+    instance: models.Model,
+    constraint_fields: dict[str, str] | None = None,
+    *,
+    constraints: bool = True,
+) -> None:
     """Run the model's validation; what is wrong becomes one InvalidInput (422) naming each
-    field."""
+    field. With constraints=False the model's constraints are left to the database: for a hot
+    path whose code has set or checked those values itself (Django checks each constraint with
+    a query of its own)."""
     try:
-        instance.full_clean()
+        instance.full_clean(validate_constraints=constraints)
     except ValidationError as exc:
         raise InvalidInput.for_fields(validation_problems(exc, constraint_fields)) from None
 

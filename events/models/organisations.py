@@ -34,6 +34,24 @@ class Organization(models.Model):
     country = CountryField(_("country"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(_("website"), blank=True)
+    # One a registrant typed stays with the event it was typed for (its organisers see it, no
+    # one else does) until an organiser of that event accepts it into the shared registry.
+    listed = models.BooleanField(
+        _("in the shared registry"),
+        default=True,
+        help_text=_(
+            "Listed for every event. Organisations typed by registrants are not, until accepted."
+        ),
+    )
+    proposed_at = models.ForeignKey(
+        Event,
+        verbose_name=_("typed by a registrant of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="proposed_organizations",
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -43,7 +61,20 @@ class Organization(models.Model):
             models.UniqueConstraint(
                 Lower("name"),
                 "country",
+                condition=models.Q(listed=True),
                 name="organization_unique_name_per_country",
+                violation_error_code="organization_taken",
+                violation_error_message=_(
+                    "An organisation with this name already exists in this country."
+                ),
+            ),
+            # Typed for one event: once per event (the registry may have it too, until merged).
+            models.UniqueConstraint(
+                Lower("name"),
+                "country",
+                "proposed_at",
+                condition=models.Q(listed=False),
+                name="organization_unique_proposed_per_event",
                 violation_error_code="organization_taken",
                 violation_error_message=_(
                     "An organisation with this name already exists in this country."

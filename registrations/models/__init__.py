@@ -26,6 +26,7 @@ from registrations.models.registrations import (
     Registration,
     State,
     Transition,
+    active,
     holding,
     new_reference,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "Transition",
     "Visibility",
     "currency_validator",
+    "active",
     "holding",
     "new_badge_secret",
     "new_reference",

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -35,6 +36,12 @@ def holding(now=None) -> Q:
         | Q(state=State.PENDING_PAYMENT, hold_expires_at__gt=now)
         | Q(state=State.OFFERED, offer_expires_at__gt=now)
     )
+
+
+def active(now=None) -> Q:
+    """Registrations that still stand: a seat held (see `holding`), or waiting for one or for
+    the organisers. A person has at most one of these per event (registration_create)."""
+    return holding(now) | Q(state__in=[State.AWAITING_APPROVAL, State.WAITLISTED])
 
 
 def new_reference() -> str:
@@ -108,7 +115,8 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["ticket", "state"], name="registration_ticket_state"),
             models.Index(fields=["event", "mode", "state"], name="registration_mode_state"),
-            models.Index(fields=["event", "email"], name="registration_event_email"),
+            # One registration per address and event is looked up by this, in any case.
+            models.Index("event", Lower("email"), name="registration_event_email_key"),
         ]
         constraints = [
             models.CheckConstraint(

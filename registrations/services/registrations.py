@@ -6,6 +6,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,7 @@ from confman.core.language import site_languages
 from confman.core.validation import validate
 from events.models import AttendanceMode, Event, Organization
 from events.permissions import Action, has_event_permission, require_event_permission
+from registrations.mail import send_link_again
 from registrations.models import (
     CONSTRAINT_FIELDS,
     Question,
@@ -23,6 +26,7 @@ from registrations.models import (
     TicketType,
     Transition,
     Visibility,
+    active,
     new_badge_secret,
 )
 from registrations.selectors import registration_settings_get
@@ -85,23 +89,29 @@ def registration_create(
         **person,
     )
     registration.answers = answers_clean(ticket, person.get("answers") or {})
-    validate(registration, CONSTRAINT_FIELDS)
+    # Its constraints hold values set here (state, deadlines) or checked (the mode, above); the
+    # database keeps them, without a query each here.
+    validate(registration, CONSTRAINT_FIELDS, constraints=False)
     registration.state = ""
     with transaction.atomic():
         event_seats_lock(event.pk)
+        # Every registration is made under this lock, so no two with one address slip past.
+        _refuse_second(registration, by, now)
         if ticket.requires_approval:
             registration_transition(
                 registration, State.AWAITING_APPROVAL, by=by, reason=_("registered")
             )
             return registration
         queue = Registration.objects.filter(ticket=ticket, mode=mode, state=State.WAITLISTED)
-        if queue.exists():
+        waiting = queue.exists()
+        if waiting:
             # Seats freed by lapsed holds or offers go to those already waiting, in order.
             registrations_expire_overdue(event)
-        if not queue.exists() and seat_available(registration, now):
+            waiting = queue.exists()
+        if not waiting and seat_available(registration, now):
             seat_take(registration, now, by=by, reason=_("registered"))
             return registration
-        if queue.exists() and waitlist:
+        if waiting and waitlist:
             registration_transition(
                 registration, State.WAITLISTED, by=by, reason=_("others are waiting")
             )
@@ -115,6 +125,45 @@ def registration_create(
             )
         registration_transition(registration, State.WAITLISTED, by=by, reason=_("no seat left"))
         return registration
+
+
+class AlreadyRegistered(DomainError):
+    """The email address has a registration for the event that still stands. The caller sends
+    its link to that address (`send_link_again`) once its own transaction is over, so that the
+    page need not show it: whoever typed the address only learns that it is registered."""
+
+    status = 409
+    code = "already_registered"
+
+    def __init__(self, existing: Registration, *, organiser: bool):
+        super().__init__(
+            _(
+                "This email address already has a registration for this event, so no second "
+                "one was made. We have sent its link to that address; look for it in the "
+                "inbox. To register another person, use their own email address."
+            ),
+            # An organiser may see it anyway: its reference saves them a search.
+            details={"reference": existing.reference} if organiser else None,
+        )
+        self.existing = existing
+
+    def send_link_again(self) -> None:
+        send_link_again(self.existing)
+
+
+def _refuse_second(registration: Registration, by: User | None, now) -> None:
+    """One registration that stands per email address and event (cancelled and lapsed ones
+    do not count)."""
+    same_address = Lower(Value(registration.email))
+    existing = (
+        Registration.objects.alias(email_key=Lower("email"))
+        .filter(active(now), event=registration.event_id, email_key=same_address)
+        .select_related("event", "ticket")
+        .first()
+    )
+    if existing is not None:
+        organiser = by is not None and by.is_authenticated and _can_manage(by, registration.event)
+        raise AlreadyRegistered(existing, organiser=organiser)
 
 
 def _check_ticket(ticket: TicketType, mode: str, access_code: str, by, now) -> None:
@@ -228,22 +277,25 @@ def registration_reject(
     return registration
 
 
-def organization_get_or_create(name: str, country: str) -> Organization | None:
-    """The registry's organisation of this name in this country (any case), or a new one: an
-    attendee may name an organisation the registry does not know yet."""
+def organization_get_or_create(name: str, country: str, event: Event) -> Organization | None:
+    """The registry's organisation of this name in this country (any case), else the one
+    already typed for this event, else a new one that stays with the event (not in the shared
+    registry) until one of its organisers accepts it (events.services.organizations_accept)."""
     name = " ".join(name.split())
     if not name:
         return None
-    found = Organization.objects.filter(name__iexact=name, country=country).first()
+    same = Organization.objects.filter(name__iexact=name, country=country)
+    typed_here = Q(listed=False, proposed_at=event)
+    found = same.filter(Q(listed=True) | typed_here).order_by("-listed").first()
     if found:
         return found
-    organisation = Organization(name=name, country=country)
+    organisation = Organization(name=name, country=country, listed=False, proposed_at=event)
     validate(organisation, CONSTRAINT_FIELDS)
     try:
         with transaction.atomic():
             organisation.save()
-    except IntegrityError:  # added by someone else a moment ago
-        return Organization.objects.get(name__iexact=name, country=country)
+    except IntegrityError:  # typed by someone else a moment ago
+        return same.filter(typed_here).get()
     return organisation
 
 

@@ -16,7 +16,11 @@ from registrations.forms import RegistrationForm
 from registrations.models import Question, State, TicketType, Visibility
 from registrations.payments.client import payments_configured
 from registrations.selectors import registration_settings_get, ticket_availability, tickets_on_offer
-from registrations.services.registrations import organization_get_or_create, registration_create
+from registrations.services.registrations import (
+    AlreadyRegistered,
+    organization_get_or_create,
+    registration_create,
+)
 
 
 def _questions(event: Event) -> list[Question]:
@@ -54,6 +58,18 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 registration = _register(request, event, settings, form)
+            except AlreadyRegistered as refused:
+                mine = refused.existing
+                if request.user.is_authenticated and mine.user_id == request.user.pk:
+                    # Their own, signed in: no need to go through the mailbox.
+                    return HttpResponseRedirect(
+                        reverse(
+                            "registrations:mine",
+                            kwargs={"slug": slug, "token": links.magic_token(mine)},
+                        )
+                    )
+                refused.send_link_again()
+                form.add_error("email", refused.message)
             except InvalidInput as exc:
                 for error in exc.errors:
                     field = {"organization": "organization_name", "ticket": "choice"}.get(
@@ -86,7 +102,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 def _register(request, event, settings, form):
     data = form.cleaned_data
     organisation = organization_get_or_create(
-        data["organization_name"], data["organization_country"] or data["country"]
+        data["organization_name"], data["organization_country"] or data["country"], event
     )
     return registration_create(
         ticket=data["ticket"],

@@ -120,7 +120,7 @@ def create_person(request: HttpRequest, slug: str, payload: PersonIn):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     data = payload.model_dump()
     check_content_languages(data, event.languages)
-    data["organization"] = organization_from_input(data.pop("organization_id"))
+    data["organization"] = organization_from_input(data.pop("organization_id"), event)
     return Status(201, person_create(event=event, by=request.user, **data))
 
 
@@ -157,7 +157,7 @@ def update_person(request: HttpRequest, slug: str, person_id: int, payload: Pers
     check_content_languages(data, person.event.languages)
     data = content_changes(person, data, person.event.languages)  # a string: the first language
     if "organization_id" in data:
-        data["organization"] = organization_from_input(data.pop("organization_id"))
+        data["organization"] = organization_from_input(data.pop("organization_id"), person.event)
     return person_update(person=person, by=request.user, **data)
 
 
