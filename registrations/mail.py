@@ -5,8 +5,10 @@ growing pause and never touches the registration."""
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -18,7 +20,7 @@ from django_tasks import task
 
 from confman.core.content import content_localized
 from registrations.badges.content import badge_filename, badge_pdf_or_none, has_badge
-from registrations.links import magic_token
+from registrations.links import SIGN_IN_MINUTES, magic_token, sign_in_token
 from registrations.models import Registration, State
 
 logger = logging.getLogger(__name__)
@@ -182,6 +184,41 @@ def send_link_again(registration: Registration) -> None:
             logger.exception("Could not queue the link mail for registration %s", registration_id)
 
     transaction.on_commit(enqueue)
+
+
+@task()
+def send_sign_in_mail(user_id: int, language: str, next_path: str = "", attempt: int = 1) -> str:
+    """Mail a sign-in link to an account's address. The link is made here, in the worker, so
+    that no working link waits in the task queue; it works once, for SIGN_IN_MINUTES."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return "skipped"
+    path = reverse("registrations:sign-in-open", kwargs={"token": sign_in_token(user)})
+    link = settings.SITE_URL + path + (f"?{urlencode({'next': next_path})}" if next_path else "")
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = _("Your sign-in link")
+        context = {
+            "subject": subject,
+            "user": user,
+            "link": link,
+            "minutes": SIGN_IN_MINUTES,
+        }
+        message = EmailMultiAlternatives(
+            subject,
+            render_to_string("registrations/mail/sign_in.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(
+            render_to_string("registrations/mail/sign_in.html", context), "text/html"
+        )
+    return _send(
+        message,
+        f"of a sign-in link to account {user_id}",
+        attempt,
+        lambda when: send_sign_in_mail.using(run_after=when).enqueue(
+            user_id, language, next_path, attempt + 1
+        ),
+    )
 
 
 def notify(registration: Registration) -> None:

@@ -9,11 +9,15 @@ from registrations.views import (
     register,
     registration_actions,
     registration_list,
+    sign_in,
 )
 
 app_name = "registrations"
 urlpatterns = [
     path("events/<slug:slug>/register/", register.register, name="register"),
+    path("accounts/email-link/", sign_in.email_link, name="sign-in-email"),
+    path("accounts/email-link/<str:token>/", sign_in.email_link_open, name="sign-in-open"),
+    path("accounts/registrations/", sign_in.my_registrations, name="my-registrations"),
     path(
         "events/<slug:slug>/registration/<str:token>/", my_registration.my_registration, name="mine"
     ),

@@ -105,6 +105,8 @@ ROUTES = {
     ),
     "agenda:session-unassign": ("POST", "organiser", ("session", "role"), {}),
     "registrations:register": ("GET", "public", ("event",), None),
+    "registrations:sign-in-email": ("GET", "public", (), None),
+    "registrations:my-registrations": ("GET", "signed_in", (), None),
     "registrations:mine": ("GET", "link", ("token",), None),
     "registrations:mine-cancel": ("POST", "link", ("token",), {}),
     "registrations:mine-accept": ("POST", "link", ("token",), {}),
@@ -141,6 +143,7 @@ ELSEWHERE = {
     "javascript-catalog": "tests/core/test_language.py (the browser scripts' strings, public)",
     "stripe-webhook": "tests/registrations/payments/test_webhook.py (Stripe's signature, no user)",
     "livestream:events": "tests/livestream/test_live.py (Server-Sent Events stream)",
+    "registrations:sign-in-open": "tests/registrations/test_accounts.py (a mailed link, no user)",
 }
 
 

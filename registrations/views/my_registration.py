@@ -6,6 +6,7 @@ with a message; a step that cannot be taken now (409, 422) is that message too."
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,11 +24,20 @@ from registrations.mail import notify
 from registrations.models import Registration, State
 from registrations.payments.checkout import can_pay
 from registrations.payments.refunds import refund_allowed, registration_cancel_by_attendee
+from registrations.services.accounts import (
+    SIGN_IN_BACKEND,
+    is_participant_account,
+    may_sign_in_by_link,
+    registration_account,
+)
 from registrations.services.registrations import (
     registration_language_set,
     registration_mode_change,
 )
 from registrations.services.waitlist import registration_offer_accept
+from sessions.feeds import feed_token_get_or_create, personal_links
+from sessions.models import Bookmark
+from sessions.selectors import programme_of
 
 
 def _registration(slug: str, token: str) -> Registration:
@@ -37,10 +47,41 @@ def _registration(slug: str, token: str) -> Registration:
     return registration
 
 
+def _sign_in_by_link(request: HttpRequest, registration: Registration) -> None:
+    """Sign the browser in to the registration's participant account (made now if need be),
+    so that bookmarks and the personal agenda work without a password. Never to an account with
+    a password, and never in place of one the browser is signed in to."""
+    current = request.user
+    if current.is_authenticated and (
+        current.pk == registration.user_id or not is_participant_account(current)
+    ):
+        return
+    account = registration_account(registration)
+    if may_sign_in_by_link(account) and account.pk != current.pk:
+        login(request, account, backend=SIGN_IN_BACKEND)
+
+
+def _agenda(request: HttpRequest, registration: Registration) -> dict | None:
+    """The participant's agenda at this event, when the browser is signed in to their account:
+    how many sessions they keep, and their calendar's addresses once the programme is out."""
+    if not request.user.is_authenticated or request.user.pk != registration.user_id:
+        return None
+    event = registration.event
+    feed = None
+    if programme_of(event).is_published:
+        feed = personal_links(feed_token_get_or_create(user=request.user, event=event))
+    return {
+        "count": Bookmark.objects.filter(user=request.user, session__event=event).count(),
+        "feed": feed,
+    }
+
+
 @require_safe
 @page_rate_limit("private_links", methods=("GET", "HEAD"))
 def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     registration = _registration(slug, token)
+    if registration.anonymised_at is None:
+        _sign_in_by_link(request, registration)
     return render(
         request,
         "registrations/mine.html",
@@ -52,6 +93,7 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             "badge_qr": qr_svg(registration.badge_secret)
             if registration.state == State.CONFIRMED and registration.badge_secret
             else "",
+            "agenda": _agenda(request, registration),
             "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
             "can_pay": can_pay(registration),
             "refund_on_cancel": refund_allowed(registration),

@@ -158,14 +158,14 @@ def test_accepting_one_the_registry_has_merges_them(client, event, online, staff
     registration = Registration.objects.get()
     client.force_login(staff_organiser)
 
-    client.post(
-        "/admin/events/organization/", {"action": "accept", "_selected_action": [typed.pk]}
-    )
+    client.post("/admin/events/organization/", {"action": "accept", "_selected_action": [typed.pk]})
 
     registration.refresh_from_db()
     assert registration.organization == listed
     assert not Organization.objects.filter(pk=typed.pk).exists()
-    assert EventOrganization.objects.filter(event=event, role="partner").get().organization == listed
+    assert (
+        EventOrganization.objects.filter(event=event, role="partner").get().organization == listed
+    )
 
 
 def test_an_organiser_of_another_event_cannot_accept_it(
