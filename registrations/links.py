@@ -69,3 +69,26 @@ def user_for_sign_in_token(token: str) -> User | None:
     if user is None or not constant_time_compare(str(data.get("s", "")), _state(user)):
         return None
     return user
+
+
+# --- unsubscribing from change notices (the link in each notice and its List-Unsubscribe) ---
+
+UNSUBSCRIBE_SALT = "confman.notices.unsubscribe"
+
+
+def unsubscribe_token(email: str, event_id: int, kind: str = "") -> str:
+    """For one address, one event, one kind of notice ("" for all): no expiry, as the mail
+    that carries it may be read months later."""
+    return signing.dumps(
+        {"e": email.strip().lower(), "v": event_id, "k": kind}, salt=UNSUBSCRIBE_SALT
+    )
+
+
+def unsubscribe_for_token(token: str) -> tuple[str, int, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("v"), int):
+        return None
+    return str(data.get("e", "")), data["v"], str(data.get("k", ""))

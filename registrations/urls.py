@@ -2,6 +2,7 @@ from django.urls import path
 
 from registrations.badges import views as badges
 from registrations.checkin import views as checkin
+from registrations.notices import views as notices
 from registrations.payments import views as payments
 from registrations.views import (
     my_registration,
@@ -18,6 +19,8 @@ urlpatterns = [
     path("accounts/email-link/", sign_in.email_link, name="sign-in-email"),
     path("accounts/email-link/<str:token>/", sign_in.email_link_open, name="sign-in-open"),
     path("accounts/registrations/", sign_in.my_registrations, name="my-registrations"),
+    path("notices/unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
+    path("events/<slug:slug>/manage/notices/", notices.manage_notices, name="notices"),
     path(
         "events/<slug:slug>/registration/<str:token>/", my_registration.my_registration, name="mine"
     ),
@@ -40,6 +43,11 @@ urlpatterns = [
         "events/<slug:slug>/registration/<str:token>/language/",
         my_registration.change_language,
         name="mine-language",
+    ),
+    path(
+        "events/<slug:slug>/registration/<str:token>/notices/",
+        my_registration.choose_notices,
+        name="mine-notices",
     ),
     path(
         "events/<slug:slug>/registration/<str:token>/resend/",

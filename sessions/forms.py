@@ -233,6 +233,9 @@ class AnnouncementForm(forms.Form):
         widget=ContentTextarea,
         widget_kwargs={"attrs": {"rows": 2}},
     )
+    notify = forms.BooleanField(
+        label=_("Also mail it to the people following this session"), required=False
+    )
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,10 @@ What keeps subscribed calendars right when the programme changes:
 - times carry the event's TZID with a VTIMEZONE covering the dates concerned, delays included.
 Calendars have no METHOD: DTSTAMP is then the entry's last modification (RFC 5545, 3.8.7.2),
 which keeps an export of one programme state byte-for-byte the same however often it is built.
+The one exception is the file attached to a change notice (registrations.notices): an iTIP
+message (RFC 5546) with METHOD:REQUEST or CANCEL, an ORGANIZER and the recipient as ATTENDEE,
+the same UID and SEQUENCE as the feeds, and DTSTAMP the time it was written, so that a mail
+program applies it to the entry the person already has.
 
 The calendar, its VTIMEZONE and the event's own entry are icalendar components. The sessions'
 entries are written as content lines from icalendar's value types (vText, vDatetime,
@@ -166,8 +170,11 @@ class _Writer:
     """Builds the entries of one calendar: what every entry shares (translations, the venue,
     the address of the session pages) is worked out once, not per session."""
 
-    def __init__(self, event: Event):
+    def __init__(self, event: Event, itip: list[str] | None = None):
         self.event = event
+        # ORGANIZER and ATTENDEE lines of an iTIP message, and its DTSTAMP (now).
+        self.itip = itip or []
+        self.now = _value(vDatetime(datetime.now(UTC).replace(microsecond=0))) if itip else ""
         self.utc = event.timezone == "UTC"
         self.tz = event.tzinfo
         sample = vDatetime(datetime(2000, 1, 1, tzinfo=UTC if self.utc else self.tz))
@@ -250,7 +257,8 @@ class _Writer:
         modified = session.updated_at
         if revision is not None and revision.last_logged is not None:
             modified = max(modified, revision.last_logged)
-        stamp = _value(vDatetime(modified.astimezone(UTC).replace(microsecond=0)))
+        modified_stamp = _value(vDatetime(modified.astimezone(UTC).replace(microsecond=0)))
+        stamp = self.now or modified_stamp
         url = f"{self.url_prefix}{session.pk}/"
         title = clean(session.title)
         if session.is_cancelled:
@@ -266,13 +274,14 @@ class _Writer:
             f"DTSTAMP:{stamp}",
             f"UID:{_value(vText(session_uid(session)))}",
             f"SEQUENCE:{revision.number if revision is not None else 0}",
+            *self.itip,
             f"CATEGORIES:{_value(vCategory(categories))}",
             "CLASS:PUBLIC",
             f"DESCRIPTION:{_value(vText(self.description(session, url, extra)))}",
         ]
         if self.geo is not None and session.room is not None and not self.is_online(session):
             lines.append(f"GEO:{_value(vGeo(self.geo))}")
-        lines.append(f"LAST-MODIFIED:{stamp}")
+        lines.append(f"LAST-MODIFIED:{modified_stamp}")
         if location:
             lines.append(f"LOCATION:{_value(vText(location))}")
         lines += [
@@ -319,7 +328,12 @@ def _zone_range(event: Event, sessions: list[Session]) -> tuple[date, date]:
     return min(days) - ZONE_MARGIN, max(days) + ZONE_MARGIN
 
 
-def build_calendar(
+def build_calendar(event: Event, sessions: list[Session], **options) -> bytes:
+    """The calendar of these sessions (see calendar_lines), as the bytes of a .ics file."""
+    return folded(calendar_lines(event, sessions, **options))
+
+
+def calendar_lines(
     event: Event,
     sessions: list[Session],
     *,
@@ -328,14 +342,26 @@ def build_calendar(
     extra: dict[int, list[str]] | None = None,
     refresh: timedelta | None = None,
     with_event: bool = False,
-) -> bytes:
+    method: str = "",
+    organizer: str = "",
+    attendee: str = "",
+) -> list[str]:
     """The calendar of these sessions (placed, public: the caller chose them). `refresh` makes
-    it a feed that tells subscribers how often to look again."""
+    it a feed that tells subscribers how often to look again. `method` (REQUEST or CANCEL)
+    makes it an iTIP message from `organizer` to `attendee` (email addresses)."""
     extra = extra or {}
-    writer = _Writer(event)
+    itip = []
+    if method:
+        itip = [
+            f"ORGANIZER;CN={_value(vText(clean(event.title)))}:mailto:{organizer}",
+            f"ATTENDEE;ROLE=OPT-PARTICIPANT;RSVP=FALSE:mailto:{attendee}",
+        ]
+    writer = _Writer(event, itip)
     calendar = Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODID)
+    if method:
+        calendar.add("METHOD", method)
     calendar.add("CALSCALE", "GREGORIAN")
     name = " ".join(clean(name).split())  # one line, whatever it was given
     calendar.add("NAME", name)
@@ -354,6 +380,10 @@ def build_calendar(
     for session in sessions:
         lines += writer.session(session, revisions.get(session.pk), extra.get(session.pk, []))
     lines.append(end)
+    return lines
+
+
+def folded(lines: list[str]) -> bytes:
     return b"\r\n".join(fold(line) for line in lines) + b"\r\n"
 
 

@@ -113,6 +113,8 @@ ROUTES = {
     "registrations:mine-attendance": ("POST", "link", ("token",), {"mode": "online"}),
     "registrations:mine-language": ("POST", "link", ("token",), {"language": "ru"}),
     "registrations:mine-resend": ("POST", "link", ("token",), {}),
+    "registrations:mine-notices": ("POST", "link", ("token",), {"kinds": "moved"}),
+    "registrations:notices": ("GET", "organiser", ("event",), None),
     "registrations:pay": ("GET", "link", ("token",), None),
     "registrations:paid": ("GET", "link", ("token",), None),
     "registrations:badge-pdf": ("GET", "link", ("token",), None),
@@ -144,6 +146,7 @@ ELSEWHERE = {
     "stripe-webhook": "tests/registrations/payments/test_webhook.py (Stripe's signature, no user)",
     "livestream:events": "tests/livestream/test_live.py (Server-Sent Events stream)",
     "registrations:sign-in-open": "tests/registrations/test_accounts.py (a mailed link, no user)",
+    "registrations:unsubscribe": "tests/registrations/test_notices.py (a signed address, no user)",
 }
 
 

@@ -6,7 +6,8 @@ rest of the code say `registrations.models.X`):
 - payments: Stripe payments and the Stripe events already applied;
 - badges: revoked badge codes, badge print runs and what they printed;
 - checkins: every scan at a desk and its answer;
-- idempotency: answers kept for a client's retries (the Idempotency-Key header).
+- idempotency: answers kept for a client's retries (the Idempotency-Key header);
+- notices: change notices (their settings per event, unsubscribed addresses, what was sent).
 
 Capacity is counted, never stored as a running total: a quota's seats in use are the
 registrations that hold a seat against it (see `holding`)."""
@@ -21,6 +22,13 @@ from registrations.models.badges import (
 )
 from registrations.models.checkins import CheckIn, ScanResult, ScanType
 from registrations.models.idempotency import IdempotentRequest
+from registrations.models.notices import (
+    Notice,
+    NoticeKind,
+    NoticeOptOut,
+    NoticeSettings,
+    NoticeStatus,
+)
 from registrations.models.payments import Payment, PaymentStatus, StripeEvent
 from registrations.models.registrations import (
     Registration,
@@ -58,6 +66,11 @@ __all__ = [
     "BadgeRole",
     "CheckIn",
     "IdempotentRequest",
+    "Notice",
+    "NoticeKind",
+    "NoticeOptOut",
+    "NoticeSettings",
+    "NoticeStatus",
     "Payment",
     "PaymentStatus",
     "PrintLayout",

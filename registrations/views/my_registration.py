@@ -21,7 +21,8 @@ from events.models import PERSON_MODES, AttendanceMode
 from registrations import links
 from registrations.badges.content import qr_svg
 from registrations.mail import notify
-from registrations.models import Registration, State
+from registrations.models import NoticeKind, Registration, State
+from registrations.notices.rounds import notices_choose, notices_refused
 from registrations.payments.checkout import can_pay
 from registrations.payments.refunds import refund_allowed, registration_cancel_by_attendee
 from registrations.services.accounts import (
@@ -76,6 +77,15 @@ def _agenda(request: HttpRequest, registration: Registration) -> dict | None:
     }
 
 
+def _notice_kinds(registration: Registration) -> list[dict]:
+    """The kinds of change notice, each with whether the participant gets it."""
+    refused = notices_refused(event=registration.event, email=registration.email)
+    return [
+        {"value": value, "label": label, "wanted": "" not in refused and value not in refused}
+        for value, label in NoticeKind.choices
+    ]
+
+
 @require_safe
 @page_rate_limit("private_links", methods=("GET", "HEAD"))
 def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse:
@@ -94,6 +104,7 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             if registration.state == State.CONFIRMED and registration.badge_secret
             else "",
             "agenda": _agenda(request, registration),
+            "notice_kinds": _notice_kinds(registration),
             "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
             "can_pay": can_pay(registration),
             "refund_on_cancel": refund_allowed(registration),
@@ -165,6 +176,15 @@ def change_language(request: HttpRequest, registration: Registration) -> str:
         return _("From now on, we write to you in %(language)s.") % {
             "language": translation.get_language_info(language)["name_translated"]
         }
+
+
+@attendee_step
+def choose_notices(request: HttpRequest, registration: Registration) -> str:
+    wanted = set(request.POST.getlist("kinds")) & set(NoticeKind.values)
+    notices_choose(event=registration.event, email=registration.email, wanted=wanted)
+    if not wanted:
+        return _("We will not mail you about changes to the programme.")
+    return _("Saved: we mail you about the changes you chose.")
 
 
 @attendee_step

@@ -52,6 +52,9 @@ class SessionUpdate(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An announcement its author asked to mail too (registrations' change notices), beyond the
+    # live page.
+    notify = models.BooleanField(_("mailed"), default=False)
     created_at = models.DateTimeField(_("when"))
 
     class Meta:

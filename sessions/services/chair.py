@@ -95,10 +95,12 @@ def announcement_create(
     by: User | None,
     message: str | Mapping[str, str],
     session: Session | None = None,
+    notify: bool = False,
 ) -> SessionUpdate:
     """Post a short announcement to the event's live audience: about one session (its chairs
     and organisers) or the whole event (organisers). One text, or one per language of the
-    event ({"en": …, "zh-hans": …}); each viewer reads theirs."""
+    event ({"en": …, "zh-hans": …}); each viewer reads theirs. With `notify` it is mailed
+    too, with the next change notices (registrations.notices)."""
     if session is not None:
         if session.event_id != event.pk:
             raise DomainError(
@@ -118,7 +120,12 @@ def announcement_create(
             status=409,
         )
     return update_record(
-        programme, kind=UpdateKind.ANNOUNCEMENT, session=session, message=message, by=by
+        programme,
+        kind=UpdateKind.ANNOUNCEMENT,
+        session=session,
+        message=message,
+        notify=notify,
+        by=by,
     )
 
 

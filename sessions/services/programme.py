@@ -83,6 +83,7 @@ def update_record(
     message: str = "",
     overridden: list[ScheduleConflict] | None = None,
     by: User | None = None,
+    notify: bool = False,
 ) -> SessionUpdate:
     programme.last_sequence += 1
     programme.save(update_fields=["last_sequence"])
@@ -95,6 +96,7 @@ def update_record(
         message=message,
         overridden=[c.as_dict() for c in overridden or []],
         actor=by,
+        notify=notify,
         created_at=timezone.now(),
     )
     # Told to the live audience after commit, never before: a rolled-back change is never heard.

@@ -142,8 +142,17 @@ def announcement(request: HttpRequest, event: Event, session: Session) -> str:
             status=422,
         )
     announcement_create(
-        event=event, by=request.user, message=form.cleaned_data["message"], session=session
+        event=event,
+        by=request.user,
+        message=form.cleaned_data["message"],
+        session=session,
+        notify=form.cleaned_data["notify"],
     )
+    if form.cleaned_data["notify"]:
+        return _(
+            "Announced to everyone following “%(title)s”; it is mailed to them with the next "
+            "notices."
+        ) % {"title": session.title}
     return _("Announced to everyone following “%(title)s”.") % {"title": session.title}
 
 
