@@ -185,7 +185,9 @@ def _kinds(change: Change, session: Session | None, threshold: int) -> list[str]
     before = change.before
     if change.announcements:
         kinds.append(NoticeKind.ANNOUNCEMENT)
-    if change.streams_after is not None and before.get("streams") != change.streams_after:
+    # A stream added where there was none is no change anyone has to act on (and setting up
+    # an event adds dozens); a link changed or gone is.
+    if before.get("streams") and before["streams"] != change.streams_after:
         kinds.append(NoticeKind.STREAM)
     if session is None:
         return kinds
@@ -357,7 +359,7 @@ def notice_settings_set(
 ) -> NoticeSettings:
     """Change how the event's notices go out. Resuming sends, at once, what was kept while they
     were paused."""
-    require_event_permission(by, event, Action.CHANGE)
+    require_event_permission(by, event, Action.MANAGE_AGENDA)
     settings = NoticeSettings.objects.select_for_update().get(pk=settings_for(event.pk).pk)
     resumed = settings.paused and not paused
     settings.paused, settings.delay_threshold, settings.window = paused, delay_threshold, window

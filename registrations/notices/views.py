@@ -67,7 +67,7 @@ class NoticeSettingsForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def manage_notices(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_get(slug, request.user, Action.CHANGE)
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     settings = settings_for(event.pk)
     form = NoticeSettingsForm(
         request.POST or None,

@@ -8,6 +8,7 @@ import pytest
 import vobject
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 
 from registrations import links
 from registrations.models import Notice, NoticeSettings, Registration
@@ -15,9 +16,9 @@ from registrations.notices.rounds import notices_round
 from registrations.services.registrations import registration_create
 from registrations.services.tickets import ticket_create
 from sessions.ical import session_uid
-from sessions.models import Bookmark, RoleKind, SessionStatus
+from sessions.models import Bookmark, RoleKind, SessionStatus, UpdateKind
 from sessions.services.chair import announcement_create, session_delay
-from sessions.services.programme import programme_publish
+from sessions.services.programme import programme_publish, update_log
 from sessions.services.sessions import session_cancel, session_move
 from tests.factories import RoomFactory, TeamMemberFactory
 from tests.factories.registrations import person
@@ -289,3 +290,29 @@ def test_cancelled_sessions_that_are_drafts_tell_nobody(programme):
     notices_now(event)
 
     assert mail.outbox == []
+
+
+def log_streams(event, before, after) -> None:
+    with transaction.atomic():  # update_log writes in its caller's transaction
+        update_log(
+            event=event,
+            kind=UpdateKind.STREAM,
+            changes={"streams": {"before": before, "after": after}},
+        )
+
+
+def test_a_changed_stream_link_tells_the_online_participants_a_new_one_nobody(programme):
+    event = programme["event"]
+    old = [{"language": "en", "url": "https://stream.example.org/a"}]
+    new = [{"language": "en", "url": "https://stream.example.org/b"}]
+    log_streams(event, [], old)
+    notices_now(event)
+    assert mail.outbox == []
+
+    log_streams(event, old, new)
+    notices_now(event)
+
+    amina = mail_to("amina@example.org")  # online; the chair is not an online participant
+    assert "Трансляция изменилась" in amina.body
+    assert [m.to for m in mail.outbox] == [["amina@example.org"]]
+
