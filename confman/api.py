@@ -7,8 +7,9 @@ import math
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI
 from ninja.errors import (
     AuthenticationError,
@@ -59,6 +60,7 @@ ERROR_SCHEMA = {
     "required": ["detail", "code"],
 }
 ERRORS = {
+    400: "The request cannot be read: not JSON, a NUL character in the address, another Host",
     401: "A bearer token that is wrong, revoked or expired, or none where one is needed",
     403: "Not allowed for this caller (or a session call without its CSRF token)",
     404: "No such event or item, or not one this caller may see",
@@ -113,7 +115,7 @@ def _routers(routers):
 
 
 def _error_statuses(path: str, method: str, operation) -> list[int]:
-    statuses = [401, 422, 503]
+    statuses = [400, 401, 422, 503]
     if "{" in path:
         statuses.append(404)
     guarded = operation is not None and operation.auth_callbacks
@@ -288,6 +290,32 @@ def on_authorization_error(request: HttpRequest, exc: AuthorizationError):
         {"detail": str(exc) or _("You may not do this."), "code": "permission_denied"},
         status=403,
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to a request it refuses before any view runs (a Host header the site does
+    not answer to, too many fields): in JSON under /api/, like the rest of the API."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    return JsonResponse(
+        {
+            "detail": _(
+                "The request cannot be served as sent (for example, its Host header names "
+                "another site); check the address and the headers."
+            ),
+            "code": "bad_request",
+        },
+        status=400,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A bug (logged with its traceback): in JSON under /api/, like the rest of the API."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    # The sentence of 500.html, in every language already.
+    message = _("The error has been logged. Please try again in a moment.")
+    return JsonResponse({"detail": message, "code": "server_error"}, status=500)
 
 
 def api_not_found(request: HttpRequest, rest: str = "") -> JsonResponse:

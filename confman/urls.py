@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
 
-from confman.api import api, api_not_found
+from confman.api import api, api_not_found, bad_request, server_error
 from confman.core.language import language_patterns
 from confman.health import healthz
 from registrations.payments.views import stripe_webhook
@@ -21,6 +21,9 @@ admin.site.index_title = _("Your events")
 javascript_catalog = cache_page(24 * 3600, key_prefix=f"jsi18n-{int(time.time())}")(
     JavaScriptCatalog.as_view(domain="djangojs", packages=["confman"])
 )
+
+handler400 = bad_request
+handler500 = server_error
 
 urlpatterns = [
     # The API first: a check-in desk's scan is matched before the pages' patterns are tried.

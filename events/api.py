@@ -82,7 +82,7 @@ def create_event(request: HttpRequest, payload: EventIn):
 @router.patch("/events/{slug}", response=EventOut, auth=ORGANISER_AUTH, summary="Change an event")
 def update_event(request: HttpRequest, slug: str, payload: EventPatch):
     event = selectors.event_get(slug, request.user, Action.CHANGE, organizations=True)
-    changes = _with_venue(patch_changes(payload, nullable=frozenset({"venue_id"})))
+    changes = _with_venue(patch_changes(payload))
     languages = changes.get("languages") or event.languages
     check_content_languages(changes, languages)
     changes = content_changes(event, changes, languages)
@@ -100,7 +100,6 @@ def _event_parts(
     patch: type,
     noun: str,
     not_found: str,
-    nullable: frozenset[str] = frozenset(),
 ) -> None:
     def find(request: HttpRequest, slug: str, part_id: int):
         event = selectors.event_get(slug, request.user, Action.CHANGE)
@@ -142,7 +141,7 @@ def _event_parts(
     )
     def update_part(request: HttpRequest, slug: str, part_id: int, payload: patch):
         part = find(request, slug, part_id)
-        changes = patch_changes(payload, nullable=nullable)  # a string: the first language
+        changes = patch_changes(payload)  # a string: the first language
         check_content_languages(changes, part.event.languages)
         return services.event_part_update(
             part=part, by=request.user, **content_changes(part, changes, part.event.languages)
@@ -168,7 +167,6 @@ _event_parts(
     patch=RoomPatch,
     noun="room",
     not_found=gettext_noop("The event “%(slug)s” has no room with id %(id)s."),
-    nullable=frozenset({"capacity"}),
 )
 _event_parts(
     model=Track,

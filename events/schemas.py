@@ -18,6 +18,7 @@ from confman.core.schemas import (
     TRANSLATIONS,
     ContentIn,
     InSchema,
+    PatchIn,
     check_country,
     check_email,
 )
@@ -189,7 +190,9 @@ class RoomIn(InSchema):
     order: int = Field(0, ge=0)
 
 
-class RoomPatch(InSchema):
+class RoomPatch(PatchIn):
+    nullable = frozenset({"capacity"})  # no limit
+
     name: ContentIn(120, required=True) | None = None
     kind: RoomKind | None = None
     capacity: int | None = Field(None, ge=1)
@@ -209,7 +212,7 @@ class TrackIn(InSchema):
     order: int = Field(0, ge=0)
 
 
-class TrackPatch(InSchema):
+class TrackPatch(PatchIn):
     name: ContentIn(120, required=True) | None = None
     colour: str | None = Field(None, pattern=COLOUR_PATTERN)
     description: ContentIn(5000) | None = None
@@ -306,7 +309,9 @@ class EventIn(InSchema):
         return value
 
 
-class EventPatch(InSchema):
+class EventPatch(PatchIn):
+    nullable = frozenset({"venue_id"})  # no venue (online)
+
     slug: str | None = Field(None, min_length=2, max_length=60, pattern=SLUG_PATTERN)
     title: ContentIn(300, required=True) | None = None
     acronym: str | None = Field(None, max_length=40)

@@ -19,8 +19,11 @@ from confman.core.schemas import (
     ContentIn,
     InSchema,
     Moment,
+    PatchIn,
+    any_given,
     check_country,
     check_email,
+    given_when,
 )
 from events.schemas import AttendanceModeName
 from sessions.models import ANNOUNCEMENT_MAX, MAX_DELAY_MINUTES, validate_language
@@ -117,7 +120,9 @@ class PersonIn(InSchema):
     _email = field_validator("email")(check_email)
 
 
-class PersonPatch(InSchema):
+class PersonPatch(PatchIn):
+    nullable = frozenset({"organization_id"})  # no organisation
+
     honorific: str | None = Field(None, max_length=40)
     name: str | None = Field(None, min_length=1, max_length=200)
     position: ContentIn(200) | None = None
@@ -199,7 +204,9 @@ class SessionIn(InSchema):
     _language = field_validator("language")(_check_language)
 
 
-class SessionPatch(InSchema):
+class SessionPatch(PatchIn):
+    nullable = frozenset({"track_id", "room_id", "start", "end"})  # no track, room or time
+
     title: ContentIn(300, required=True) | None = None
     kind: SessionKindName | None = None
     abstract: ContentIn(5000) | None = None
@@ -215,6 +222,8 @@ class SessionPatch(InSchema):
 
 
 class MoveIn(InSchema):
+    model_config = ConfigDict(json_schema_extra=any_given("start", "end", "room_id"))
+
     start: Moment | None = Field(None, description="New start; the length is kept")
     end: Moment | None = Field(None, description="New end, to change the length too")
     room_id: int | None = None
@@ -273,6 +282,15 @@ def _given(text: str | dict[str, str] | None) -> bool:
 
 
 class StatusIn(InSchema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                given_when("action", "delay", "minutes"),
+                given_when("action", "announcement", "message"),
+            ]
+        }
+    )
+
     action: Literal["live", "ended", "scheduled", "delay", "announcement", "next_speaker"]
     minutes: int | None = Field(
         None,

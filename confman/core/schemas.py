@@ -1,10 +1,10 @@
 """What every API input shares: the In schema's base, the checks of e-mail addresses and country
-codes, a PATCH body's changes, and content in several languages (ContentIn, given in the
-languages the event works in)."""
+codes, a PATCH body's base and its changes, and content in several languages (ContentIn, given
+in the languages the event works in)."""
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -61,14 +61,62 @@ def check_country(value: str | None) -> str | None:
     return value.upper()
 
 
-def patch_changes(payload: Schema, *, nullable: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _null_only_where_taken(schema: dict[str, Any], model: type["PatchIn"]) -> None:
+    """The OpenAPI schema of a PATCH body: null only for the fields in `model.nullable`."""
+    for name, field in schema.get("properties", {}).items():
+        if name in model.nullable or "anyOf" not in field:
+            continue
+        branches = [branch for branch in field["anyOf"] if branch != {"type": "null"}]
+        if len(branches) == 1:
+            del field["anyOf"]
+            field.update(branches[0])
+        else:
+            field["anyOf"] = branches
+
+
+class PatchIn(InSchema):
+    """A PATCH body: a field left out keeps its value. Null empties the fields named in
+    `nullable` and is refused for the others (patch_changes), and the schema says just that, so
+    that clients and the API's fuzz test (tests/test_api_fuzz.py) send what is taken."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    model_config = ConfigDict(json_schema_extra=_null_only_where_taken)
+
+
+# A rule across fields, which a model validator checks, stated in the body's schema too
+# (model_config's json_schema_extra), so that clients and the fuzz test know what is taken.
+def given(*fields: str) -> dict[str, Any]:
+    """JSON Schema: each of `fields` is sent, and not null."""
+    return {
+        "required": list(fields),
+        "properties": {field: {"not": {"type": "null"}} for field in fields},
+    }
+
+
+def any_given(*fields: str) -> dict[str, Any]:
+    """JSON Schema: at least one of `fields` is sent, and not null."""
+    return {"anyOf": [given(field) for field in fields]}
+
+
+def given_when(field: str, value: str, *needed: str) -> dict[str, Any]:
+    """JSON Schema: when `field` is `value`, each of `needed` is sent, and not null."""
+    return {
+        "if": {"properties": {field: {"const": value}}, "required": [field]},
+        "then": given(*needed),
+    }
+
+
+def patch_changes(payload: PatchIn) -> dict[str, Any]:
     """The fields a PATCH sends. An explicit null is refused for fields that cannot be empty;
     leaving a field out keeps its value."""
     data = payload.model_dump(exclude_unset=True)
+    nullable = type(payload).nullable
     nulls = sorted(key for key, value in data.items() if value is None and key not in nullable)
     if nulls:
-        raise InvalidInput.for_fields(
-            {key: [_("cannot be null; leave the field out to keep its value")] for key in nulls}
+        message = _("cannot be null; leave the field out to keep its value")
+        raise InvalidInput.from_errors(
+            [{"field": key, "message": message, "type": "null_not_allowed"} for key in nulls]
         )
     return data
 

@@ -153,7 +153,7 @@ def get_person(request: HttpRequest, slug: str, person_id: int):
 )
 def update_person(request: HttpRequest, slug: str, person_id: int, payload: PersonPatch):
     person = _person_of(request, slug, person_id)
-    data = patch_changes(payload, nullable=frozenset({"organization_id"}))
+    data = patch_changes(payload)
     check_content_languages(data, person.event.languages)
     data = content_changes(person, data, person.event.languages)  # a string: the first language
     if "organization_id" in data:

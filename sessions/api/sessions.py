@@ -139,7 +139,7 @@ def create_session(request: HttpRequest, slug: str, payload: SessionIn):
 def update_session(request: HttpRequest, slug: str, session_id: int, payload: SessionPatch):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
     session = selectors.session_get(request.user, event, session_id)
-    data = patch_changes(payload, nullable=frozenset({"track_id", "room_id", "start", "end"}))
+    data = patch_changes(payload)
     override = data.pop("override", False)
     check_content_languages(data, event.languages)
     data = content_changes(session, data, event.languages)  # a string: the first language

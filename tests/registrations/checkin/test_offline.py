@@ -159,6 +159,7 @@ def test_the_list_has_hashes_not_codes_and_says_who_is_inside(today_event, guest
     assert "email" not in mine
     assert list_version_valid(today_event, body["version"], body["signature"])
     assert not list_version_valid(today_event, body["version"], "forged")
+    assert not list_version_valid(today_event, body["version"], "présigné")  # not ASCII: no 500
 
 
 def test_the_list_version_changes_with_a_check_in(today_event, guest, checkin_staff):
