@@ -307,6 +307,11 @@ class StatusIn(InSchema):
         '({"en": "…", "zh-hans": "…"}); each viewer reads theirs',
     )
     person_id: int | None = Field(None, description="For next_speaker; null clears it")
+    notify: bool = Field(
+        False,
+        description="For announcement: also mail it to the people following the session, "
+        "with the next change notices",
+    )
 
     @model_validator(mode="after")
     def _needs(self):
@@ -347,6 +352,7 @@ class UpdateOut(Schema):
     changes: dict[str, Any]
     message: str = Field(description="In the request's language, else the event's first")
     message_translations: dict[str, str] = Field(description="Every language given, first first")
+    notify: bool = Field(description="An announcement also mailed, with the next change notices")
     created_at: datetime
 
     @staticmethod

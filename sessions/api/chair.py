@@ -48,7 +48,13 @@ def session_status(request: HttpRequest, slug: str, session_id: int, payload: St
             shift_following=payload.shift_following,
         )
     elif payload.action == "announcement":
-        announcement_create(event=event, by=request.user, message=payload.message, session=session)
+        announcement_create(
+            event=event,
+            by=request.user,
+            message=payload.message,
+            session=session,
+            notify=payload.notify,
+        )
     else:
         person = None if payload.person_id is None else person_from_input(event, payload.person_id)
         session_set_next_speaker(session=session, by=request.user, person=person)
@@ -82,6 +88,10 @@ class AnnouncementIn(InSchema):
         description='One text, or one per language of the event ({"en": "…", "zh-hans": "…"}); '
         "each viewer reads theirs"
     )
+    notify: bool = Field(
+        False,
+        description="Also mail it to every confirmed participant, with the next change notices",
+    )
 
 
 @router.post(
@@ -92,4 +102,9 @@ class AnnouncementIn(InSchema):
 )
 def create_announcement(request: HttpRequest, slug: str, payload: AnnouncementIn):
     event = event_get(slug, request.user, Action.MANAGE_AGENDA)
-    return Status(201, announcement_create(event=event, by=request.user, message=payload.message))
+    return Status(
+        201,
+        announcement_create(
+            event=event, by=request.user, message=payload.message, notify=payload.notify
+        ),
+    )

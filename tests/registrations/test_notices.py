@@ -316,3 +316,18 @@ def test_a_changed_stream_link_tells_the_online_participants_a_new_one_nobody(pr
     assert "Трансляция изменилась" in amina.body
     assert [m.to for m in mail.outbox] == [["amina@example.org"]]
 
+
+def test_an_event_announcement_by_the_api_is_mailed_to_the_participants(client, programme, bearer):
+    event = programme["event"]
+
+    response = client.post(
+        f"/api/events/{event.slug}/announcements",
+        {"message": "The dinner moves to the rooftop", "notify": True},
+        content_type="application/json",
+        headers=bearer(programme["by"]),
+    )
+    notices_now(event)
+
+    assert response.status_code == 201 and response.json()["notify"] is True
+    amina = mail_to("amina@example.org")
+    assert "The dinner moves to the rooftop" in amina.body
