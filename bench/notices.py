@@ -6,8 +6,8 @@ a temporary directory (or BENCH_DATABASE_URL) it makes the event, its registrant
 bookmarks written in bulk), then:
 
 1. the chair's delay through the chair console (Django's full stack, in-process), median of
-   REQUESTS with notices on and with them off (the receiver disconnected): the fan-out is
-   queued after the commit, so the request should cost the same;
+   REQUESTS with notices and reminders on and with them off (their receivers disconnected):
+   the fan-out is queued after the commit, so the request should cost about the same;
 2. the round (who is told what: one Notice per person) and the sending (every mail rendered,
    with its calendar attachment, and handed to the mail backend: Django's in-memory one), as
    the task worker runs them; the time until the last mail is handed over, the mails per
@@ -41,6 +41,7 @@ def main() -> None:
 
     from events.models import Event, Room, TeamMember
     from registrations.models import Notice, Registration, State, TicketType
+    from registrations.notices import reminders
     from registrations.notices.rounds import notices_round, on_update_logged
     from registrations.notices.sending import notices_send
     from sessions.models import Bookmark, Person, RoleKind, Session, SessionRole, SessionStatus
@@ -132,12 +133,23 @@ def main() -> None:
                 raise SystemExit(f"the delay answered {response.status_code}")
         return timings
 
+    def receivers(on: bool) -> None:
+        """The notices' and the reminders' receivers of update_logged, on or off."""
+        for receiver, uid in (
+            (on_update_logged, "registrations.notices"),
+            (reminders.on_update_logged, "registrations.reminders"),
+        ):
+            if on:
+                update_logged.connect(receiver, dispatch_uid=uid)
+            else:
+                update_logged.disconnect(receiver, dispatch_uid=uid)
+
     delays(3)  # warm up
     without, with_notices = [], []
     for _ in range(REQUESTS):  # alternated, so that both see the same machine
-        update_logged.disconnect(on_update_logged, dispatch_uid="registrations.notices")
+        receivers(False)
         without += delays(1)
-        update_logged.connect(on_update_logged, dispatch_uid="registrations.notices")
+        receivers(True)
         with_notices += delays(1)
     print(
         f"1. the chair's delay request: median {statistics.median(with_notices):.1f} ms with "

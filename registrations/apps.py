@@ -7,8 +7,17 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from registrations.notices import reminders
         from registrations.notices.rounds import on_update_logged
+        from sessions.models import Bookmark
         from sessions.signals import update_logged
 
-        # A change to the public programme sets a round of change notices.
+        # A change to the public programme sets a round of change notices, and a session's new
+        # start its "starting soon" reminder, as does a session kept on someone's agenda.
         update_logged.connect(on_update_logged, dispatch_uid="registrations.notices")
+        update_logged.connect(reminders.on_update_logged, dispatch_uid="registrations.reminders")
+        post_save.connect(
+            reminders.on_bookmark_saved, sender=Bookmark, dispatch_uid="registrations.reminders"
+        )

@@ -28,6 +28,7 @@ from registrations.models.notices import (
     NoticeOptOut,
     NoticeSettings,
     NoticeStatus,
+    Reminder,
 )
 from registrations.models.payments import Payment, PaymentStatus, StripeEvent
 from registrations.models.registrations import (
@@ -71,6 +72,7 @@ __all__ = [
     "NoticeOptOut",
     "NoticeSettings",
     "NoticeStatus",
+    "Reminder",
     "Payment",
     "PaymentStatus",
     "PrintLayout",

@@ -16,6 +16,7 @@ class NoticeKind(models.TextChoices):
     CANCELLED = "cancelled", _("Sessions cancelled")
     STREAM = "stream", _("Stream links changed")
     ANNOUNCEMENT = "announcement", _("Announcements by the chairs and organisers")
+    REMINDER = "reminder", _("Reminders shortly before the sessions on my agenda")
 
 
 class NoticeSettings(models.Model):
@@ -42,6 +43,14 @@ class NoticeSettings(models.Model):
             "Changes made within this time become one mail per person, each in its final state."
         ),
     )
+    reminder_minutes = models.PositiveSmallIntegerField(
+        _("remind before a session (minutes)"),
+        default=15,
+        help_text=_(
+            "People who keep a session on their agenda are reminded this long before it "
+            "starts; 0 sends no reminders."
+        ),
+    )
     # Updates up to this sequence number have been told (or had nothing to tell).
     told_sequence = models.PositiveBigIntegerField(default=0, editable=False)
     # When the next round of notices is due (None: none is waiting).
@@ -56,6 +65,9 @@ class NoticeSettings(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(delay_threshold__lte=240), name="notice_delay_threshold_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(reminder_minutes__lte=240), name="notice_reminder_minutes_range"
             ),
         ]
 
@@ -128,3 +140,27 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} #{self.first_sequence}-{self.last_sequence}"
+
+
+class Reminder(models.Model):
+    """The "starting soon" mail of one session at one start time: made when the session is
+    placed, moved or delayed (or first kept on someone's agenda), sent once, shortly before
+    `start`; one whose session moved on since is skipped."""
+
+    session = models.ForeignKey(
+        "agenda.Session", on_delete=models.CASCADE, related_name="+", verbose_name=_("session")
+    )
+    start = models.DateTimeField(_("start"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent = models.PositiveIntegerField(_("mails"), default=0)
+    skipped = models.CharField(_("skipped because"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "start"], name="reminder_once_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} @ {self.start:%Y-%m-%d %H:%M}"

@@ -355,7 +355,13 @@ def untold_exists(event: Event) -> bool:
 
 @transaction.atomic
 def notice_settings_set(
-    *, event: Event, by, paused: bool, delay_threshold: int, window: int
+    *,
+    event: Event,
+    by,
+    paused: bool,
+    delay_threshold: int,
+    window: int,
+    reminder_minutes: int | None = None,
 ) -> NoticeSettings:
     """Change how the event's notices go out. Resuming sends, at once, what was kept while they
     were paused."""
@@ -363,6 +369,8 @@ def notice_settings_set(
     settings = NoticeSettings.objects.select_for_update().get(pk=settings_for(event.pk).pk)
     resumed = settings.paused and not paused
     settings.paused, settings.delay_threshold, settings.window = paused, delay_threshold, window
+    if reminder_minutes is not None:
+        settings.reminder_minutes = reminder_minutes
     validated_save(settings, CONSTRAINT_FIELDS)
     if resumed:
         # Due at once: the window was the pause.

@@ -62,6 +62,11 @@ class NoticeSettingsForm(forms.Form):
     window = forms.IntegerField(
         label=gettext_lazy("Grouping window (minutes)"), min_value=1, max_value=120
     )
+    reminder_minutes = forms.IntegerField(
+        label=gettext_lazy("Remind before a session (minutes; 0 for none)"),
+        min_value=0,
+        max_value=240,
+    )
 
 
 @login_required
@@ -75,6 +80,7 @@ def manage_notices(request: HttpRequest, slug: str) -> HttpResponse:
             "paused": settings.paused,
             "delay_threshold": settings.delay_threshold,
             "window": settings.window,
+            "reminder_minutes": settings.reminder_minutes,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -236,13 +236,16 @@ def test_paused_notices_wait_and_go_out_in_their_final_state(client, programme):
     client.force_login(programme["by"])
     client.post(
         f"/events/{event.slug}/manage/notices/",
-        {"paused": "on", "delay_threshold": "15", "window": "10"},
+        {"paused": "on", "delay_threshold": "15", "window": "10", "reminder_minutes": "15"},
     )
     session_move(session=panel, by=programme["by"], start=at(event, 0, "14:00"))
     notices_now(event)
     assert mail.outbox == []
 
-    client.post(f"/events/{event.slug}/manage/notices/", {"delay_threshold": "15", "window": "10"})
+    client.post(
+        f"/events/{event.slug}/manage/notices/",
+        {"delay_threshold": "15", "window": "10", "reminder_minutes": "15"},
+    )
     run_worker()  # the round is due at once when notices resume
 
     assert "14:00" in mail_to("li.wei@example.cn").body
