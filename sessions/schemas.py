@@ -265,6 +265,11 @@ class MoveOut(Schema):
     saved: bool
     conflicts: list[ConflictOut]
     session: SessionOut
+    told: int = Field(
+        0,
+        description="With dry_run: how many people the move is mailed to (those who keep the "
+        "session on their agenda, its speakers and chairs), before unsubscribes",
+    )
 
 
 class CancelIn(InSchema):

@@ -22,6 +22,7 @@ from sessions.conflicts import (
 )
 from sessions.models import (
     MAX_DELAY_MINUTES,
+    Bookmark,
     Person,
     Programme,
     Session,
@@ -369,6 +370,27 @@ def session_revisions(event: Event, session_ids: list[int] | None = None) -> dic
         row["session_id"]: Revision(number=row["number"], last_logged=row["last_logged"])
         for row in rows
     }
+
+
+def followers_count(sessions: list[Session]) -> int:
+    """How many people a change to these sessions is mailed to (registrations' change
+    notices): those who keep one on their agenda, and their speakers and chairs, each once. 0
+    while the change is not public (the programme unpublished, the session a draft)."""
+    public = [
+        s.pk
+        for s in sessions
+        if s.status != SessionStatus.DRAFT and programme_of(s.event).is_published
+    ]
+    if not public:
+        return 0
+    addresses = set(
+        Bookmark.objects.filter(session_id__in=public).values_list("user__email", flat=True)
+    )
+    for own, account in SessionRole.objects.filter(session_id__in=public).values_list(
+        "person__email", "person__user__email"
+    ):
+        addresses.add(own or account)
+    return len({address.strip().lower() for address in addresses if address})
 
 
 def move_preview(

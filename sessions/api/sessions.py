@@ -165,7 +165,12 @@ def move_session(request: HttpRequest, slug: str, session_id: int, payload: Move
         conflicts = move_preview(
             session=session, by=request.user, start=payload.start, end=payload.end, room=room
         )
-        return {"saved": False, "conflicts": [c.as_dict() for c in conflicts], "session": session}
+        return {
+            "saved": False,
+            "conflicts": [c.as_dict() for c in conflicts],
+            "session": session,
+            "told": selectors.followers_count([session]),
+        }
     session = session_move(
         session=session,
         by=request.user,

@@ -219,5 +219,11 @@ def delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "sessions/chair_delay.html",
-        {"event": event, "session": session, "minutes": minutes, "shifts": shifts[1:]},
+        {
+            "event": event,
+            "session": session,
+            "minutes": minutes,
+            "shifts": shifts[1:],
+            "told": selectors.followers_count([shift.session for shift in shifts]),
+        },
     )

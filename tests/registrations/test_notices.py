@@ -16,11 +16,11 @@ from registrations.notices.rounds import notices_round
 from registrations.services.registrations import registration_create
 from registrations.services.tickets import ticket_create
 from sessions.ical import session_uid
-from sessions.models import Bookmark, RoleKind, SessionStatus, UpdateKind
+from sessions.models import Bookmark, Person, RoleKind, SessionStatus, UpdateKind
 from sessions.services.chair import announcement_create, session_delay
 from sessions.services.programme import programme_publish, update_log
 from sessions.services.sessions import session_cancel, session_move
-from tests.factories import RoomFactory, TeamMemberFactory
+from tests.factories import RoomFactory, TeamMemberFactory, UserFactory
 from tests.factories.registrations import person
 from tests.factories.sessions import PersonFactory, SessionRoleFactory, at, session_at
 
@@ -334,3 +334,22 @@ def test_an_event_announcement_by_the_api_is_mailed_to_the_participants(client, 
     assert response.status_code == 201 and response.json()["notify"] is True
     amina = mail_to("amina@example.org")
     assert "The dinner moves to the rooftop" in amina.body
+
+
+def test_the_move_and_delay_previews_say_how_many_people_are_told(client, programme, bearer):
+    event, panel = programme["event"], programme["panel"]
+
+    checked = client.post(
+        f"/api/events/{event.slug}/sessions/{panel.pk}/move",
+        {"start": at(event, 0, "14:00").isoformat(), "dry_run": True},
+        content_type="application/json",
+        headers=bearer(programme["by"]),
+    )
+    chair = UserFactory(username="li.wei", email="li.wei@example.cn")
+    Person.objects.filter(name="Li Wei").update(user=chair)
+    client.force_login(chair)
+    page = client.get(f"/events/{event.slug}/chair/sessions/{panel.pk}/delay/?minutes=20")
+
+    assert checked.status_code == 200 and checked.json()["told"] == 2  # Amina and the chair
+    html = page.content.decode()
+    assert "2 people follow these sessions" in html

@@ -98,7 +98,11 @@
           say([position, " ", gettext("Conflicts:") + " " + conflictText(open)], "bad");
         } else {
           move.item.classList.remove("is-blocked");
-          say([position, " ", gettext("No conflict: press Enter or drop to save.")], "good");
+          var told = result.json.told || 0;
+          say([position, " ", gettext("No conflict: press Enter or drop to save."),
+               told ? " " + interpolate(ngettext(
+                 "%s person who follows it is told by mail.",
+                 "%s people who follow it are told by mail.", told), [told]) : ""], "good");
         }
       }).catch(function () { say([position, " ", NO_CONNECTION], "bad"); });
     }, 150);
