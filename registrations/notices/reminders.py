@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
@@ -146,22 +147,29 @@ def reminders_send(reminder_id: int) -> str:
 
 def _messages(session: Session):
     event = session.event
+    keeping = list(
+        Bookmark.objects.filter(session=session).values_list(
+            "user_id", "user__email", "user__first_name"
+        )
+    )
+    if not keeping:
+        return
     refused = set(
         NoticeOptOut.objects.filter(event=event, kind__in=["", NoticeKind.REMINDER]).values_list(
             "email", flat=True
         )
     )
-    registrants = {}
+    # The registrations of those who keep it only: their language, mode and live link.
+    registrants: dict = {}
     for registration in Registration.objects.filter(
         event=event, state__in=STANDING, anonymised_at__isnull=True
-    ).select_related("event"):
+    ).filter(Q(user_id__in=[row[0] for row in keeping]) | Q(email__in=[row[1] for row in keeping])):
+        registration.event = event
         registrants.setdefault(registration.email.lower(), registration)
         if registration.user_id:
             registrants.setdefault(registration.user_id, registration)
     seen = set()
-    for user_id, email, first_name in Bookmark.objects.filter(session=session).values_list(
-        "user_id", "user__email", "user__first_name"
-    ):
+    for user_id, email, first_name in keeping:
         key = (email or "").strip().lower()
         if not key or key in seen or key in refused:
             continue

@@ -51,6 +51,11 @@ def notices_send(event_id: int) -> str:
     connection = get_connection()
     try:
         connection.open()
+    except Exception:  # the mail server is away: everything waits for the next try
+        logger.warning("No mail server for the notices of event %s", event_id, exc_info=True)
+        notices_send.using(run_after=timezone.now() + FIRST_RETRY).enqueue(event_id)
+        return "no mail server"
+    try:
         while True:
             batch = list(
                 Notice.objects.filter(

@@ -353,3 +353,24 @@ def test_the_move_and_delay_previews_say_how_many_people_are_told(client, progra
     assert checked.status_code == 200 and checked.json()["told"] == 2  # Amina and the chair
     html = page.content.decode()
     assert "2 people follow these sessions" in html
+
+
+class UnreachableBackend(RefusingBackend):
+    def open(self):
+        raise OSError("Name or service not known")
+
+
+def test_an_unreachable_mail_server_leaves_them_queued_for_later(programme, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    event, panel = programme["event"], programme["panel"]
+    settings.EMAIL_BACKEND = "tests.registrations.test_notices.UnreachableBackend"
+    session_move(session=panel, by=programme["by"], start=at(event, 0, "14:00"))
+
+    notices_now(event)
+
+    assert set(Notice.objects.values_list("status", "attempts")) == {("queued", 0)}
+    later = DBTaskResult.objects.filter(
+        task_path="registrations.notices.sending.notices_send", status="READY"
+    )
+    assert later.exists()
