@@ -45,6 +45,11 @@ urlpatterns = [
         name="mine-language",
     ),
     path(
+        "events/<slug:slug>/registration/<str:token>/time-zone/",
+        my_registration.change_time_zone,
+        name="mine-time-zone",
+    ),
+    path(
         "events/<slug:slug>/registration/<str:token>/notices/",
         my_registration.choose_notices,
         name="mine-notices",

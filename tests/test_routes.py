@@ -114,6 +114,7 @@ ROUTES = {
     "registrations:mine-language": ("POST", "link", ("token",), {"language": "ru"}),
     "registrations:mine-resend": ("POST", "link", ("token",), {}),
     "registrations:mine-notices": ("POST", "link", ("token",), {"kinds": "moved"}),
+    "registrations:mine-time-zone": ("POST", "link", ("token",), {"time_zone": "Europe/Paris"}),
     "registrations:notices": ("GET", "organiser", ("event",), None),
     "registrations:pay": ("GET", "link", ("token",), None),
     "registrations:paid": ("GET", "link", ("token",), None),

@@ -112,6 +112,7 @@ class Notice(models.Model):
     email = models.EmailField(_("email"))
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=60, blank=True)
     # What to tell, as the round worked it out: [{"session": id, "kinds": [...], ...}, ...]
     items = models.JSONField(_("changes"), default=list)
     kinds = models.JSONField(_("kinds"), default=list)

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from events.models import PERSON_MODE_CHOICES, PERSON_MODES, AttendanceMode, Event, Organization
+from events.timezones import validate_time_zone
 from registrations.models.tickets import TicketType
 
 
@@ -90,6 +91,10 @@ class Registration(models.Model):
         max_length=15,
         blank=True,
         help_text=_("The language the attendee registered in; their mail is written in it."),
+    )
+    # Where the participant follows from, when they said: their mail gives times in it too.
+    time_zone = models.CharField(
+        _("time zone"), max_length=60, blank=True, validators=[validate_time_zone]
     )
     consent_at = models.DateTimeField(_("consented at"))
     consent_version = models.CharField(_("privacy notice version"), max_length=64)

@@ -27,6 +27,7 @@ from events.timezones import offset_label
 from registrations.links import magic_token, unsubscribe_token
 from registrations.models import NoticeKind, NoticeOptOut, Registration, Reminder
 from registrations.notices.rounds import STANDING, settings_for
+from registrations.notices.sending import your_time
 from sessions.models import Bookmark, Session, SessionStatus, SessionUpdate, UpdateKind
 
 logger = logging.getLogger(__name__)
@@ -202,6 +203,11 @@ def _message(session: Session, email: str, registration: Registration | None, na
             "day": dateformat.format(local, "l j E"),
             "offset": offset_label(local),
             "room": room,
+            "yours": your_time(session, registration.time_zone)
+            if registration is not None
+            and registration.time_zone
+            and registration.time_zone != event.timezone
+            else "",
             "live": live,
             "url": settings.SITE_URL
             + reverse("agenda:session", kwargs={"slug": event.slug, "pk": session.pk}),

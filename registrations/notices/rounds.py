@@ -221,6 +221,7 @@ class Person:
     email: str
     name: str = ""
     language: str = ""
+    time_zone: str = ""
     items: list[dict[str, Any]] = field(default_factory=list)
     kinds: set[str] = field(default_factory=set)
 
@@ -235,13 +236,13 @@ class Audience:
         self.by_email: dict[str, dict] = {}
         rows = Registration.objects.filter(
             event=event, state__in=STANDING, anonymised_at__isnull=True
-        ).values("user_id", "email", "name", "language", "mode", "state")
+        ).values("user_id", "email", "name", "language", "time_zone", "mode", "state")
         self.registrants = list(rows)
         for row in self.registrants:
             self.by_email.setdefault(row["email"].lower(), row)
             if row["user_id"]:
                 self.by_user.setdefault(row["user_id"], row)
-        self.followers: dict[int, list[tuple[str, str, str]]] = {}
+        self.followers: dict[int, list[tuple[str, str, str, str]]] = {}
         bookmarks = Bookmark.objects.filter(session_id__in=session_ids).values(
             "session_id", "user_id", "user__email", "user__first_name"
         )
@@ -256,6 +257,7 @@ class Audience:
                     row["user__email"],
                     registrant["name"] if registrant else row["user__first_name"],
                     registrant["language"] if registrant else "",
+                    registrant["time_zone"] if registrant else "",
                 )
             )
         roles = SessionRole.objects.filter(session_id__in=session_ids).values(
@@ -266,22 +268,27 @@ class Audience:
             if email:
                 registrant = self.by_email.get(email.lower())
                 self.followers.setdefault(row["session_id"], []).append(
-                    (email, row["person__name"], registrant["language"] if registrant else "")
+                    (
+                        email,
+                        row["person__name"],
+                        registrant["language"] if registrant else "",
+                        registrant["time_zone"] if registrant else "",
+                    )
                 )
 
-    def of_session(self, session_id: int) -> list[tuple[str, str, str]]:
+    def of_session(self, session_id: int) -> list[tuple[str, str, str, str]]:
         return self.followers.get(session_id, [])
 
-    def online(self) -> list[tuple[str, str, str]]:
+    def online(self) -> list[tuple[str, str, str, str]]:
         return [
-            (row["email"], row["name"], row["language"])
+            (row["email"], row["name"], row["language"], row["time_zone"])
             for row in self.registrants
             if row["state"] == State.CONFIRMED and row["mode"] == AttendanceMode.ONLINE
         ]
 
-    def everyone(self) -> list[tuple[str, str, str]]:
+    def everyone(self) -> list[tuple[str, str, str, str]]:
         return [
-            (row["email"], row["name"], row["language"])
+            (row["email"], row["name"], row["language"], row["time_zone"])
             for row in self.registrants
             if row["state"] == State.CONFIRMED
         ]
@@ -314,26 +321,31 @@ def notices_for(event: Event, settings: NoticeSettings, first: int, last: int) -
             reached = list(audience.of_session(session_id))
             if NoticeKind.STREAM in kinds:
                 reached += audience.online()
-        for email, name, language in reached:
+        for email, name, language, zone in reached:
             key = email.strip().lower()
             if (key, "") in refused:
                 continue
             wanted = [k for k in kinds if (key, k) not in refused]
             if not wanted:
                 continue
-            person = people.setdefault(key, Person(email=email, name=name, language=language))
+            person = people.setdefault(
+                key, Person(email=email, name=name, language=language, time_zone=zone)
+            )
             if any(existing["session"] == session_id for existing in person.items):
                 continue  # a speaker who also bookmarked it: told once
             person.items.append({**item, "kinds": wanted})
             person.kinds.update(wanted)
             person.name = person.name or name
             person.language = person.language or language
+            person.time_zone = person.time_zone or zone
     return [
         Notice(
             event=event,
             email=person.email,
             name=person.name[:200],
             language=person.language or fallback,
+            # Their own zone, when it is not the event's: their times are given in it too.
+            time_zone="" if person.time_zone == event.timezone else person.time_zone,
             items=person.items,
             kinds=sorted(person.kinds),
             first_sequence=first + 1,

@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -150,13 +151,16 @@ class Writer:
         ].strip(">")
 
     def lines(self, notice: Notice) -> list[dict[str, Any]]:
-        key = (notice.language, json.dumps(notice.items, sort_keys=True))
+        key = (notice.language, notice.time_zone, json.dumps(notice.items, sort_keys=True))
         if key not in self.described:
-            self.described[key] = [self._describe(item, notice.language) for item in notice.items]
+            self.described[key] = [
+                self._describe(item, notice.language, notice.time_zone) for item in notice.items
+            ]
         return self.described[key]
 
-    def _describe(self, item: dict[str, Any], language: str) -> dict[str, Any]:
-        """One session's changes, as sentences in `language` (which is active)."""
+    def _describe(self, item: dict[str, Any], language: str, zone: str = "") -> dict[str, Any]:
+        """One session's changes, as sentences in `language` (which is active); with the
+        reader's own time zone, the new time in it too."""
         event = self.event
         session = self.sessions.get(item["session"])
         if session is not None:
@@ -170,6 +174,8 @@ class Writer:
                 said += self._moved(session, item["before"], language)
             if NoticeKind.DELAYED in kinds:
                 said.append(self._delayed(session))
+        if session is not None and zone and said and session.status != SessionStatus.CANCELLED:
+            said.append(your_time(session, zone))
         if NoticeKind.STREAM in kinds:
             said.append(_("Its stream has changed: follow it from the live page."))
         for announcement in item.get("announcements") or []:
@@ -355,6 +361,20 @@ class Writer:
                 name = "cancel.ics" if method == "CANCEL" else "update.ics"
                 message.attach(name, calendar, f"text/calendar; charset=utf-8; method={method}")
         return message
+
+
+def your_time(session: Session, zone: str) -> str:
+    """The session's time in the reader's own zone: "In your time zone (Europe/Moscow):
+    Tuesday 8 December, 04:20–05:20 (UTC+03:00)"."""
+    tz = ZoneInfo(zone)
+    start, end = session.actual_start.astimezone(tz), session.actual_end.astimezone(tz)
+    return _("In your time zone (%(zone)s): %(day)s, %(start)s–%(end)s (%(offset)s).") % {
+        "zone": zone.replace("_", " "),
+        "day": dateformat.format(start, "l j E"),
+        "start": dateformat.format(start, "H:i"),
+        "end": dateformat.format(end, "H:i"),
+        "offset": offset_label(start),
+    }
 
 
 def _host() -> str:

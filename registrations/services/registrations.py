@@ -16,6 +16,7 @@ from confman.core.language import site_languages
 from confman.core.validation import validate
 from events.models import AttendanceMode, Event, Organization
 from events.permissions import Action, has_event_permission, require_event_permission
+from events.timezones import TIME_ZONES
 from registrations.mail import send_link_again
 from registrations.models import (
     CONSTRAINT_FIELDS,
@@ -421,6 +422,19 @@ def answers_clean(ticket: TicketType, answers: dict) -> dict:
     if problems:
         raise InvalidInput.for_fields(problems)
     return cleaned
+
+
+def registration_time_zone_set(*, registration: Registration, time_zone: str) -> Registration:
+    """The zone the participant follows from ("": the event's): their mail gives times in it
+    too. Idempotent."""
+    if time_zone and time_zone not in TIME_ZONES:
+        raise InvalidInput.for_fields(
+            {"time_zone": [_("Choose a time zone from the list, such as Europe/Paris.")]}
+        )
+    if registration.time_zone != time_zone:
+        registration.time_zone = time_zone
+        registration.save(update_fields=["time_zone", "updated_at"])
+    return registration
 
 
 def registration_language_set(*, registration: Registration, language: str) -> Registration:

@@ -18,6 +18,7 @@ from confman.core.exceptions import InvalidInput, NotFound
 from confman.core.steps import step_run
 from confman.core.throttling import page_rate_limit
 from events.models import PERSON_MODES, AttendanceMode
+from events.timezones import TIME_ZONE_CHOICES
 from registrations import links
 from registrations.badges.content import qr_svg
 from registrations.mail import notify
@@ -34,6 +35,7 @@ from registrations.services.accounts import (
 from registrations.services.registrations import (
     registration_language_set,
     registration_mode_change,
+    registration_time_zone_set,
 )
 from registrations.services.waitlist import registration_offer_accept
 from sessions.feeds import feed_token_get_or_create, personal_links
@@ -105,6 +107,7 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             else "",
             "agenda": _agenda(request, registration),
             "notice_kinds": _notice_kinds(registration),
+            "time_zones": TIME_ZONE_CHOICES,
             "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
             "can_pay": can_pay(registration),
             "refund_on_cancel": refund_allowed(registration),
@@ -176,6 +179,15 @@ def change_language(request: HttpRequest, registration: Registration) -> str:
         return _("From now on, we write to you in %(language)s.") % {
             "language": translation.get_language_info(language)["name_translated"]
         }
+
+
+@attendee_step
+def change_time_zone(request: HttpRequest, registration: Registration) -> str:
+    zone = request.POST.get("time_zone", "")
+    registration_time_zone_set(registration=registration, time_zone=zone)
+    if not zone:
+        return _("Times in our mail are in the event's time zone only.")
+    return _("Our mail gives times in %(zone)s too.") % {"zone": zone.replace("_", " ")}
 
 
 @attendee_step

@@ -374,3 +374,19 @@ def test_an_unreachable_mail_server_leaves_them_queued_for_later(programme, sett
         task_path="registrations.notices.sending.notices_send", status="READY"
     )
     assert later.exists()
+
+
+def test_times_in_the_participants_own_zone_too(client, programme):
+    event, panel = programme["event"], programme["panel"]
+    amina = Registration.objects.get(email="amina@example.org")
+    page = f"/events/{event.slug}/registration/{links.magic_token(amina)}/"
+    assert client.post(page + "time-zone/", {"time_zone": "Europe/Moscow"}).status_code == 302
+    assert client.post(page + "time-zone/", {"time_zone": "Mars/Olympus"}).status_code == 302
+
+    session_move(session=panel, by=programme["by"], start=at(event, 0, "14:00"))
+    notices_now(event)
+
+    amina.refresh_from_db()
+    assert amina.time_zone == "Europe/Moscow"  # the bad one was refused, with a message
+    assert "09:00–10:00 (UTC+03:00)" in mail_to("amina@example.org").body  # 14:00 in Shanghai
+    assert "UTC+03:00" not in mail_to("li.wei@example.cn").body

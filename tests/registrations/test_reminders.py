@@ -107,3 +107,11 @@ def test_reminders_off_makes_none(programme):  # noqa: F811
     )
 
     assert not Reminder.objects.exists()
+
+
+def test_the_reminder_gives_the_time_in_the_participants_zone_too(programme):  # noqa: F811
+    Registration.objects.filter(email="amina@example.org").update(time_zone="Europe/Moscow")
+
+    reminders_send.call(reminder_of(programme["panel"]).pk)
+
+    assert "04:00–05:00 (UTC+03:00)" in mail.outbox[0].body  # 09:00 in Shanghai
