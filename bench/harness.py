@@ -21,6 +21,8 @@ def setup_django() -> tempfile.TemporaryDirectory | None:
     os.environ.setdefault("THROTTLE_REGISTRATIONS", "off")
     os.environ.setdefault("THROTTLE_CHECKINS", "off")
     os.environ.setdefault("THROTTLE_PRIVATE_LINKS", "off")
+    # The webhooks benchmark's receiver listens on 127.0.0.1.
+    os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", "true")
     os.environ.pop("DATABASE_URL", None)
     scratch = None
     if os.environ.get("BENCH_DATABASE_URL"):

@@ -369,6 +369,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
+# Outgoing webhooks: endpoints on loopback and private addresses are refused, at saving and at
+# each delivery, so that an event's team cannot make the server call its own network. Allowed
+# by default only with DEBUG (make run: a receiver on 127.0.0.1); tests switch it on.
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", DEBUG)
+
 # --- Site -----------------------------------------------------------------------------------
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if urlsplit(SITE_URL).scheme not in {"http", "https"} or not urlsplit(SITE_URL).hostname:

@@ -12,6 +12,7 @@ from registrations.views import (
     registration_list,
     sign_in,
 )
+from registrations.webhooks import views as webhooks
 
 app_name = "registrations"
 urlpatterns = [
@@ -21,6 +22,32 @@ urlpatterns = [
     path("accounts/registrations/", sign_in.my_registrations, name="my-registrations"),
     path("notices/unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
     path("events/<slug:slug>/manage/notices/", notices.manage_notices, name="notices"),
+    path("events/<slug:slug>/manage/webhooks/", webhooks.manage_webhooks, name="webhooks"),
+    path(
+        "events/<slug:slug>/manage/webhooks/<int:pk>/pause/",
+        webhooks.pause,
+        name="webhooks-pause",
+    ),
+    path(
+        "events/<slug:slug>/manage/webhooks/<int:pk>/resume/",
+        webhooks.resume,
+        name="webhooks-resume",
+    ),
+    path(
+        "events/<slug:slug>/manage/webhooks/<int:pk>/delete/",
+        webhooks.delete,
+        name="webhooks-delete",
+    ),
+    path(
+        "events/<slug:slug>/manage/webhooks/<int:pk>/deliveries/",
+        webhooks.deliveries,
+        name="webhooks-deliveries",
+    ),
+    path(
+        "events/<slug:slug>/manage/webhooks/deliveries/<int:pk>/send-again/",
+        webhooks.send_again,
+        name="webhooks-send-again",
+    ),
     path(
         "events/<slug:slug>/registration/<str:token>/", my_registration.my_registration, name="mine"
     ),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from events.models import TeamMember
 from registrations import links
 from registrations.badges.print_runs import badge_dir
-from registrations.models import BadgePrintRun, State
+from registrations.models import BadgePrintRun, State, WebhookDelivery, WebhookEndpoint
 from sessions.models import CalendarFeedToken, RoleKind
 from sessions.services.programme import programme_publish
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
@@ -68,7 +68,7 @@ ACCESS = {
 
 # route name: (method, access, what its address names, POST data). The address's parts come
 # from `world` below: the event, a session (and a role in it), a registration and its private
-# link, a badge print run, a personal calendar's token.
+# link, a badge print run, a personal calendar's token, a webhook endpoint and its delivery.
 ROUTES = {
     "events:list": ("GET", "public", (), None),
     "events:detail": ("GET", "public", ("event",), None),
@@ -116,6 +116,12 @@ ROUTES = {
     "registrations:mine-notices": ("POST", "link", ("token",), {"kinds": "moved"}),
     "registrations:mine-time-zone": ("POST", "link", ("token",), {"time_zone": "Europe/Paris"}),
     "registrations:notices": ("GET", "organiser", ("event",), None),
+    "registrations:webhooks": ("GET", "organiser", ("event",), None),
+    "registrations:webhooks-deliveries": ("GET", "organiser", ("webhook",), None),
+    "registrations:webhooks-pause": ("POST", "organiser", ("webhook",), {}),
+    "registrations:webhooks-resume": ("POST", "organiser", ("webhook",), {}),
+    "registrations:webhooks-delete": ("POST", "organiser", ("webhook",), {}),
+    "registrations:webhooks-send-again": ("POST", "organiser", ("delivery",), {}),
     "registrations:pay": ("GET", "link", ("token",), None),
     "registrations:paid": ("GET", "link", ("token",), None),
     "registrations:badge-pdf": ("GET", "link", ("token",), None),
@@ -173,7 +179,7 @@ def test_every_route_has_a_row():
 def world(db):
     """A published event happening now: a session chaired by `chair`, with a speaker; a
     confirmed registration (its private link); a finished badge print run; the organiser's
-    personal calendar token."""
+    personal calendar token; a webhook endpoint with a failed delivery."""
     today = timezone.localdate()
     event = EventFactory(
         slug="seminar", timezone="UTC", start_date=today, end_date=today + dt.timedelta(days=1)
@@ -201,6 +207,20 @@ def world(db):
         event=event, layout="a6", status="done", total=1, done=1, file="badges/route-matrix.pdf"
     )
     feed = CalendarFeedToken.objects.create(user=users["organiser"], event=event)
+    webhook = WebhookEndpoint.objects.create(
+        event=event,
+        url="https://crm.example.org/hooks",
+        secret="whsec_" + "A" * 32,
+        event_types=["registration.created"],
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook,
+        message_id="msg_route_matrix",
+        event_type="registration.created",
+        payload={},
+        status="failed",
+        retry_until=timezone.now(),
+    )
     return {
         "event": event,
         "users": users,
@@ -212,6 +232,8 @@ def world(db):
             "registration": confirmed.pk,
             "run": run.pk,
             "feed": feed.token,
+            "webhook": webhook.pk,
+            "delivery": delivery.pk,
         },
     }
 
@@ -225,6 +247,8 @@ PARTS = {
     "token": ("token", "token"),
     "run": ("pk", "run"),
     "feed": ("token", "feed"),
+    "webhook": ("pk", "webhook"),
+    "delivery": ("pk", "delivery"),
 }
 
 

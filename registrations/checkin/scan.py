@@ -33,6 +33,7 @@ from registrations.models import (
     ScanType,
     State,
 )
+from registrations.webhooks.events import checkin_recorded
 from sessions.models import Session, SessionStatus
 
 # Desks may start scanning the day before the event (badge pick-up, early arrivals).
@@ -225,7 +226,10 @@ def checkin_record(*, event: Event, by: User | None, scan: Scan) -> Answer:
         )
     try:
         with transaction.atomic():
-            return _record(event, scan, by, scanned_at, now)
+            answer = _record(event, scan, by, scanned_at, now)
+            if answer.ok:
+                checkin_recorded(answer.checkin)
+            return answer
     except IntegrityError:
         # The same nonce from the same device was recorded before (a retry): the unique
         # constraint refused this one, and everything it wrote is rolled back. Looking the nonce

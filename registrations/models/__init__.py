@@ -7,7 +7,8 @@ rest of the code say `registrations.models.X`):
 - badges: revoked badge codes, badge print runs and what they printed;
 - checkins: every scan at a desk and its answer;
 - idempotency: answers kept for a client's retries (the Idempotency-Key header);
-- notices: change notices (their settings per event, unsubscribed addresses, what was sent).
+- notices: change notices (their settings per event, unsubscribed addresses, what was sent);
+- webhooks: outgoing webhooks (the integrators' endpoints and the log of what was sent).
 
 Capacity is counted, never stored as a running total: a quota's seats in use are the
 registrations that hold a seat against it (see `holding`)."""
@@ -50,6 +51,13 @@ from registrations.models.tickets import (
     Visibility,
     currency_validator,
 )
+from registrations.models.webhooks import (
+    PausedReason,
+    WebhookDelivery,
+    WebhookDeliveryStatus,
+    WebhookEndpoint,
+    WebhookEventType,
+)
 
 # Where each constraint's error belongs in a form or an API answer.
 CONSTRAINT_FIELDS = {
@@ -73,6 +81,7 @@ __all__ = [
     "NoticeSettings",
     "NoticeStatus",
     "Reminder",
+    "PausedReason",
     "Payment",
     "PaymentStatus",
     "PrintLayout",
@@ -91,6 +100,10 @@ __all__ = [
     "TicketType",
     "Transition",
     "Visibility",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookEndpoint",
+    "WebhookEventType",
     "currency_validator",
     "active",
     "holding",

@@ -15,6 +15,7 @@ from registrations.models import (
     Transition,
     new_badge_secret,
 )
+from registrations.webhooks.events import registration_changed
 
 # Which state may follow which; anything else is refused.
 ALLOWED = {
@@ -40,8 +41,9 @@ def registration_transition(
 ) -> None:
     """Move a registration to the state `to`, if ALLOWED from its state, and save it: a badge
     code on confirmation, the code revoked on cancellation or refund, the change recorded (who,
-    why) and the attendee mailed. Call it with the registration locked (registration_lock) in
-    the caller's transaction; a hold's or offer's deadline is the caller's (services.waitlist)."""
+    why), the attendee mailed and the integrators' webhooks queued. Call it with the registration
+    locked (registration_lock) in the caller's transaction; a hold's or offer's deadline is the
+    caller's (services.waitlist)."""
     before = registration.state or None
     if to not in ALLOWED[before]:
         raise DomainError(
@@ -72,6 +74,7 @@ def registration_transition(
         reason=reason[:500],
     )
     notify(registration)
+    registration_changed(registration, before, to)
 
 
 def event_seats_lock(event_id: int) -> None:
