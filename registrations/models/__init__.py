@@ -39,6 +39,7 @@ from registrations.models.registrations import (
     active,
     holding,
     new_reference,
+    with_address,
 )
 from registrations.models.tickets import (
     BadgeRole,
@@ -109,4 +110,5 @@ __all__ = [
     "holding",
     "new_badge_secret",
     "new_reference",
+    "with_address",
 ]

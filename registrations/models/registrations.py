@@ -45,6 +45,15 @@ def active(now=None) -> Q:
     return holding(now) | Q(state__in=[State.AWAITING_APPROVAL, State.WAITLISTED])
 
 
+def with_address(queryset, email: str):
+    """The rows of `queryset` (registrations, user accounts: an `email` field) with this
+    address in any case, compared as lower(email): what the registrations' (event,
+    lower(email)) index serves."""
+    return queryset.alias(email_key=Lower("email")).filter(
+        email_key=Lower(models.Value(email.strip()))
+    )
+
+
 def new_reference() -> str:
     """A short reference people can read out on the phone: 8 characters, no 0/O or 1/I."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django_tasks import task
 
@@ -35,6 +35,7 @@ from registrations.models import (
     Registration,
     State,
 )
+from registrations.notices.sending import notices_send
 from sessions.models import (
     Bookmark,
     Session,
@@ -43,7 +44,7 @@ from sessions.models import (
     SessionUpdate,
     UpdateKind,
 )
-from sessions.services.programme import change_value
+from sessions.services.programme import change_id, change_value
 
 logger = logging.getLogger(__name__)
 
@@ -127,8 +128,6 @@ def notices_round(event_id: int) -> str:
             return "told already"
         Notice.objects.bulk_create(notices, batch_size=500)
         if notices:
-            from registrations.notices.sending import notices_send
-
             transaction.on_commit(lambda: notices_send.enqueue(event_id))
     return f"{len(notices)} notices"
 
@@ -174,10 +173,6 @@ def _changes(event_id: int, first: int, last: int) -> dict[int | None, Change]:
     return changes
 
 
-def _room_id(value: Any) -> int | None:
-    return value.get("id") if isinstance(value, dict) else value
-
-
 def _kinds(change: Change, session: Session | None, threshold: int) -> list[str]:
     """The kinds of notice a session's change makes, comparing its state now with the state
     before the round's first update."""
@@ -202,7 +197,7 @@ def _kinds(change: Change, session: Session | None, threshold: int) -> list[str]
     moved = (
         ("start" in before and before["start"] != change_value(session.start))
         or ("end" in before and before["end"] != change_value(session.end))
-        or ("room" in before and _room_id(before["room"]) != session.room_id)
+        or ("room" in before and change_id(before["room"]) != session.room_id)
     )
     if moved:
         kinds.append(NoticeKind.MOVED)
@@ -356,10 +351,8 @@ def notices_for(event: Event, settings: NoticeSettings, first: int, last: int) -
 
 
 def untold_exists(event: Event) -> bool:
-    settings = settings_for(event.pk)
-    return SessionUpdate.objects.filter(
-        Q(event=event) & Q(sequence__gt=settings.told_sequence)
-    ).exists()
+    told = settings_for(event.pk).told_sequence
+    return SessionUpdate.objects.filter(event=event, sequence__gt=told).exists()
 
 
 # --- what organisers and participants decide ------------------------------------------------

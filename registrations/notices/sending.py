@@ -11,7 +11,6 @@ import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,8 +30,9 @@ from events.timezones import offset_label
 from registrations.links import unsubscribe_token
 from registrations.models import Notice, NoticeKind, NoticeStatus
 from sessions import selectors
-from sessions.ical import calendar_lines, folded
+from sessions.ical import calendar_lines, folded, host
 from sessions.models import Session, SessionStatus
+from sessions.services.programme import change_id
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +137,7 @@ class Writer:
             s.pk: s for s in Session.objects.filter(pk__in=ids).select_related("room", "track")
         }
         rooms = {
-            _room(item["before"].get("room"))
+            change_id(item["before"].get("room"))
             for notice in batch
             for item in notice.items
             if item["before"].get("room")
@@ -244,7 +244,7 @@ class Writer:
     def _was(self, session: Session, before: dict[str, Any], language: str) -> str:
         start = before.get("start")
         end = before.get("end")
-        room_id = _room(before.get("room")) if "room" in before else session.room_id
+        room_id = change_id(before.get("room")) if "room" in before else session.room_id
         room = self._room_name(
             self.rooms.get(room_id) or session.room if room_id else None, language
         )
@@ -350,7 +350,7 @@ class Writer:
                 headers={
                     "List-Unsubscribe": f"<{unsubscribe}>",
                     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    "List-Id": f"<notices.{event.slug}.{_host()}>",
+                    "List-Id": f"<notices.{event.slug}.{host()}>",
                     "Auto-Submitted": "auto-generated",
                 },
             )
@@ -375,14 +375,6 @@ def your_time(session: Session, zone: str) -> str:
         "end": dateformat.format(end, "H:i"),
         "offset": offset_label(start),
     }
-
-
-def _host() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "localhost"
-
-
-def _room(value: Any) -> int | None:
-    return value.get("id") if isinstance(value, dict) else value
 
 
 def _parse(value: str) -> datetime:

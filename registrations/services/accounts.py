@@ -18,10 +18,8 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
 
-from registrations.models import Registration
+from registrations.models import Registration, with_address
 from sessions.models import Bookmark, CalendarFeedToken
 
 PARTICIPANT_PREFIX = "participant-"
@@ -50,10 +48,16 @@ def _new_participant(email: str, name: str) -> User:
     return user
 
 
-@transaction.atomic
 def registration_account(registration: Registration) -> User:
     """The registration's account: the one it was made by or joined to, else a new
-    participant's account for it alone."""
+    participant's account for it alone (made under the registration's lock, once)."""
+    if registration.user_id is not None:
+        return registration.user
+    return _registration_account_made(registration)
+
+
+@transaction.atomic
+def _registration_account_made(registration: Registration) -> User:
     locked = (
         Registration.objects.select_for_update(of=("self",))
         .select_related("user")
@@ -74,18 +78,11 @@ def may_sign_in_by_link(user: User) -> bool:
 # --- signing in by a link mailed to the address ---------------------------------------------
 
 
-def _same_address(email: str) -> Q:
-    """On a queryset with alias(email_key=Lower("email")): the same address, in any case."""
-    return Q(email_key=Lower(Value(email.strip())))
-
-
 def account_for_address(email: str) -> User | None:
     """The account a sign-in link for `email` opens: the address's account with a password,
     else its participant account, else a new participant account when the address has a
     registration; None for an address we know nothing of."""
-    users = User.objects.alias(email_key=Lower("email")).filter(
-        _same_address(email), is_active=True
-    )
+    users = with_address(User.objects, email).filter(is_active=True)
     with_password = [u for u in users if u.has_usable_password()]
     if with_password:
         return max(with_password, key=lambda u: (u.last_login is not None, u.last_login, u.pk))
@@ -93,8 +90,8 @@ def account_for_address(email: str) -> User | None:
     if participants:
         return min(participants, key=lambda u: u.pk)
     registration = (
-        Registration.objects.alias(email_key=Lower("email"))
-        .filter(_same_address(email), anonymised_at__isnull=True)
+        with_address(Registration.objects, email)
+        .filter(anonymised_at__isnull=True)
         .order_by("-created_at")
         .first()
     )
@@ -115,8 +112,8 @@ def registrations_join(user: User) -> int:
     if not user.email:
         return 0
     registrations = list(
-        Registration.objects.alias(email_key=Lower("email"))
-        .filter(_same_address(user.email), anonymised_at__isnull=True)
+        with_address(Registration.objects, user.email)
+        .filter(anonymised_at__isnull=True)
         .exclude(user=user)
         .select_related("user")
         .select_for_update(of=("self",))

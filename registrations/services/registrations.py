@@ -6,8 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Value
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from registrations.models import (
     Visibility,
     active,
     new_badge_secret,
+    with_address,
 )
 from registrations.selectors import registration_settings_get
 from registrations.services.lifecycle import (
@@ -155,10 +155,9 @@ class AlreadyRegistered(DomainError):
 def _refuse_second(registration: Registration, by: User | None, now) -> None:
     """One registration that stands per email address and event (cancelled and lapsed ones
     do not count)."""
-    same_address = Lower(Value(registration.email))
     existing = (
-        Registration.objects.alias(email_key=Lower("email"))
-        .filter(active(now), event=registration.event_id, email_key=same_address)
+        with_address(Registration.objects, registration.email)
+        .filter(active(now), event=registration.event_id)
         .select_related("event", "ticket")
         .first()
     )

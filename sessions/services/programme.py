@@ -169,6 +169,12 @@ def change_value(value: Any) -> Any:
     return value
 
 
+def change_id(value: Any) -> Any:
+    """The id of a room or a track as change_value wrote it ({"id", "name"...}), else the
+    value as it is."""
+    return value.get("id") if isinstance(value, dict) else value
+
+
 def fields_snapshot(session: Session, fields) -> dict[str, Any]:
     return {name: change_value(getattr(session, name)) for name in fields}
 
