@@ -167,6 +167,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Gzip (Django's, BREACH-safe) around everything that writes a body, whitenoise's static
+    # files included (in DEBUG they are not precompressed); never the live event stream.
+    "confman.core.middleware.CompressionMiddleware",
     "confman.core.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -390,10 +393,26 @@ CONFMAN_API_TOKEN_PREFIX = "cm_"  # noqa: S105 (a marker, not a secret)
 # Who a bearer token belongs to: the events app keeps the tokens (confman.core.auth calls this).
 API_TOKEN_AUTHENTICATE = "events.services.api_token_authenticate"  # noqa: S105 (a path)
 
+# One console handler, the root's: every record is printed once. Django's own configuration
+# (applied first) gives the "django" logger a console handler of its own in DEBUG, and its
+# records also reach the root's: configured here with Django's mail handler alone, they print
+# once, at the same level as before (INFO). "django.server" keeps its own handler and does
+# not propagate.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

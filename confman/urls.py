@@ -2,6 +2,8 @@ import time
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
@@ -25,11 +27,22 @@ javascript_catalog = cache_page(24 * 3600, key_prefix=f"jsi18n-{int(time.time())
 handler400 = bad_request
 handler500 = server_error
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """For browsers that ask for /favicon.ico whatever the page links: the SVG icon, not a
+    404 page on every visit. A temporary redirect, kept a day: the icon's address changes
+    with each version of it."""
+    response = HttpResponseRedirect(static("confman/favicon.svg"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 urlpatterns = [
     # The API first: a check-in desk's scan is matched before the pages' patterns are tried.
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stripe/webhook/", stripe_webhook, name="stripe-webhook"),

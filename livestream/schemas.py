@@ -75,13 +75,16 @@ class LiveUpdateOut(BaseModel):
     session_id: int | None
     session_title: str | None
     session_titles: dict[str, str] | None
+    session_url: str | None = Field(
+        None, description="The session's page, for an update about one session; null for the event"
+    )
     changes: dict
     message: str
     messages: dict[str, str] = Field(
         description="An announcement in every language given, as titles; empty when it is one "
         "text for every language"
     )
-    created_at: datetime
+    created_at: datetime = Field(description="When it happened, UTC")
 
 
 class LiveSnapshotOut(Schema):

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event, Room
@@ -132,13 +133,20 @@ def now_and_next(sessions: list[dict], now: datetime) -> tuple[int | None, int |
 
 
 def update_dict(update: SessionUpdate) -> dict:
-    """Read with select_related("session") on lists."""
+    """Read with select_related("session", "event") on lists."""
     return {
         "sequence": update.sequence,
         "kind": update.kind,
         "session_id": update.session_id,
         "session_title": update.session.title if update.session_id else None,
         "session_titles": other_languages(update.session.title) if update.session_id else None,
+        # Where the live page links an announcement or a change to (none: the whole event's).
+        "session_url": (
+            settings.SITE_URL
+            + reverse("agenda:session", kwargs={"slug": update.event.slug, "pk": update.session_id})
+            if update.session_id
+            else None
+        ),
         "changes": update.changes,
         "message": update.message,
         "messages": other_languages(update.message),
@@ -190,7 +198,7 @@ def snapshot(event: Event, access: Access, now: datetime | None = None) -> dict:
             }
         )
     recent = SessionUpdate.objects.filter(event=event, created_at__gte=now - RECENT).select_related(
-        "session"
+        "session", "event"
     )
     return {
         "type": "snapshot",
@@ -261,6 +269,6 @@ def for_viewer(message: dict, access: Access) -> dict:
 def updates_since(event: Event, since: int, limit: int) -> list[SessionUpdate]:
     return list(
         SessionUpdate.objects.filter(event=event, sequence__gt=since)
-        .select_related("session")
+        .select_related("session", "event")
         .order_by("sequence")[:limit]
     )

@@ -7,6 +7,7 @@ to the event stream and then to polling the JSON."""
 import asyncio
 import json
 import time
+from datetime import datetime
 
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -14,8 +15,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from confman.core.content import resolve
 from events.models import Event
 from events.permissions import Action, has_event_permission
 from events.selectors import event_get, event_with_venue
@@ -26,6 +30,7 @@ from livestream.broadcast import update_payload
 from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
+from sessions.models import UpdateKind
 
 HEARTBEAT = 15.0  # seconds between comments that keep proxies from closing a quiet stream
 STREAM_FOR = 600.0  # then the browser reconnects with Last-Event-ID (EventSource does)
@@ -39,11 +44,49 @@ def _localise(value, event: Event) -> dict | None:
     return {"time": f"{local:%H:%M}", "day": local.date(), "offset": offset_label(local)}
 
 
+def _moments(before: str | None, after: str | None, event: Event) -> dict | None:
+    """A change of time as the log writes it (ISO 8601, UTC) on the event's clock: "10:30" and
+    "10:40", with the day too when the two fall on different days (as live.js writes them)."""
+    if not before or not after:
+        return None
+    local = [datetime.fromisoformat(v).astimezone(event.tzinfo) for v in (before, after)]
+    if local[0].date() == local[1].date():
+        return {"before": f"{local[0]:%H:%M}", "after": f"{local[1]:%H:%M}"}
+    day = [date_format(v, "j M") for v in local]
+    return {"before": f"{day[0]} {local[0]:%H:%M}", "after": f"{day[1]} {local[1]:%H:%M}"}
+
+
+def _room_name(ref: dict | None) -> str:
+    if not ref:
+        return ""
+    return resolve(ref.get("names") or ref.get("name"), get_language())[0]
+
+
+def change_details(change: dict, event: Event) -> list[dict]:
+    """What a change changed, old and new: the start (a delay, a move) and the room (a move)."""
+    changes = change["changes"] or {}
+    details = []
+    if change["kind"] == UpdateKind.DELAYED and "actual_start" in changes:
+        times = changes["actual_start"]
+        details.append(_moments(times.get("before"), times.get("after"), event))
+    if change["kind"] == UpdateKind.MOVED:
+        times = changes.get("start") or changes.get("end")
+        if times:
+            details.append(_moments(times.get("before"), times.get("after"), event))
+        room = changes.get("room")
+        if room and room.get("before") and room.get("after"):
+            details.append(
+                {"before": _room_name(room["before"]), "after": _room_name(room["after"])}
+            )
+    return [d for d in details if d]
+
+
 def live_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get(slug, request.user)
     token = request.GET.get("r", "")[:1000]
     access = viewer_access(event, request.user, registration_for_link(token))
-    state = snapshot(event, access)
+    now = timezone.now()
+    state = snapshot(event, access, now)
     for room in state["rooms"]:
         by_id = {s["id"]: s for s in room["sessions"]}
         room["now_session"] = by_id.get(room["now"])
@@ -54,11 +97,16 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
             session["effective_streams"] = (
                 session["streams"] if session["streams"] is not None else room["streams"]
             )
+            # A session marked live is live, whatever its times say; one not yet begun shows
+            # when it starts now (live.js draws the same).
+            session["upcoming"] = session["actual_start"] > now
+    for change in state["changes"]:
+        change["local_when"] = _localise(change["created_at"], event)
+        change["details"] = change_details(change, event)
     team = has_event_permission(request.user, event, Action.VIEW_DRAFT)
     counts = None
     if team:
         counts = viewers.counts(event.pk, [r["room"]["id"] for r in state["rooms"] if r["room"]])
-    now = timezone.now()
     return render(
         request,
         "livestream/live.html",

@@ -29,6 +29,7 @@ from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from confman.core.conditional import accepts_gzip
 from confman.core.content import content_localized
 from confman.core.exceptions import DomainError, NotFound
 from events.models import Event
@@ -58,14 +59,6 @@ class Export:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _accepts_gzip(request: HttpRequest) -> bool:
-    for item in request.headers.get("Accept-Encoding", "").split(","):
-        coding, _sep, params = item.strip().partition(";")
-        if coding.strip().lower() == "gzip":
-            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
-
-
 def _matches(if_none_match: str, digest: str) -> bool:
     tags = [tag.removeprefix("W/") for tag in parse_etags(if_none_match)]
     return "*" in tags or f'"{digest}"' in tags or f'"{digest}-gz"' in tags
@@ -88,7 +81,7 @@ def serve(request: HttpRequest, export: Export) -> HttpResponse:
     digest = hashlib.sha256(
         repr((code_version(), translation.get_language(), *export.key)).encode()
     ).hexdigest()[:32]
-    compressed = _accepts_gzip(request)
+    compressed = accepts_gzip(request)
     headers = {
         "ETag": f'"{digest}-gz"' if compressed else f'"{digest}"',
         "Cache-Control": f"{'private' if export.private else 'public'}, max-age={MAX_AGE_SECONDS}",

@@ -141,6 +141,8 @@ ROUTES = {
     "registrations:badges": ("GET", "organiser", ("event",), None),
     "registrations:badges-download": ("GET", "organiser", ("run",), None),
     "livestream:live": ("GET", "public", ("event",), None),
+    # The site's icon for browsers that ask for it by its old name (a redirect to the SVG).
+    "favicon": ("GET", "public", (), None),
 }
 
 # Routes outside this matrix, and where they are checked.

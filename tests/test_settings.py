@@ -280,3 +280,23 @@ def test_behind_a_tls_proxy_http_is_redirected_and_hsts_sent_but_not_for_healthz
         "max-age=31536000",
         "True",
     ]
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_each_log_record_is_printed_once(tmp_path, debug):
+    """Django's own logging gives the "django" logger a console handler in DEBUG, and its
+    records reach the root's console too: under `make run` every line came out twice."""
+    code = (
+        "import logging\n"
+        "logging.getLogger('django.request').warning('django-warning-marker')\n"
+        "logging.getLogger('django.utils.autoreload').info('django-info-marker')\n"
+        "logging.getLogger('livestream.consumers').warning('confman-marker')\n"
+        "logging.getLogger('django.db.backends').debug('sql-marker')\n"
+    )
+    result = start(tmp_path, code, DEBUG=debug)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("django-warning-marker") == 1
+    assert result.stderr.count("django-info-marker") == 1  # INFO, as before
+    assert result.stderr.count("confman-marker") == 1
+    assert "sql-marker" not in result.stderr

@@ -62,3 +62,12 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     page.close()
+
+
+def screenshot(page, name: str) -> None:
+    """Saves a full-page screenshot as $CONFMAN_SCREENSHOTS/<name>.png when that is set (the
+    closing notes' before/after pictures); otherwise does nothing."""
+    folder = os.environ.get("CONFMAN_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)

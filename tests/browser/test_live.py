@@ -5,18 +5,24 @@ import datetime as dt
 import json
 import re
 import urllib.request
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from confman.demo.event_data import DEMO_SLUG
 from events.models import TeamMember
 from events.services import api_token_create
 from sessions.services.programme import programme_publish
 from tests.asgi_servers import asgi_servers, require_postgres_and_redis
+from tests.browser.conftest import screenshot
 from tests.factories import EventFactory, UserFactory
 from tests.factories.events import RoomFactory
 from tests.factories.sessions import SessionFactory
+
+FIRST_LOAD_BUDGET = 30_000  # bytes over the wire, compressed, headers included
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -177,3 +183,109 @@ def test_the_live_page_redraws_titles_and_rooms_in_the_viewers_language(page, li
     page.goto(f"{live_server.url}/fr/events/seminar/live/")
     expect(page.locator(".live-slot--now").first.locator(".live-countdown")).to_be_visible()
     expect(page.locator(".live-slot--now").first).to_contain_text("Opening plenary")
+
+
+def test_a_session_set_live_before_its_start_is_live_and_the_banner_names_its_session(
+    page, programme
+):
+    """After a live update the page shows one state per session, the same as the server
+    writes: "Starts at … (10 min late)" before, "Live now" (no countdown, no delay) once its
+    chair starts it early; each change with its time; each announcement with its source."""
+    opening, keynote, token = programme
+    start = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(minutes=74)
+    panel = SessionFactory(
+        event=opening.event,
+        room=RoomFactory(event=opening.event, name="Annex"),
+        title="Panel on open licences",
+        start=start,
+        end=start + dt.timedelta(minutes=60),
+    )
+    with asgi_servers(1) as (base,):
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(f"{base}/events/seminar/live/")
+        expect(page.locator("[data-live-status]")).to_contain_text("updates appear here")
+        card = page.locator(f'[data-session="{panel.pk}"]')
+        expect(card).to_contain_text("starts in 74 min")
+
+        _api(base, f"sessions/{panel.pk}/status", {"action": "delay", "minutes": 10}, token)
+        late = (start + dt.timedelta(minutes=10)).astimezone(opening.event.tzinfo)
+        expect(card).to_contain_text(f"Starts at {late:%H:%M} (10 min late)")
+
+        _api(base, f"sessions/{panel.pk}/status", {"action": "live"}, token)
+        now_slot = page.locator(".live-room", has_text="Annex").locator(".live-slot--now")
+        expect(now_slot.locator(f'[data-session="{panel.pk}"]')).to_contain_text("Live now")
+        expect(card).not_to_contain_text("starts in")
+        expect(card).not_to_contain_text("late")
+        expect(card).not_to_contain_text("Starts at")
+
+        _api(base, "announcements", {"message": "Lunch is served on the terrace."}, token)
+        _api(
+            base,
+            f"sessions/{panel.pk}/status",
+            {"action": "announcement", "message": "The slides are online."},
+            token,
+        )
+        banner = page.locator("[data-live-announcements] .live-banner")
+        expect(banner.first).to_contain_text("Panel on open licences")
+        expect(banner.first).to_contain_text("The slides are online.")
+        link = banner.first.get_by_role("link", name="Panel on open licences")
+        expect(link).to_have_attribute(
+            "href", re.compile(rf"/events/seminar/sessions/{panel.pk}/$")
+        )
+        expect(banner.nth(1)).to_contain_text("From the organisers: Lunch is served")
+
+        changes = page.locator("[data-live-changes] li")
+        expect(changes.first).to_contain_text("Panel on open licences is live now.")
+        delayed = changes.nth(1)
+        expect(delayed).to_contain_text(
+            f"{start.astimezone(opening.event.tzinfo):%H:%M} → {late:%H:%M}"
+        )
+        expect(delayed.locator("time.live-change__when")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+
+        screenshot(page, "live-1280")
+        page.set_viewport_size({"width": 390, "height": 844})
+        screenshot(page, "live-390")
+
+        # The server writes the same state, for a visitor without JavaScript.
+        with urllib.request.urlopen(f"{base}/events/seminar/live/", timeout=10) as response:  # noqa: S310
+            html = response.read().decode()
+        written = re.search(rf'<article[^>]*data-session="{panel.pk}".*?</article>', html, re.S)[0]
+        assert "Live now" in written and "late" not in written and "Starts at" not in written
+        assert f'href="{base}/events/seminar/sessions/{panel.pk}/"' in html  # the banner's link
+        assert "From the organisers" in html
+
+
+@pytest.fixture
+def demo(transactional_db):
+    require_postgres_and_redis()
+    call_command("prepare_demo", stdout=StringIO())
+
+
+def test_the_demo_live_pages_first_load_is_under_30_kb_compressed(page, demo):
+    """On a poor connection every kilobyte waits: the page, its style, its scripts, the
+    scripts' words (/jsi18n/) and the icon, as transferred (gzip, headers included)."""
+    with asgi_servers(1) as (base,):
+        finished = []
+        page.on("requestfinished", lambda request: finished.append(request))
+        page.goto(f"{base}/events/{DEMO_SLUG}/live/")
+        expect(page.locator("[data-live-status]")).to_contain_text("updates appear here")
+        # Headless chromium does not ask for the icon; a browser does, once per site.
+        page.evaluate("fetch(document.querySelector('link[rel=icon]').href)")
+        page.wait_for_load_state("networkidle")
+
+        sizes = {}
+        for request in finished:
+            size = request.sizes()
+            sizes[request.url.removeprefix(base)] = (
+                size["responseBodySize"] + size["responseHeadersSize"]
+            )
+        encodings = {
+            request.url.removeprefix(base): (request.response().headers.get("content-encoding"))
+            for request in finished
+        }
+
+    assert {f"/events/{DEMO_SLUG}/live/", "/jsi18n/", "/static/confman/favicon.svg"} <= set(sizes)
+    assert any(url.endswith("/live.js") for url in sizes)
+    assert encodings[f"/events/{DEMO_SLUG}/live/"] == "gzip"
+    assert encodings["/static/confman/site.css"] == "gzip"
+    assert sum(sizes.values()) < FIRST_LOAD_BUDGET, sizes

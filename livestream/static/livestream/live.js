@@ -80,6 +80,7 @@
       if (room) room.streams = message.streams;
     }
     if (update.kind === "announcement") {
+      if (!update.session_url && message.session) update.session_url = message.session.url;
       state.announcements.unshift(update);
       state.announcements = state.announcements.slice(0, 3);
       renderBanner(true);
@@ -104,15 +105,19 @@
       p.appendChild(el("span", "live-session__yours",
         " · " + hm(s.actual_start, viewerZone) + "–" + hm(s.actual_end, viewerZone) + " " + gettext("your time")));
     }
-    if (s.status === "live") { p.appendChild(document.createTextNode(" ")); p.appendChild(el("span", "tag tag--live", pgettext("session status", "Live"))); }
-    if (s.delay_minutes) {
-      p.appendChild(document.createTextNode(" "));
-      p.appendChild(el("span", "tag tag--late", format(
-        ngettext("%(minutes)s min late", "%(minutes)s min late", s.delay_minutes), { minutes: s.delay_minutes })));
-    }
+    // One state, as the server writes it (livestream/_session.html): a session marked live is
+    // live, whatever its times say; else one starting late says when; else one running late.
     var now = new Date(), starts = (new Date(s.actual_start) - now) / 60000, ends = (new Date(s.actual_end) - now) / 60000;
-    var minutes;
-    if (starts > 0 && starts < 120) {
+    var live = s.status === "live", minutes;
+    function tag(className, text) { p.appendChild(document.createTextNode(" ")); p.appendChild(el("span", className, text)); }
+    if (live) tag("tag tag--live", gettext("Live now"));
+    else if (s.delay_minutes && starts > 0) {
+      tag("tag tag--late", format(ngettext("Starts at %(time)s (%(minutes)s min late)", "Starts at %(time)s (%(minutes)s min late)", s.delay_minutes),
+        { time: hm(s.actual_start, zone), minutes: s.delay_minutes }));
+    } else if (s.delay_minutes) {
+      tag("tag tag--late", format(ngettext("%(minutes)s min late", "%(minutes)s min late", s.delay_minutes), { minutes: s.delay_minutes }));
+    }
+    if (!live && starts > 0 && starts < 120) {
       minutes = Math.ceil(starts);
       p.appendChild(el("span", "live-countdown", " · " + format(
         ngettext("starts in %(minutes)s min", "starts in %(minutes)s min", minutes), { minutes: minutes })));
@@ -161,7 +166,7 @@
     return fallback || "";
   }
   function sessionNode(s, room) {
-    var article = el("article", "live-session" + (s.delay_minutes ? " live-session--late" : "") + (s.status === "live" ? " live-session--live" : ""));
+    var article = el("article", "live-session" + (s.status === "live" ? " live-session--live" : s.delay_minutes ? " live-session--late" : ""));
     article.setAttribute("data-session", s.id);
     var title = el("p", "live-session__title"), link = el("a", "", inLanguage(s.titles, s.title));
     title.dir = "auto"; // the event's own words, in whatever language
@@ -202,11 +207,24 @@
       roomsBox.appendChild(section);
     });
   }
+  // Each announcement with where it comes from: the session it is about (a link to it), or
+  // the organisers for the whole event.
   function renderBanner(fresh) {
     banner.textContent = "";
     state.announcements.forEach(function (a) {
       var p = el("p", "live-banner" + (fresh ? " live-banner--new" : ""));
-      p.appendChild(el("strong", "", gettext("Announcement") + ": "));
+      var source = el("strong", "", gettext("Announcement") + " · ");
+      if (a.session_id) {
+        var link = el("a");
+        link.href = a.session_url || "";
+        link.appendChild(confman.bdi(inLanguage(a.session_titles, a.session_title)));
+        source.appendChild(link);
+      } else {
+        source.appendChild(document.createTextNode(gettext("From the organisers")));
+      }
+      source.appendChild(document.createTextNode(":"));
+      p.appendChild(source);
+      p.appendChild(document.createTextNode(" "));
       p.appendChild(confman.bdi(inLanguage(a.messages, a.message)));
       banner.appendChild(p);
       fresh = false;
@@ -222,11 +240,7 @@
       return say(ngettext("%(title)s: runs %(minutes)s min late.", "%(title)s: runs %(minutes)s min late.", minutes),
         { title: title, minutes: minutes });
     }
-    if (c.kind === "moved") {
-      return c.changes.room
-        ? say(gettext("%(title)s moved to %(room)s."), { title: title, room: c.changes.room.after ? inLanguage(c.changes.room.after.names, c.changes.room.after.name) : "" })
-        : say(gettext("%(title)s moved to another time."), { title: title });
-    }
+    if (c.kind === "moved") return say(gettext("%(title)s moved."), { title: title });
     if (c.kind === "cancelled") {
       var cancelled = say(gettext("%(title)s is cancelled."), { title: title });
       if (c.message) {
@@ -240,14 +254,63 @@
     if (after === "ended") return say(gettext("%(title)s has ended."), { title: title });
     return say(gettext("%(title)s is scheduled again."), { title: title });
   }
+  // What it changed, old and new, as livestream.views.change_details: the start (on the
+  // event's clock, with the day when it changed too) and the room.
+  function dayOf(iso) { // "7 Dec", as Django's date format "j M" writes it
+    try {
+      var parts = {};
+      new Intl.DateTimeFormat(document.documentElement.lang || undefined, { timeZone: zone, day: "numeric", month: "short", numberingSystem: "latn" })
+        .formatToParts(new Date(iso)).forEach(function (part) { parts[part.type] = part.value; });
+      return parts.day + " " + parts.month;
+    } catch (e) { return String(iso).slice(0, 10); }
+  }
+  function moments(before, after) {
+    if (!before || !after) return null;
+    var both = [before, after].map(function (iso) { return hm(iso, zone); });
+    var days = [before, after].map(dayOf);
+    if (days[0] !== days[1]) both = [days[0] + " " + both[0], days[1] + " " + both[1]];
+    return both;
+  }
+  function changeDetails(c) {
+    var changes = c.changes || {}, details = [], times;
+    if (c.kind === "delayed" && changes.actual_start) details.push(moments(changes.actual_start.before, changes.actual_start.after));
+    if (c.kind === "moved") {
+      times = changes.start || changes.end;
+      if (times) details.push(moments(times.before, times.after));
+      var room = changes.room;
+      if (room && room.before && room.after) {
+        details.push([inLanguage(room.before.names, room.before.name), inLanguage(room.after.names, room.after.name)]);
+      }
+    }
+    return details.filter(function (d) { return d; });
+  }
   function renderChanges() {
     changesBox.textContent = "";
     state.changes.forEach(function (c) {
-      var li = el("li");
-      li.appendChild(changeText(c));
+      var li = el("li"), when = el("time", "live-change__when", hm(c.created_at, zone));
+      when.setAttribute("datetime", c.created_at);
+      li.appendChild(when);
+      if (viewerZone && viewerZone !== zone) {
+        li.appendChild(el("span", "live-session__yours", " · " + hm(c.created_at, viewerZone) + " " + gettext("your time")));
+      }
+      li.appendChild(document.createTextNode(" · "));
+      var what = el("span", "live-change__what");
+      what.appendChild(changeText(c));
+      li.appendChild(what);
+      changeDetails(c).forEach(function (pair) {
+        li.appendChild(document.createTextNode(" "));
+        var detail = el("span", "live-change__detail muted");
+        detail.appendChild(confman.sentence(gettext("%(before)s → %(after)s"), { before: pair[0], after: pair[1] }, ["before", "after"]));
+        li.appendChild(detail);
+      });
       li.setAttribute("data-sequence", c.sequence);
       changesBox.appendChild(li);
     });
+    if (!state.changes.length) {
+      var none = el("li", "muted", gettext("No delays, moves or cancellations in the last three hours."));
+      none.setAttribute("data-live-nochange", "");
+      changesBox.appendChild(none);
+    }
   }
 
   // --- messages ----------------------------------------------------------------------------
@@ -380,5 +443,6 @@
   }
   window.addEventListener("online", function () { if (mode === "socket" && (!socket || socket.readyState > 1)) connect(); });
   render();
+  renderChanges(); // with the viewer's own times too
   connect();
 })();
