@@ -1,4 +1,5 @@
-"""Badges: QR codes per second, one badge as PDF and PNG, and a 5000-badge print run in both
+"""Badges: QR codes per second, one badge as PDF and PNG (and one with a name of 125 characters,
+about the most the name's box holds at its smallest size), and a 5000-badge print run in both
 layouts (A6 one per page, A4 four per sheet): its time and peak memory. Targets: a run under
 60 s and under 300 MB.
 
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from harness import setup_django
@@ -32,6 +34,11 @@ SURNAMES = ["Yusuf", "Okafor", "Nguyen", "Hernández-Villanueva", "Smith", "Ross
 CHINESE = ["王小明", "李华", "張偉", "陈静怡", "刘洋", "黄志强", "周杰", "吴晓燕", "赵敏", "孙立"]
 CYRILLIC = ["Александра Иванова", "Дмитрий Соколов", "Ольга Петрова", "Сергей Кузнецов"]
 ARABIC = ["محمد الهاشمي", "فاطمة الزهراء", "أحمد بن علي", "ليلى عبد الله"]
+# The name's box at its fullest: five lines at the smallest size (registrations.badges.typeset).
+LONG_NAME = (
+    "Maximiliano Alejandro Hernández-Villanueva de la Cruz y Montenegro Bustamante "
+    "Oyelaran-Adebayo Wolfeschlegelsteinhausen Ortiz"
+)
 
 
 def status_mib(pid: int | str, field: str) -> float:
@@ -138,7 +145,8 @@ def seed() -> None:
 
 
 def one_badge() -> None:
-    from registrations.badges.content import badge_pdf, badge_png
+    from registrations.badges.content import badge_pdf, badge_png, badges_for
+    from registrations.badges.pdf import Layout, render
     from registrations.badges.qr import qr_matrix
     from registrations.models import Registration
 
@@ -156,6 +164,11 @@ def one_badge() -> None:
         milliseconds = 1000 * (time.perf_counter() - started)
         size = len(content) >> 10
         print(f"one badge as {label} (Chinese name): {milliseconds:.0f} ms, {size} kB")
+    [badge] = badges_for(registration.event, [registration])
+    started = time.perf_counter()
+    content = render([replace(badge, name=LONG_NAME)], Layout.A6)
+    milliseconds = 1000 * (time.perf_counter() - started)
+    print(f"one badge as PDF ({len(LONG_NAME)}-character name): {milliseconds:.0f} ms")
 
 
 def render_run(layout: str) -> dict:

@@ -10,6 +10,7 @@ code stays small (version 3 for 32 characters) and scans fast from a phone scree
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import qrcode
 import qrcode.image.svg
@@ -24,6 +25,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from events.models import PERSON_MODE_CHOICES, Event, TeamMember
 from events.templatetags.confman import date_range
 from registrations.badges.pdf import Badge, Layout, rasterise, render
+from registrations.badges.typeset import printable
 from registrations.models import BadgeRole, Registration, State
 from sessions.models import CHAIRING_ROLES, RoleKind, SessionRole, SessionStatus
 
@@ -182,6 +184,32 @@ def badges_for(event: Event, registrations: list[Registration]) -> list[Badge]:
             )
             for registration in registrations
         ]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A badge text that prints without some of its characters, no bundled font having them."""
+
+    reference: str  # the registration's; "" for the event's title, on every badge
+    text: str
+    characters: tuple[str, ...]
+    nothing_left: bool  # no character of it prints: the badge goes without it
+
+
+def badge_texts_left_out(
+    event: Event, people: Iterable[tuple[str, str, str | None]]
+) -> list[LeftOut]:
+    """The texts of these badges, given as (reference, name, organisation), and the event's
+    title, that print without some of their characters (an emoji, a script no bundled font
+    has), for the organisers to see before they print. No query."""
+    found = []
+    title = event.title.localize(badge_language(event))
+    for reference, *texts in [("", title), *people]:
+        for text in texts:
+            printed, missing = printable(text or "")
+            if missing:
+                found.append(LeftOut(reference, text, missing, not printed))
+    return found
 
 
 def badge_pdf(registration: Registration) -> bytes:

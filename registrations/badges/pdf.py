@@ -12,48 +12,53 @@ ReportLab, the usual alternative, is faster but does not shape Arabic and reads 
 outlines, not the CFF outlines of Noto Sans CJK. fpdf2 keeps a whole document in memory, so a
 print run renders in chunks and pikepdf (qpdf) joins the chunk files (badges.print_runs).
 
-This module knows nothing of Django: it takes `Badge` values whose words are already
-translated, so it can run anywhere (a task, a benchmark, a test)."""
+Which characters the fonts can print and how each text fits its box (size, lines, never cut)
+is decided in badges.typeset; this module measures with fpdf2 and draws. It knows nothing of
+Django: it takes `Badge` values whose words are already translated, so it can run anywhere (a
+task, a benchmark, a test)."""
 
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from registrations.badges.qr import qr_matrix
+from registrations.badges.typeset import (
+    BASE,
+    BASE_FILES,
+    FALLBACKS,
+    FONT_DIR,
+    MONO,
+    PT,
+    Fit,
+    cmap,
+    fit,
+    printable,
+)
 
 # fontTools reports every table it subsets at INFO (dozens of lines per badge), pikepdf that it
 # has started: not news for the logs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 logging.getLogger("pikepdf").setLevel(logging.WARNING)
 
-FONT_DIR = Path(__file__).with_name("fonts")
-BASE = "sans"  # Noto Sans: Latin, Cyrillic, Greek
-# Families tried in this order for a character the base font lacks: (family, regular, bold).
-FALLBACKS = (
-    ("arabic", "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf"),
-    ("hebrew", "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf"),
-    ("devanagari", "NotoSansDevanagari-Regular.ttf", "NotoSansDevanagari-Bold.ttf"),
-    ("thai", "NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf"),
-    # One weight only (see tools/badge_fonts.py): bold text in Chinese is set in it too.
-    ("cjk", "NotoSansCJKsc-Regular.otf", None),
-)
-MONO = ("mono", "NotoSansMono-Regular.ttf")
-
 # Geometry, in millimetres.
 WIDTH, HEIGHT = 105.0, 148.0
 A4 = (210.0, 297.0)
-MARGIN = 6.0
+MARGIN = 6.0  # no text comes nearer the badge's edge
 HEADER = 26.0
 BAND_TOP = 131.0
 QR_SIZE = 28.0  # the symbol without its quiet zone: 29 modules (version 3) of ~1 mm
 QR_TOP = 92.0
 CUT_MARK = 6.0
+
+# The name's box, down to the organisation's: two lines at 30 pt, three up to 24 pt, four up to
+# 18, five up to 14.5; 14 pt (5 mm capitals) is the least that reads from a couple of metres.
+NAME_BOX = 29.5
+NAME_SIZES = (30.0, 14.0)  # largest, smallest
+MEASURE_SIZE = 10.0  # pt: text is measured once at this size, then scaled
 
 INK = (27, 31, 36)
 MUTED = (85, 93, 102)
@@ -93,15 +98,11 @@ class Badge:
             self.event_when,
         )
 
-
-@cache
-def _cmap(filename: str) -> frozenset[int]:
-    """The characters a bundled font has (read once per process; cheap, the table is small)."""
-    font = TTFont(FONT_DIR / filename, lazy=True)
-    try:
-        return frozenset(font.getBestCmap())
-    finally:
-        font.close()
+    def left_out(self) -> tuple[str, ...]:
+        """What the badge prints without because no bundled font has it ("🌻" of "Ana 🌻
+        Silva"), each once: see `typeset.printable`."""
+        found = (character for text in self.texts() for character in printable(text)[1])
+        return tuple(dict.fromkeys(found))
 
 
 class BadgeSheet:
@@ -122,16 +123,17 @@ class BadgeSheet:
         pdf.set_creator("confman")
         if title:
             pdf.set_title(title)
-        pdf.add_font(BASE, "", FONT_DIR / "NotoSans-Regular.ttf")
-        pdf.add_font(BASE, "B", FONT_DIR / "NotoSans-Bold.ttf")
+        pdf.add_font(BASE, "", FONT_DIR / BASE_FILES[0])
+        pdf.add_font(BASE, "B", FONT_DIR / BASE_FILES[1])
         pdf.add_font(MONO[0], "", FONT_DIR / MONO[1])
         self.pdf = pdf
         self.count = 0
         self._fallbacks: list[str] = []
-        self._covered = set(_cmap("NotoSans-Regular.ttf"))
-        # The event's title and dates, the roles and modes repeat on every badge: their fitting
-        # (which measures text, the costly part) is worked out once.
-        self._fitted: dict[tuple, list[tuple[float, str, float]]] = {}
+        self._covered = set(cmap(BASE_FILES[0]))
+        # Measuring text is the costly part of fitting it: each word is measured once per sheet,
+        # and the texts that repeat on every badge (the event, roles, modes) are fitted once.
+        self._widths: dict[tuple[str, str, bool], float] = {}
+        self._fitted: dict[tuple, Fit] = {}
 
     # --- fonts --------------------------------------------------------------------------------
 
@@ -140,15 +142,15 @@ class BadgeSheet:
         if not missing:
             return
         for family, regular, bold in FALLBACKS:
-            cmap = _cmap(regular)
-            if family in self._fallbacks or not missing & cmap:
+            has = cmap(regular)
+            if family in self._fallbacks or not missing & has:
                 continue
             self.pdf.add_font(family, "", self._file(regular))
             if bold:
                 self.pdf.add_font(family, "B", self._file(bold))
             self._fallbacks.append(family)
-            self._covered |= cmap
-            missing -= cmap
+            self._covered |= has
+            missing -= has
         if self._fallbacks:
             # Not exact: a bold name in Chinese falls back to the regular CJK face.
             self.pdf.set_fallback_fonts(self._fallbacks, exact_match=False)
@@ -159,7 +161,7 @@ class BadgeSheet:
     # --- pages --------------------------------------------------------------------------------
 
     def add(self, badge: Badge) -> None:
-        self._fonts_for(badge.texts())
+        self._fonts_for(printable(text)[0] for text in badge.texts())
         if self.layout == Layout.A6:
             self.pdf.add_page()
             x, y = 0.0, 0.0
@@ -208,14 +210,14 @@ class BadgeSheet:
         pdf.set_fill_color(*HEADER_FILL)
         pdf.rect(x, y, WIDTH, HEADER, style="F")
         pdf.set_text_color(*WHITE)
-        self._text(badge.event_title, left, y + 4.5, inner, 12, "B", 13, 8, lines=2)
-        self._text(badge.event_when, left, y + 18, inner, 4.5, "", 8.5, 6)
+        self._text(badge.event_title, left, y + 4.5, inner, 12, "B", 13, 8)
+        self._text(badge.event_when, left, y + 18, inner, 4.5, "", 8.5, 6, lines=1)
         # The person.
         pdf.set_text_color(*INK)
-        self._text(badge.name, left, y + HEADER + 5, inner, 26, "B", 30, 11, lines=2)
+        self._text(badge.name, left, y + HEADER + 3, inner, NAME_BOX, "B", *NAME_SIZES)
         pdf.set_text_color(*MUTED)
-        self._text(badge.organisation, left, y + 59, inner, 11, "", 12, 8, lines=2)
-        self._text(badge.country, left, y + 71, inner, 5, "", 10.5, 7)
+        self._text(badge.organisation, left, y + 59, inner, 11, "", 12, 8)
+        self._text(badge.country, left, y + 71, inner, 5, "", 10.5, 7, lines=1)
         self._role(badge.role.upper(), x, y + 79)
         self._qr(badge.secret, x + (WIDTH - QR_SIZE) / 2, y + QR_TOP)
         pdf.set_text_color(*INK)
@@ -228,18 +230,18 @@ class BadgeSheet:
         pdf.rect(x, y + BAND_TOP, WIDTH, HEIGHT - BAND_TOP, style="F")
         pdf.set_text_color(*WHITE)
         text = badge.mode_label.upper()
-        self._text(text, left, y + BAND_TOP + 2, inner, 13, "B", 16, 10, spacing=1.2)
+        self._text(text, left, y + BAND_TOP + 2, inner, 13, "B", 16, 10, lines=1, spacing=1.2)
 
     def _role(self, role: str, x: float, y: float) -> None:
         """The role in white on a dark pill, centred under the country."""
         pdf = self.pdf
-        [(_size, _line, width)] = self._layout(role, WIDTH - 2 * MARGIN - 10, "B", 11, 8, 1, 0.6)
-        pill = width + 10
+        fitted = self._fit(printable(role)[0], WIDTH - 2 * MARGIN - 10, 8, "B", 11, 8, 1, 0.6)
+        pill = max(fitted.widths, default=0) + 10
         pdf.set_fill_color(*INK)
         left = x + (WIDTH - pill) / 2
         pdf.rect(left, y, pill, 8, style="F", round_corners=True, corner_radius=4)
         pdf.set_text_color(*WHITE)
-        self._text(role, left, y, pill, 8, "B", 11, 8, spacing=0.6)
+        self._text(role, left, y, pill, 8, "B", 11, 8, lines=1, spacing=0.6)
 
     def _qr(self, secret: str, x: float, y: float) -> None:
         """The modules as one filled path of rectangles (a run of dark modules in a row is one
@@ -267,62 +269,56 @@ class BadgeSheet:
 
     # --- text -----------------------------------------------------------------------------------
 
-    def _text(self, text, x, y, width, box, style, largest, smallest, *, lines=1, spacing=0.0):
-        """`text` centred in a box `width` x `box` mm at (x, y): on one line at the largest
-        size that fits, else (when `lines` is 2) on two balanced lines, cut with an ellipsis
-        only when even the smallest size is too wide."""
+    def _text(self, text, x, y, width, box, style, largest, smallest, *, lines=None, spacing=0.0):
+        """`text` centred in a box `width` x `box` mm at (x, y), as `typeset.fit` sets it: the
+        largest size that fits, on as few lines as that size allows, never cut."""
+        text = printable(text)[0]
         if not text:
             return
         pdf = self.pdf
-        laid_out = self._layout(text, width, style, largest, smallest, lines, spacing)
+        fitted = self._fit(text, width, box, style, largest, smallest, lines, spacing)
         self._shaping(text)
         pdf.set_char_spacing(spacing if _spaceable(text) else 0)
-        leading = 1.25 if len(laid_out) == 1 else 1.15
-        height = laid_out[0][0] * PT * leading
-        top = y + (box - height * len(laid_out)) / 2
-        for n, (size, line, _) in enumerate(laid_out):
-            pdf.set_font(BASE, style, size)
+        pdf.set_font(BASE, style, fitted.size)
+        height = fitted.size * PT * fitted.leading
+        top = y + (box - height * len(fitted.lines)) / 2
+        for n, line in enumerate(fitted.lines):
             pdf.set_xy(x, top + n * height)
             pdf.cell(width, height, line, align="C")
         pdf.set_char_spacing(0)
 
-    def _layout(self, text, width, style, largest, smallest, lines, spacing):
-        """[(size, line, line width)] for `_text`, worked out once per sheet and text."""
-        key = (text, width, style, largest, smallest, lines, spacing)
-        if key in self._fitted:
-            return self._fitted[key]
+    def _fit(self, text, width, box, style, largest, smallest, lines, spacing) -> Fit:
+        """`typeset.fit` with this sheet's fonts, worked out once per sheet and text."""
+        key = (text, width, box, style, largest, smallest, lines, spacing)
+        fitted = self._fitted.get(key)
+        if fitted is not None:
+            return fitted
         pdf = self.pdf
         self._shaping(text)
-        pdf.set_char_spacing(spacing if _spaceable(text) else 0)
-        pdf.set_font(BASE, style, largest)
-        room = width * 0.99
-
-        def measure(part: str) -> float:
-            return pdf.get_string_width(part) / largest  # per point: width grows with size
-
-        per_point = measure(text)
-        size = min(largest, room / per_point) if per_point else largest
-        if lines == 1 or size >= max(smallest, largest * 0.75):
-            size = max(size, smallest)
-            laid_out = [(size, *self._cut(text, room, size, per_point * size))]
-        else:
-            parts = _split(text, measure)
-            widest = max(measure(part) for part in parts)
-            size = max(min(largest * 0.8, room / widest), smallest)
-            laid_out = [
-                (size, *self._cut(part, room, size, measure(part) * size)) for part in parts
-            ]
         pdf.set_char_spacing(0)
-        self._fitted[key] = laid_out
-        return laid_out
+        pdf.set_font(BASE, style, MEASURE_SIZE)
+        shaped = bool(pdf.text_shaping)
+        widths = self._widths
 
-    def _cut(self, text: str, room: float, size: float, width: float) -> tuple[str, float]:
-        if width <= room * 1.001:  # sized to fit: equal but for rounding
-            return text, width
-        self.pdf.set_font_size(size)
-        while text and self.pdf.get_string_width(text + "…") > room:
-            text = text[:-1]
-        return text.rstrip() + "…", room
+        def measure(piece: str) -> float:
+            known = widths.get((piece, style, shaped))
+            if known is None:
+                known = pdf.get_string_width(piece) / MEASURE_SIZE
+                widths[piece, style, shaped] = known
+            return known
+
+        fitted = fit(
+            text,
+            measure,
+            width=width,
+            height=box,
+            largest=largest,
+            smallest=smallest,
+            lines=lines,
+            spacing=spacing if _spaceable(text) else 0.0,
+        )
+        self._fitted[key] = fitted
+        return fitted
 
     def _shaping(self, text: str) -> None:
         """HarfBuzz shaping only for the scripts that need it (joining, reordering, combining
@@ -331,9 +327,6 @@ class BadgeSheet:
         needed = any(_complex(c) for c in text)
         if needed != bool(self.pdf.text_shaping):
             self.pdf.set_text_shaping(needed)
-
-
-PT = 25.4 / 72  # millimetres per point
 
 
 def _complex(character: str) -> bool:
@@ -349,19 +342,6 @@ def _complex(character: str) -> bool:
 def _spaceable(text: str) -> bool:
     """Letter-spacing suits Latin, Greek and Cyrillic capitals; it would break joined scripts."""
     return all(ord(c) < 0x0590 for c in text)
-
-
-def _split(text: str, measure) -> tuple[str, str]:
-    """Two lines of about equal width: at a space when there is one, else between characters
-    (Chinese and Japanese names and organisations have no spaces)."""
-    words = text.split()
-    if len(words) > 1:
-        options = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    else:
-        options = [(text[:i], text[i:]) for i in range(1, len(text))]
-    if not options:
-        return text, ""
-    return min(options, key=lambda pair: max(measure(pair[0]), measure(pair[1])))
 
 
 def render(badges: Iterable[Badge], layout: Layout = Layout.A6, *, title: str = "") -> bytes:
@@ -416,7 +396,7 @@ def subset_fonts(characters: set[str], directory: Path) -> dict[str, str]:
     for _family, regular, bold in FALLBACKS:
         for name in filter(None, (regular, bold)):
             source = FONT_DIR / name
-            used = wanted & _cmap(name)
+            used = wanted & cmap(name)
             if source.stat().st_size < BIG_FONT or not used:
                 continue
             options = subset.Options()

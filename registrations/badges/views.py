@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import dateformat
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
@@ -19,7 +20,13 @@ from events.permissions import Action
 from events.selectors import event_get
 from events.timezones import offset_label
 from registrations import links
-from registrations.badges.content import badge_filename, badge_pdf, badge_png, has_badge
+from registrations.badges.content import (
+    badge_filename,
+    badge_pdf,
+    badge_png,
+    badge_texts_left_out,
+    has_badge,
+)
 from registrations.badges.print_runs import (
     ACTIVE,
     badge_print_run_create,
@@ -29,6 +36,7 @@ from registrations.badges.print_runs import (
 from registrations.models import BadgePrintRun, Registration, State
 
 RUNS_SHOWN = 20
+LEFT_OUT_SHOWN = 20
 REFRESH_SECONDS = 3
 
 
@@ -110,6 +118,16 @@ def _local(moment, event: Event) -> dict[str, str] | None:
     }
 
 
+def _characters(characters: tuple[str, ...]):
+    """The left-out characters, each with its code points as a tooltip ("U+1F33B"), which a
+    browser without an emoji font or the script can still tell apart."""
+    return format_html_join(
+        " ",
+        '<span title="{}">{}</span>',
+        ((" ".join(f"U+{ord(c):04X}" for c in cluster), cluster) for cluster in characters),
+    )
+
+
 def _described(run: BadgePrintRun, ticket_names: dict[int, str]) -> str:
     """ "Delegate, Partner · Kenya · only new", or "All in-person badges"."""
     parts = []
@@ -171,6 +189,21 @@ def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
         run.requested_local = _local(run.created_at, event)
         run.finished_local = _local(run.finished_at, event)
         run.downloadable = run_file(run) is not None
+    # One query: the names and organisations, for what the fonts cannot print, and their count.
+    people = list(
+        badge_print_selection(event, {})
+        .order_by("name", "pk")
+        .values_list("reference", "name", "organization__name")
+    )
+    left_out = badge_texts_left_out(event, people)
+    if any(not item.reference for item in left_out):  # the title: on every badge
+        badges_left_out = len(people)
+    else:
+        badges_left_out = len({item.reference for item in left_out})
+    shown = [
+        {"item": item, "characters": _characters(item.characters)}
+        for item in left_out[:LEFT_OUT_SHOWN]
+    ]
     return render(
         request,
         "registrations/badges.html",
@@ -179,7 +212,10 @@ def badge_print_runs(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "runs": runs,
             "refresh": REFRESH_SECONDS if any(run.status in ACTIVE for run in runs) else None,
-            "in_person": badge_print_selection(event, {}).count(),
+            "in_person": len(people),
+            "left_out": shown,
+            "left_out_more": max(0, len(left_out) - LEFT_OUT_SHOWN),
+            "badges_left_out": badges_left_out,
             "not_printed": badge_print_selection(event, {"only_new": True}).count(),
         },
         status=status,

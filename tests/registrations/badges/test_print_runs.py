@@ -15,6 +15,7 @@ from registrations.badges.content import badges_for
 from registrations.badges.print_runs import badge_print_run_create, badge_print_selection, run_file
 from registrations.models import BadgePrint, BadgePrintRun, State
 from registrations.services.registrations import badge_reissue
+from tests.factories import OrganizationFactory
 from tests.factories.registrations import BadgeRegistrationFactory, TicketTypeFactory
 from tests.helpers import pdf_text
 
@@ -364,6 +365,65 @@ def test_the_badges_page_costs_a_fixed_number_of_queries(
         many = client.get(badges_url(event))
 
     assert few.status_code == many.status_code == 200
+
+
+def test_the_badges_page_lists_what_no_font_can_print_before_printing(
+    client, organiser, event, delegate
+):
+    flower = BadgeRegistrationFactory(ticket=delegate, name="Ana 🌻 Silva")
+    coffee = BadgeRegistrationFactory(
+        ticket=delegate, organization=OrganizationFactory(name="Café ☕ Collective")
+    )
+    BadgeRegistrationFactory(ticket=delegate, name="Amina Yusuf")
+    client.force_login(organiser)
+
+    page = client.get(badges_url(event)).content.decode()
+
+    assert "2 badges have characters that no badge font can print" in page
+    assert f"?q={flower.reference}" in page
+    assert "Ana 🌻 Silva" in page
+    assert 'left out: <span title="U+1F33B">🌻</span>' in page
+    assert f"?q={coffee.reference}" in page
+    assert 'left out: <span title="U+2615">☕</span>' in page
+    assert "Amina Yusuf" not in page
+    assert "nothing of it is left to print" not in page
+
+
+def test_a_name_no_font_can_print_at_all_is_called_out(client, organiser, event, delegate):
+    BadgeRegistrationFactory(ticket=delegate, name="አበበ ቢቂላ")  # Ethiopic: no bundled font
+    client.force_login(organiser)
+
+    page = client.get(badges_url(event)).content.decode()
+
+    assert "1 badge has characters that no badge font can print" in page
+    assert '<span title="U+12A0">አ</span>' in page
+    assert "nothing of it is left to print" in page
+
+
+def test_an_event_title_no_font_can_print_counts_for_every_badge(
+    client, organiser, event, delegate
+):
+    event.title = {"en": "PyCon 🐍 Asia"}
+    event.save()
+    people(delegate, 3)
+    client.force_login(organiser)
+
+    page = client.get(badges_url(event)).content.decode()
+
+    assert "3 badges have characters that no badge font can print" in page
+    assert 'left out: <span title="U+1F40D">🐍</span>' in page
+
+
+def test_the_badges_page_says_nothing_when_every_character_prints(
+    client, organiser, event, delegate
+):
+    BadgeRegistrationFactory(ticket=delegate, name="王小明")
+    BadgeRegistrationFactory(ticket=delegate, name="محمد الهاشمي")
+    client.force_login(organiser)
+
+    page = client.get(badges_url(event)).content.decode()
+
+    assert 'id="badges-left-out"' not in page
 
 
 def test_render_lays_four_badges_on_an_a4_sheet(event, delegate):
