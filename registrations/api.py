@@ -18,6 +18,7 @@ from events.permissions import Action
 from events.schemas import PersonModeName
 from events.selectors import event_get, organization_from_input
 from registrations import selectors
+from registrations.access_codes import code_tickets
 from registrations.models import Registration, TicketType
 from registrations.payments.client import payments_configured, payments_not_set_up
 from registrations.payments.refunds import registration_refund
@@ -31,7 +32,7 @@ from registrations.schemas import (
     StatsOut,
     TicketAvailabilityOut,
 )
-from registrations.selectors import registration_settings_get, ticket_availability, tickets_on_offer
+from registrations.selectors import registration_settings_get, ticket_availability
 from registrations.services.idempotency import KEY_PATTERN, idempotent
 from registrations.services.registrations import (
     AlreadyRegistered,
@@ -45,7 +46,12 @@ router = Router(tags=["registrations"])
 
 
 class TicketQuery(Schema):
-    code: str = Field("", max_length=60, description="An access code, to see hidden tickets")
+    code: str = Field(
+        "",
+        max_length=60,
+        description="An access code, to see the hidden tickets it opens (in any case); a code "
+        "that opens none is refused (422, field `code`)",
+    )
 
 
 @router.get(
@@ -55,7 +61,11 @@ class TicketQuery(Schema):
 )
 def list_tickets(request: HttpRequest, slug: str, query: Query[TicketQuery]):
     event = event_get(slug, request_user(request))
-    tickets = tickets_on_offer(event, code=query.code.strip())
+    offer = code_tickets(event, query.code)
+    # A code that opens no ticket is refused; one whose ticket is not on sale now lists what is.
+    if offer.wrong:
+        raise InvalidInput.for_fields({"code": [offer.error]})
+    tickets = offer.tickets
     return [
         {
             "ticket_id": a.ticket.pk,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from confman.core.content import content_localized
+from events.models import AttendanceMode
 from registrations.badges.content import badge_filename, badge_pdf_or_none, has_badge
 from registrations.links import SIGN_IN_MINUTES, magic_token, sign_in_token
 from registrations.models import Registration, State
@@ -44,12 +45,15 @@ def _subject(registration: Registration) -> str:
     return subjects[registration.state] % {"event": title}
 
 
-def self_service_url(registration: Registration) -> str:
-    path = reverse(
-        "registrations:mine",
-        kwargs={"slug": registration.event.slug, "token": magic_token(registration)},
-    )
+def self_service_url(registration: Registration, token: str) -> str:
+    path = reverse("registrations:mine", kwargs={"slug": registration.event.slug, "token": token})
     return settings.SITE_URL + path
+
+
+def live_url(registration: Registration, token: str) -> str:
+    """The event's live page with the participant's key: their links to the streams."""
+    path = reverse("livestream:live", kwargs={"slug": registration.event.slug})
+    return f"{settings.SITE_URL}{path}?{urlencode({'r': token})}"
 
 
 def build_message(registration: Registration, *, again: bool = False) -> EmailMultiAlternatives:
@@ -62,18 +66,26 @@ def build_message(registration: Registration, *, again: bool = False) -> EmailMu
         if again
         else _subject(registration)
     )
+    token = magic_token(registration)
+    online = registration.state == State.CONFIRMED and registration.mode == AttendanceMode.ONLINE
     context = {
         "subject": subject,
         "again": again,
         "registration": registration,
         "event": registration.event,
-        "link": self_service_url(registration),
+        "link": self_service_url(registration, token),
+        # Online there is no door: where to follow instead of a badge to print.
+        "live": live_url(registration, token) if online else "",
         # Said to the attendee when it is news to them: why a seat or a payment was lost.
         "reason": last.reason
         if last is not None and registration.state in (State.CANCELLED, State.REFUNDED)
         else "",
     }
-    badge = badge_pdf_or_none(registration) if has_badge(registration) and not again else None
+    badge = (
+        badge_pdf_or_none(registration)
+        if registration.checks_in_at_door and has_badge(registration) and not again
+        else None
+    )
     context["badge_attached"] = badge is not None
     body = render_to_string("registrations/mail/state.txt", context)
     message = EmailMultiAlternatives(subject, body, to=[registration.email])

@@ -107,14 +107,29 @@ urlpatterns = [
         name="registration-reject",
     ),
     path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/reject/confirm/",
+        registration_actions.confirm_reject,
+        name="registration-reject-confirm",
+    ),
+    path(
         "events/<slug:slug>/manage/registrations/<int:pk>/cancel/",
         registration_actions.cancel,
         name="registration-cancel",
     ),
     path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/cancel/confirm/",
+        registration_actions.confirm_cancel,
+        name="registration-cancel-confirm",
+    ),
+    path(
         "events/<slug:slug>/manage/registrations/<int:pk>/refund/",
         registration_actions.refund,
         name="registration-refund",
+    ),
+    path(
+        "events/<slug:slug>/manage/registrations/<int:pk>/refund/confirm/",
+        registration_actions.confirm_refund,
+        name="registration-refund-confirm",
     ),
     path(
         "events/<slug:slug>/manage/registrations/<int:pk>/new-badge/",

@@ -134,6 +134,10 @@ ROUTES = {
     "registrations:registration-reject": ("POST", "organiser", ("registration",), {}),
     "registrations:registration-cancel": ("POST", "organiser", ("registration",), {}),
     "registrations:registration-refund": ("POST", "organiser", ("registration",), {}),
+    # The pages that ask before those three steps, which cannot be undone.
+    "registrations:registration-reject-confirm": ("GET", "organiser", ("registration",), None),
+    "registrations:registration-cancel-confirm": ("GET", "organiser", ("registration",), None),
+    "registrations:registration-refund-confirm": ("GET", "organiser", ("registration",), None),
     "registrations:registration-new-badge": ("POST", "organiser", ("registration",), {}),
     "registrations:registration-offer": ("POST", "organiser", ("registration",), {}),
     "registrations:registration-personal-data": ("GET", "organiser", ("registration",), None),

@@ -3,12 +3,14 @@ the record.
 
 A device downloads the event's check-in list: only what the desk needs to answer on its own
 (a SHA-256 of each badge code, never the code itself, so a lost phone gives away no badges; the
-name, organisation, ticket, mode, state and access needs; who is inside already), versioned by
-its content and signed with the server's key. The desk answers from it while offline and keeps a
-queue; on reconnection it uploads the queue, and the server merges each scan by its scan time
-(`scan.checkin_record`): the first entry wins, later duplicates are recorded and flagged to the
-organisers. pretix's scanner proxy admits it can let one ticket in twice through two offline
-scanners and never say so; here the second one is on the organiser's list of duplicates."""
+name, organisation, ticket, mode, state and access needs; the email, organisation acronym and
+reference, which find someone without a badge as the server's search does; who is inside
+already), versioned by its content and signed with the server's key. The desk answers from it
+while offline and keeps a queue; on reconnection it uploads the queue, and the server merges
+each scan by its scan time (`scan.checkin_record`): the first entry wins, later duplicates are
+recorded and flagged to the organisers. pretix's scanner proxy admits it can let one ticket in
+twice through two offline scanners and never say so; here the second one is on the organiser's
+list of duplicates."""
 
 import hashlib
 import json
@@ -84,7 +86,9 @@ def checkin_list(event: Event, user: User) -> dict:
             "hash": badge_hash(r.badge_secret),
             "reference": r.reference,
             "name": r.name,
+            "email": r.email,
             "organization": r.organization.name if r.organization else "",
+            "organization_acronym": r.organization.acronym if r.organization else "",
             "ticket": r.ticket.name,
             "mode": r.mode,
             "state": r.state,

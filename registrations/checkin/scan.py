@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from confman.core.exceptions import DomainError, InvalidInput, NotFound
 from confman.core.fastpaths.prepared import PreparedQuery
-from events.models import AttendanceMode, Event
+from events.models import Event
 from events.permissions import Action, require_event_permission
 from events.timezones import offset_label
 from registrations.models import (
@@ -313,21 +313,25 @@ def _judge_badge(event: Event, scan: Scan, when: datetime):
         return ScanResult.UNKNOWN, _("This code is not a badge of this event."), None
     if registration.event_id != event.pk:
         return ScanResult.WRONG_EVENT, _("This badge is for another event."), None
+    refusal, message = door_refusal(registration)
+    return refusal, message, registration
+
+
+def door_refusal(registration: Registration) -> tuple[str | None, str]:
+    """(refusal, message) for a person no door lets in: their registration is not confirmed,
+    or they attend online; (None, "") for one it does."""
+    if registration.checks_in_at_door:
+        return None, ""
     if registration.state != State.CONFIRMED:
         return (
             ScanResult.NOT_CONFIRMED,
             _("%(name)s's registration is %(state)s, not confirmed.")
             % {"name": registration.name, "state": registration.get_state_display().lower()},
-            registration,
         )
-    if registration.mode != AttendanceMode.IN_PERSON:
-        return (
-            ScanResult.NOT_IN_PERSON,
-            _("%(name)s is registered to attend online, not in person.")
-            % {"name": registration.name},
-            registration,
-        )
-    return None, "", registration
+    return (
+        ScanResult.NOT_IN_PERSON,
+        _("%(name)s is registered to attend online, not in person.") % {"name": registration.name},
+    )
 
 
 def _already_message(event: Event, last: CheckIn) -> str:

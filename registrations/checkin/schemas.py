@@ -122,7 +122,9 @@ class CheckInListEntryOut(Schema):
     hash: str = Field(description="SHA-256 of the badge code, hex, first 32 characters")
     reference: str
     name: str
+    email: str = Field(description="For finding the person by it, as the server's search does")
     organization: str
+    organization_acronym: str
     ticket: str
     mode: PersonModeName
     state: StateName

@@ -10,8 +10,9 @@ it), so they need no chart library, print, zoom and read aloud. The page's JavaS
 statistics' JSON and refreshes the same rows in place, in the same words (STATISTICS_STRINGS
 here, djangojs.po there); without JavaScript the page refreshes itself every 30 seconds."""
 
+import json
+
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,9 +25,10 @@ from events.models import Event, Room
 from events.permissions import Action
 from events.selectors import event_get
 from events.timezones import offset_label
-from registrations.checkin.scan import checkin_scan, door_session
+from registrations.checkin.scan import checkin_scan, door_refusal, door_session
 from registrations.checkin.statistics import CheckInStatistics, checkin_statistics
-from registrations.models import Registration, ScanType
+from registrations.models import SEARCH_FOLDS, Registration, ScanType
+from registrations.selectors import registrations_matching
 from sessions.models import Session, SessionStatus
 
 SEARCH_RESULTS = 20
@@ -67,13 +69,16 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
         secret = request.POST.get("secret", "").strip()[:64]
         person = request.POST.get("registration", "")
         if person.isdigit() and not secret:
+            # Someone found by name: the search offers "check in" only to those a door lets in.
             found = Registration.objects.filter(event=event, pk=int(person)).first()
-            secret = (found.badge_secret or "") if found else ""
-            if found and not secret:
-                problem = _("%(name)s has no badge code: the registration is %(state)s.") % {
-                    "name": found.name,
-                    "state": found.get_state_display().lower(),
-                }
+            if found is not None:
+                refusal, problem = door_refusal(found)
+                secret = (found.badge_secret or "") if refusal is None else ""
+                if refusal is None and not secret:
+                    problem = _("%(name)s has no badge code: the registration is %(state)s.") % {
+                        "name": found.name,
+                        "state": found.get_state_display().lower(),
+                    }
         if secret:
             try:
                 answer = checkin_scan(
@@ -93,15 +98,9 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
     matches = []
     if query:
         matches = list(
-            Registration.objects.filter(event=event)
-            .filter(
-                Q(name__icontains=query)
-                | Q(email__iexact=query)
-                | Q(organization__name__icontains=query)
-                | Q(reference__iexact=query)
-            )
+            registrations_matching(event, query)
             .select_related("ticket", "organization")
-            .order_by("name")[:SEARCH_RESULTS]
+            .order_by("name", "pk")[:SEARCH_RESULTS]
         )
     return render(
         request,
@@ -115,6 +114,7 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
             "gate": gate,
             "session": session,
             "doors": _doors(event, session),
+            "search_folds": json.dumps(SEARCH_FOLDS, ensure_ascii=False),
         },
         status=200 if not problem or answer else 422,
     )

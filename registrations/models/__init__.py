@@ -33,12 +33,16 @@ from registrations.models.notices import (
 )
 from registrations.models.payments import Payment, PaymentStatus, StripeEvent
 from registrations.models.registrations import (
+    SEARCH_FOLDS,
     Registration,
     State,
     Transition,
     active,
     holding,
     new_reference,
+    search_fold,
+    search_text_of,
+    search_words,
     with_address,
 )
 from registrations.models.tickets import (
@@ -93,6 +97,7 @@ __all__ = [
     "Registration",
     "RegistrationSettings",
     "RevokedBadge",
+    "SEARCH_FOLDS",
     "ScanResult",
     "ScanType",
     "State",
@@ -110,5 +115,8 @@ __all__ = [
     "holding",
     "new_badge_secret",
     "new_reference",
+    "search_fold",
+    "search_text_of",
+    "search_words",
     "with_address",
 ]

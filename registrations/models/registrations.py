@@ -1,6 +1,7 @@
 """A registration, the states it goes through, and the history of those states."""
 
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,6 +53,47 @@ def with_address(queryset, email: str):
     return queryset.alias(email_key=Lower("email")).filter(
         email_key=Lower(models.Value(email.strip()))
     )
+
+
+# Letters that carry no separable accent, folded as people type them without it, and the two
+# that casefold() would fold but lower() and JavaScript's toLowerCase() keep (ß, final ς). The
+# desk's offline search (registrations/static/registrations/desk.js) gets this table from the
+# page, so that both fold alike.
+SEARCH_FOLDS = {
+    "ß": "ss",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ð": "d",
+    "ħ": "h",
+    "ı": "i",
+    "ŧ": "t",
+    "þ": "th",
+    "æ": "ae",
+    "œ": "oe",
+    "ς": "σ",
+}
+_FOLDED = str.maketrans(SEARCH_FOLDS)
+
+
+def search_fold(text: str) -> str:
+    """Text as searches compare it: compatibility-decomposed (NFKD), without its marks
+    (accents), lower case, with SEARCH_FOLDS applied. "Amélie" and "AMELIE" fold alike, as do
+    "Jovanović" and "jovanovic". desk.js folds in the same steps, so a desk offline finds whom
+    the server finds."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return bare.lower().translate(_FOLDED)
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a search: each must be found (in any order)."""
+    return search_fold(query).split()
+
+
+# What a registration is found by, beside its organisation (matched when searching: its name
+# can change, and merges move registrations between organisations without saving them).
+SEARCHED_FIELDS = ("name", "email", "reference")
 
 
 def new_reference() -> str:
@@ -121,6 +163,9 @@ class Registration(models.Model):
     # Set when the person's data was removed after the event (services.personal_data): the row
     # stays, for the counts and check-in figures, without anything that names them.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # SEARCHED_FIELDS folded (search_fold), kept by save(): searches compare this, so that they
+    # ignore accents and case alike on PostgreSQL and SQLite (selectors.registrations_matching).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("registration")
@@ -153,6 +198,22 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.name}"
 
+    def save(self, **kwargs) -> None:
+        """Saved with its search text current, also when only some fields are saved."""
+        update_fields = kwargs.get("update_fields")
+        if not self.get_deferred_fields().intersection(SEARCHED_FIELDS) and (
+            update_fields is None or set(update_fields).intersection(SEARCHED_FIELDS)
+        ):
+            self.search_text = search_text_of(self.name, self.email, self.reference)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(**kwargs)
+
+    @property
+    def checks_in_at_door(self) -> bool:
+        """Whether a door lets this person in: confirmed, and attending in person."""
+        return self.state == State.CONFIRMED and self.mode == AttendanceMode.IN_PERSON
+
     def clean(self) -> None:
         if self.ticket_id and self.event_id and self.ticket.event_id != self.event_id:
             raise ValidationError({"ticket": _("This ticket belongs to another event.")})
@@ -163,6 +224,12 @@ class Registration(models.Model):
                     % {"mode": AttendanceMode(self.mode).label}
                 }
             )
+
+
+def search_text_of(name: str, email: str, reference: str) -> str:
+    """A registration's search text: its SEARCHED_FIELDS folded, one space between them (no
+    searched word has a space, so none matches across two fields)."""
+    return " ".join(search_fold(value) for value in (name, email, reference) if value)
 
 
 class Transition(models.Model):

@@ -165,6 +165,16 @@ class TicketType(models.Model):
             self.sales_end is None or now < self.sales_end
         )
 
+    def opened_by(self, code: str) -> bool:
+        """Whether `code` is this hidden ticket's access code, as people type one from an
+        invitation: in any case, spaces around it left out ("apac-2026 " opens APAC-2026)."""
+        typed = code.strip().casefold()
+        return (
+            self.visibility == Visibility.CODE
+            and bool(typed)
+            and typed == self.access_code.strip().casefold()
+        )
+
 
 class Quota(models.Model):
     """A number of seats: one per ticket type, one per attendance mode of the event. A seat is

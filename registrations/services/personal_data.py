@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -98,6 +98,8 @@ def event_registrations_anonymise(*, event: Event, by: User | None) -> int:
     return Registration.objects.filter(pk__in=ids).update(
         name=Concat(Value("#"), F("reference")),
         email="",
+        # search_text_of(name, "", reference): found by the reference only (ASCII, upper case).
+        search_text=Concat(Value("#"), Lower("reference"), Value(" "), Lower("reference")),
         position="",
         accessibility_needs="",
         dietary_needs="",

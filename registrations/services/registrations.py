@@ -180,7 +180,7 @@ def _check_ticket(ticket: TicketType, mode: str, access_code: str, by, now) -> N
             raise InvalidInput.for_fields(
                 {"ticket": [_("This ticket is by invitation only; ask the organisers.")]}
             )
-        if ticket.visibility == Visibility.CODE and access_code.strip() != ticket.access_code:
+        if ticket.visibility == Visibility.CODE and not ticket.opened_by(access_code):
             raise InvalidInput.for_fields(
                 {"access_code": [_("The access code is not right; check the invitation.")]}
             )

@@ -5,6 +5,7 @@ with a message; a step that cannot be taken now (409, 422) is that message too."
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -102,9 +103,13 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             "registration": registration,
             "link": request.build_absolute_uri(),
             "token": token,
+            # A badge only for those a door lets in: online, there is none to show or print.
             "badge_qr": qr_svg(registration.badge_secret)
-            if registration.state == State.CONFIRMED and registration.badge_secret
+            if registration.checks_in_at_door and registration.badge_secret
             else "",
+            "live_url": reverse("livestream:live", kwargs={"slug": registration.event.slug})
+            + "?"
+            + urlencode({"r": token}),
             "agenda": _agenda(request, registration),
             "notice_kinds": _notice_kinds(registration),
             "time_zones": TIME_ZONE_CHOICES,

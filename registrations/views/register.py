@@ -12,10 +12,11 @@ from events.models import Event, Organization
 from events.permissions import Action, has_event_permission
 from events.selectors import event_get
 from registrations import links
+from registrations.access_codes import code_tickets
 from registrations.forms import RegistrationForm
 from registrations.models import Question, State, TicketType, Visibility
 from registrations.payments.client import payments_configured
-from registrations.selectors import registration_settings_get, ticket_availability, tickets_on_offer
+from registrations.selectors import registration_settings_get, ticket_availability
 from registrations.services.registrations import (
     AlreadyRegistered,
     organization_get_or_create,
@@ -40,9 +41,12 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     settings = registration_settings_get(event)
     code = (request.POST.get("access_code") or request.GET.get("code") or "").strip()
     organiser = has_event_permission(request.user, event, Action.MANAGE_REGISTRATIONS)
-    tickets = tickets_on_offer(event, code=code, organiser=organiser)
+    offer = code_tickets(event, code, organiser=organiser)
+    tickets = offer.tickets
+    has_code_tickets = event.ticket_types.filter(visibility=Visibility.CODE).exists()
     context = {"event": event, "settings": settings}
-    if not settings.is_open or not tickets or event.is_over:
+    # With hidden tickets, the page stays open to whoever has a code, to type it in.
+    if not settings.is_open or event.is_over or not (tickets or has_code_tickets):
         return render(request, "registrations/closed.html", context)
     questions = _questions(event)
     form = RegistrationForm(
@@ -54,8 +58,9 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         initial={"access_code": code},
     )
     status = 200
+    already_registered = False
     if request.method == "POST":
-        if form.is_valid():
+        if tickets and form.is_valid():
             try:
                 registration = _register(request, event, settings, form)
             except AlreadyRegistered as refused:
@@ -70,6 +75,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 refused.send_link_again()
                 form.add_error("email", refused.message)
+                already_registered = True
             except InvalidInput as exc:
                 for error in exc.errors:
                     field = {"organization": "organization_name", "ticket": "choice"}.get(
@@ -93,8 +99,12 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         .distinct()
         .order_by("name")
         .values_list("name", flat=True),
-        "has_code_tickets": event.ticket_types.filter(visibility=Visibility.CODE).exists(),
+        "has_code_tickets": has_code_tickets,
         "code": code,
+        "code_error": offer.error,
+        "code_opened": offer.opened,
+        "tickets": tickets,
+        "already_registered": already_registered,
     }
     return render(request, "registrations/register.html", context, status=status)
 

@@ -17,7 +17,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +31,7 @@ from events.permissions import Action, has_event_permission
 from events.selectors import event_get
 from events.timezones import offset_label
 from registrations import selectors
-from registrations.models import Registration, State, TicketType
+from registrations.models import Payment, PaymentStatus, Registration, State, TicketType
 
 PER_PAGE = 100
 EXPORT_CHUNK = 500  # rows read from the database at a time
@@ -137,6 +137,12 @@ def registration_list(request: HttpRequest, slug: str) -> HttpResponse:
     registrations = (
         selectors.registrations_for(event, filters)
         .select_related("ticket", "organization")
+        # Whether there is money to give back: the row offers Refund only then.
+        .annotate(
+            paid=Exists(
+                Payment.objects.filter(registration=OuterRef("pk"), status=PaymentStatus.PAID)
+            )
+        )
         .order_by("-created_at", "-pk")
     )
     page = Paginator(registrations, PER_PAGE).get_page(request.GET.get("page"))

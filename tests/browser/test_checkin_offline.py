@@ -1,6 +1,6 @@
 """The offline scenario of the check-in desk in a real browser: two phones at two entrances lose
 the network, both let the same badge in, and when they come back the record holds one check-in
-and one flagged duplicate."""
+and one flagged duplicate. And finding people without a badge, online and offline alike."""
 
 import datetime as dt
 import re
@@ -11,12 +11,12 @@ from playwright.sync_api import expect
 
 from events.models import TeamMember
 from registrations.models import CheckIn, Registration
-from registrations.services.registrations import registration_create
+from registrations.services.registrations import registration_cancel, registration_create
 from registrations.services.tickets import ticket_create
 from sessions.services.programme import programme_publish
-from tests.browser.conftest import CHROMIUM_ARGS, playwright_session
+from tests.browser.conftest import CHROMIUM_ARGS, playwright_session, screenshot
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
-from tests.factories.events import RoomFactory
+from tests.factories.events import OrganizationFactory, RoomFactory
 from tests.factories.sessions import SessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,8 +52,8 @@ def guest(transactional_db):
     return Registration.objects.get(pk=registration.pk)
 
 
-def _phone(chromium, live_server, gate):
-    context = chromium.new_context(viewport={"width": 390, "height": 844})
+def _phone(chromium, live_server, gate, width=390, people="1 person"):
+    context = chromium.new_context(viewport={"width": width, "height": 844})
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/accounts/login/?next=/events/seminar/checkin/")
@@ -62,7 +62,7 @@ def _phone(chromium, live_server, gate):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Entrance").fill(gate)
     # The desk has downloaded the check-in list before the network goes.
-    expect(page.locator("[data-desk-sync]")).to_contain_text("1 person")
+    expect(page.locator("[data-desk-sync]")).to_contain_text(people)
     return context, page
 
 
@@ -125,11 +125,11 @@ def test_offline_a_person_without_a_badge_is_found_by_name_and_checked_in(
     context.set_offline(True)
     find = page.get_by_role("search")
 
-    find.get_by_label("Name, email or organisation").fill("nobody like this")
+    find.get_by_label("Name, email, organisation or reference").fill("nobody like this")
     find.get_by_role("button", name="Find").click()
     expect(page.locator("[data-desk-found]")).to_contain_text("Nobody on this device's list")
 
-    find.get_by_label("Name, email or organisation").fill("amina")
+    find.get_by_label("Name, email, organisation or reference").fill("amina")
     find.get_by_role("button", name="Find").click()
     found = page.locator("[data-desk-found]")
     expect(found).to_contain_text("Offline: found on this device's list")
@@ -208,4 +208,91 @@ def test_an_arabic_desk_offline_writes_the_time_as_the_server_does(chromium, liv
     online = SERVER_TIME.search(answer.inner_text())
     assert online and online.group(0) == offline.group(0)
     assert offline.group(0).endswith("(UTC+08:00)")
+    context.close()
+
+
+@pytest.fixture
+def crowd(guest):
+    """Beside Amina: people the review could not find, one attending online, one cancelled."""
+    event = guest.event
+    delegate = event.ticket_types.get(name="Delegate")
+    online = ticket_create(event=event, by=None, name="Online participant", modes="online")
+    geneva = OrganizationFactory(name="Université de Genève", acronym="UNIGE", country="CH")
+
+    def register(ticket, name, email, **fields):
+        return registration_create(
+            ticket=ticket,
+            mode=ticket.allowed_modes[0],
+            consent_version="v",
+            name=name,
+            email=email,
+            country=fields.pop("country", "FR"),
+            **fields,
+        )
+
+    register(delegate, "Amélie Dupont", "amelie.dupont@unige.ch", organization=geneva)
+    register(delegate, "Milica Jovanović", "milica@bg.ac.rs", country="RS")
+    register(online, "欧阳娜", "ouyang@example.cn", country="CN")
+    register(delegate, "Łukasz Østergård-Strauß", "lukasz@example.pl", country="PL")
+    cancelled = register(delegate, "Amélie Laurent", "amelie.laurent@example.fr")
+    registration_cancel(registration=cancelled, by=None, reason="visa refused")
+
+
+def _find(page, query):
+    find = page.get_by_role("search")
+    find.get_by_label("Name, email, organisation or reference").fill(query)
+    find.get_by_role("button", name="Find").click()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_desk_finds_people_accents_and_case_aside_online_and_offline(
+    chromium, live_server, crowd, width
+):
+    # The list holds the five confirmed badges: all but Amélie Laurent's, cancelled.
+    context, page = _phone(chromium, live_server, "North gate", width, people="5 people")
+    matches = page.locator(".desk-matches")
+
+    # Online: the server's search, one page per search.
+    _find(page, "amelie")
+    expect(matches.locator("li")).to_have_count(2)
+    dupont = matches.locator("li", has_text="Amélie Dupont")
+    expect(dupont.get_by_role("button", name="Check in Amélie Dupont")).to_be_visible()
+    laurent = matches.locator("li", has_text="Amélie Laurent")
+    expect(laurent).to_contain_text("Cancelled: no check-in")
+    expect(laurent.get_by_role("button")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, f"desk-search-{width}")
+    _find(page, "Jovanovic")
+    expect(matches.locator("li")).to_have_count(1)
+    expect(matches).to_contain_text("Milica Jovanović")
+    _find(page, "ouyang")
+    expect(matches.locator("li")).to_have_count(1)
+    expect(matches).to_contain_text("欧阳娜")
+    expect(matches).to_contain_text("Attends online: no door check-in")
+    expect(matches.get_by_role("button")).to_have_count(0)
+    _find(page, "STRAUSS lukasz ostergard")
+    expect(matches).to_contain_text("Łukasz Østergård-Strauß")
+
+    # Offline: the device's list, searched the same way.
+    context.set_offline(True)
+    found = page.locator("[data-desk-found]")
+    _find(page, "amelie")
+    expect(found).to_contain_text("Offline: found on this device's list")
+    expect(found.locator("li")).to_have_count(1)  # the cancelled badge is not on the list
+    expect(found.get_by_role("button", name="Check in Amélie Dupont")).to_be_visible()
+    _find(page, "JOVANOVIC milica")
+    expect(found.locator("li")).to_have_count(1)
+    expect(found).to_contain_text("Milica Jovanović")
+    _find(page, "ouyang")
+    expect(found.locator("li")).to_have_count(1)
+    expect(found).to_contain_text("欧阳娜")
+    expect(found).to_contain_text("Attends online: no door check-in")
+    expect(found.get_by_role("button")).to_have_count(0)
+    _find(page, "universite geneve")
+    expect(found.locator("li")).to_have_count(1)
+    expect(found).to_contain_text("Amélie Dupont")
+    _find(page, "STRAUSS lukasz ostergard")  # letters without a separable accent: ß, Ł, Ø
+    expect(found.locator("li")).to_have_count(1)
+    expect(found).to_contain_text("Łukasz Østergård-Strauß")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     context.close()

@@ -30,10 +30,10 @@ class RefusingBackend:
         raise OSError("Connection refused")
 
 
-def register(ticket, **fields):
+def register(ticket, mode="online", **fields):
     return registration_create(
         ticket=ticket,
-        mode="online",
+        mode=mode,
         consent_version="v1",
         name=fields.pop("name", "Amina Yusuf"),
         email=fields.pop("email", "amina@example.org"),
@@ -228,6 +228,10 @@ def private_link(message) -> str:
     return next(line for line in message.body.splitlines() if "/registration/" in line)
 
 
+def live_link(message) -> str:
+    return next(line for line in message.body.splitlines() if "/live/" in line)
+
+
 def test_the_mail_has_an_html_part_beside_the_same_text_and_attachments(event, online):
     event.start_date, event.end_date = dt.date(2031, 9, 24), dt.date(2031, 9, 25)
     event.contact_email = "seminar@example.org"
@@ -238,14 +242,17 @@ def test_the_mail_has_an_html_part_beside_the_same_text_and_attachments(event, o
 
     [message] = mail.outbox
     link = private_link(message)
+    live = live_link(message)
     assert message.body == (
         "Dear Amina Yusuf,\n\n"
         "Your place at Asia-Pacific Regional Seminar is confirmed (Online participant).\n\n"
         f"Reference: {registration.reference}\n"
         "Ticket: Online participant (Online)\n"
         "When: 24 September 2031 – 25 September 2031 (Asia/Shanghai)\n\n"
-        "Your badge is attached (PDF): print it on A6 or show it on your phone at the "
-        "entrance.\n\n"
+        "You attend online: there is no badge to print. Follow the event from its live page, "
+        "with your links to the streams (this link carries your private key; do not share "
+        "it):\n"
+        f"{live}\n\n"
         "The event is attached as a calendar file (.ics): open it to add the event to your "
         "calendar.\n\n"
         "See, change or cancel your registration (this link is yours; do not share it):\n"
@@ -253,20 +260,36 @@ def test_the_mail_has_an_html_part_beside_the_same_text_and_attachments(event, o
         "The organisers of Asia-Pacific Regional Seminar\n"
         "seminar@example.org\n\n"
     )
+    assert live.startswith("http://127.0.0.1:8000/events/seminar/live/?r=")
     html = html_of(message)
     assert '<html lang="en" dir="ltr">' in html
     assert "Your place at <bdi>Asia-Pacific Regional Seminar</bdi> is confirmed" in html
     assert "(<bdi>Online participant</bdi>)" in html
-    assert Markup(html).links == [link, link, "mailto:seminar@example.org"]
+    assert Markup(html).links == [live, link, link, "mailto:seminar@example.org"]
     parts = [part.get_content_type() for part in message.message().walk()]
     assert parts == [
         "multipart/mixed",
         "multipart/alternative",
         "text/plain",
         "text/html",
-        "application/pdf",
         "text/calendar",
     ]
+
+
+def test_an_in_person_confirmation_attaches_the_badge_to_print_or_show_at_the_entrance(event):
+    delegate = ticket_create(event=event, by=None, name="Delegate", quota=None)
+    register(delegate, mode="in_person")
+
+    run_worker()
+
+    [message] = mail.outbox
+    assert (
+        "Your badge is attached (PDF): print it on A6 or show it on your phone at the entrance.\n\n"
+    ) in message.body
+    assert "/live/" not in message.body and "You attend online" not in message.body
+    assert "print it on A6" in html_of(message)
+    parts = [part.get_content_type() for part in message.message().walk()]
+    assert parts[-2:] == ["application/pdf", "text/calendar"]
 
 
 def test_an_arabic_registrant_gets_a_right_to_left_html_part(online):
@@ -290,7 +313,9 @@ def test_a_russian_registrant_gets_a_russian_html_part(online):
     assert '<html lang="ru" dir="ltr">' in html
     assert "Уважаемый(-ая) <bdi>Иван Петров</bdi>!" in html
     assert ">Моя регистрация</a>" in html
-    assert "/ru/events/seminar/registration/" in Markup(html).links[0]
+    live, private = Markup(html).links[:2]
+    assert "/ru/events/seminar/live/?r=" in live
+    assert "/ru/events/seminar/registration/" in private
 
 
 def test_a_russian_mail_writes_its_dates_as_russian_does(event, online):

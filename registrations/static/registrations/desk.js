@@ -51,6 +51,7 @@
   var index = {};      // badge hash -> entry
   var revoked = {};    // badge hash -> reason
   var inside = {};     // "hash|session" -> true/false, the list's view plus this device's scans
+  var searched = null; // the list's entries' folded text, made at the first search after a rebuild
 
   // SHA-256 (FIPS 180-4), synchronous, so the desk hashes a code the same way with or without
   // crypto.subtle (which exists only on HTTPS or localhost).
@@ -105,7 +106,7 @@
 
   // The list and what this device did since it came: the state answers are made from.
   function rebuild() {
-    index = {}; revoked = {}; inside = {};
+    index = {}; revoked = {}; inside = {}; searched = null;
     if (list) {
       list.entries.forEach(function (entry) {
         index[entry.hash] = entry;
@@ -372,12 +373,31 @@
   // server, and check them in from there (queued like a scan, naming them by reference).
   var find = desk.querySelector("[data-desk-find]");
   var found = desk.querySelector("[data-desk-found]");
-  function fold(text) { return String(text || "").toLocaleLowerCase(); }
+  // Folded as the server folds (registrations.models.search_fold): compatibility-decomposed,
+  // without marks (accents), lower case, with the page's table of letters that carry no
+  // separable accent (ø, ł, ß…). Each word of the query must be part of the name, email,
+  // reference, or organisation name or acronym, as in registrations.selectors.registrations_matching.
+  var folds = {};
+  try { folds = JSON.parse(desk.getAttribute("data-folds") || "{}"); } catch (e) { folds = {}; }
+  var foldable = Object.keys(folds).length
+    ? new RegExp("[" + Object.keys(folds).join("").replace(/[\]\\^-]/g, "\\$&") + "]", "g") : null;
+  var marks;
+  try { marks = new RegExp("\\p{M}", "gu"); } catch (e) { marks = /[\u0300-\u036f]/g; }
+  function fold(text) {
+    var bare = String(text || "").normalize("NFKD").replace(marks, "").toLowerCase();
+    return foldable ? bare.replace(foldable, function (letter) { return folds[letter]; }) : bare;
+  }
+  function mayPassDoor(entry) { return entry.state === "confirmed" && entry.mode === "in_person"; }
   function findOffline(query) {
-    var q = fold(query.trim());
-    var matches = !list || !q ? [] : list.entries.filter(function (entry) {
-      return fold(entry.name).indexOf(q) !== -1 || fold(entry.organization).indexOf(q) !== -1 ||
-        fold(entry.reference) === q;
+    var words = fold(query).split(/\s+/).filter(Boolean);
+    if (list && words.length && !searched) {
+      searched = list.entries.map(function (entry) {
+        return fold([entry.name, entry.email, entry.reference, entry.organization,
+                     entry.organization_acronym].join(" "));
+      });
+    }
+    var matches = !list || !words.length ? [] : list.entries.filter(function (entry, i) {
+      return words.every(function (word) { return searched[i].indexOf(word) !== -1; });
     }).slice(0, 20);
     found.textContent = "";
     var heading = document.createElement("p");
@@ -403,17 +423,28 @@
         line.appendChild(document.createTextNode(" · "));
         line.appendChild(confman.bdi(text));
       });
-      button.type = "button";
-      button.textContent = gettext("Check in");
-      hidden.className = "visually-hidden"; hidden.textContent = " ";
-      hidden.appendChild(confman.bdi(entry.name));
-      button.appendChild(hidden);
-      button.addEventListener("click", function () {
-        answerOffline({ entry: entry }, "entry", nonce());
-        answer.scrollIntoView({ block: "nearest" });
-      });
       row.className = "desk-match";
-      row.appendChild(line); row.appendChild(button);
+      row.appendChild(line);
+      if (mayPassDoor(entry)) {
+        button.type = "button";
+        button.textContent = gettext("Check in");
+        hidden.className = "visually-hidden"; hidden.textContent = " ";
+        hidden.appendChild(confman.bdi(entry.name));
+        button.appendChild(hidden);
+        button.addEventListener("click", function () {
+          answerOffline({ entry: entry }, "entry", nonce());
+          answer.scrollIntoView({ block: "nearest" });
+        });
+        row.appendChild(button);
+      } else {
+        // The list holds confirmed badges only, so this is someone attending online.
+        var note = document.createElement("span");
+        note.className = "muted";
+        note.textContent = entry.state === "confirmed" ? gettext("Attends online: no door check-in")
+          : gettext("Not confirmed: no check-in");
+        row.setAttribute("data-no-check-in", "");
+        row.appendChild(note);
+      }
       li.appendChild(row);
       ul.appendChild(li);
     });

@@ -156,7 +156,22 @@ def test_the_list_has_hashes_not_codes_and_says_who_is_inside(today_event, guest
     mine = by_hash[badge_hash(guest.badge_secret)]
     assert mine["name"] == "Amina Yusuf" and mine["inside"] is True
     assert by_hash[badge_hash(other.badge_secret)]["mode"] == "online"
-    assert "email" not in mine
+    # What finds someone without a badge, as the server's search does (and nothing more).
+    assert (mine["email"], mine["reference"]) == (guest.email, guest.reference)
+    assert set(mine) == {
+        "hash",
+        "reference",
+        "name",
+        "email",
+        "organization",
+        "organization_acronym",
+        "ticket",
+        "mode",
+        "state",
+        "accessibility_needs",
+        "inside",
+        "inside_since",
+    }
     assert list_version_valid(today_event, body["version"], body["signature"])
     assert not list_version_valid(today_event, body["version"], "forged")
     assert not list_version_valid(today_event, body["version"], "présigné")  # not ASCII: no 500

@@ -75,7 +75,7 @@ def html_of(response):
 
 def rows(html):
     """The references of the list's rows, in order."""
-    return re.findall(r'<th scope="row"><span class="reference">([A-Z0-9]+)</span>', html)
+    return re.findall(r'<span class="reference">([A-Z0-9]+)</span></th>', html)
 
 
 def csv_of(response):
@@ -120,6 +120,7 @@ def test_check_in_staff_see_the_list_without_action_buttons(
     assert "Awaiting Person" in html and "Online Person" in html
     assert "/action/" not in html
     assert 'name="action"' not in html
+    assert "/confirm/" not in html
     assert waiting.reference in html
 
 
@@ -134,15 +135,17 @@ def test_organisers_see_approve_for_awaiting_and_cancel_for_others(
 
     html = html_of(client.get(LIST))
 
-    forms = dict(re.findall(r'<tr id="registration-(\d+)">(.*?)</tr>', html, re.S))
+    forms = dict(re.findall(r'<tr id="registration-(\d+)" role="row">(.*?)</tr>', html, re.S))
     assert step_url(waiting, "approve") in forms[str(waiting.pk)]
-    assert step_url(waiting, "reject") in forms[str(waiting.pk)]
+    # Rejecting and cancelling ask first (test_registration_confirm): the row links there.
+    assert f'href="{step_url(waiting, "reject")}confirm/?next=' in forms[str(waiting.pk)]
     assert step_url(confirmed, "approve") not in forms[str(confirmed.pk)]
-    assert step_url(confirmed, "cancel") in forms[str(confirmed.pk)]
+    assert f'href="{step_url(confirmed, "cancel")}confirm/?next=' in forms[str(confirmed.pk)]
     assert "<form" not in forms[str(cancelled.pk)]
-    # Each reason box has its label; each button names its registration for screen readers.
-    assert f'<label for="reason-{confirmed.pk}"' in forms[str(confirmed.pk)]
+    assert "/cancel/" not in forms[str(cancelled.pk)]
+    # Each button and link names its registration for screen readers.
     assert f"({confirmed.reference})</span></button>" in forms[str(confirmed.pk)]
+    assert f"({confirmed.reference})</span></a>" in forms[str(confirmed.pk)]
 
 
 def test_the_page_is_accessible_markup(client, owner, online):
