@@ -1,6 +1,7 @@
 """Forms of the programme pages. Times are typed in the event's own zone (a day and a wall-clock
 time) and turned into aware datetimes here, refusing the times a DST change skips or repeats."""
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,6 +9,7 @@ from django import forms
 from django.conf.locale import LANG_INFO
 from django.db.models import Q
 from django.utils import dateformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from confman.core.content import ContentFormField, ContentTextarea, content_form_languages
@@ -43,16 +45,59 @@ def _day_choices(event: Event) -> list[tuple[str, str]]:
     return [(d.isoformat(), dateformat.format(d, "l j E Y")) for d in event.days]
 
 
-LANGUAGE_CHOICES = [("", _("The event's main language"))] + sorted(
-    ((code, info["name_local"]) for code, info in LANG_INFO.items() if "fallback" not in info),
-    key=lambda pair: pair[1].lower(),
-)
+def _sort_key(label: str) -> str:
+    """A case- and accent-blind key: "Íslenska" sorts with the I's, "čeština" with the C's."""
+    decomposed = unicodedata.normalize("NFKD", label)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def language_label(code: str) -> str:
+    """ "Deutsch (German)": the language's own name, capitalised, then its name in the reader's
+    language when that differs ("Français" alone for a French reader)."""
+    info = LANG_INFO.get(code)
+    if info is None or "name_local" not in info:
+        return code
+    local = info["name_local"]
+    # Title case, not upper case: Georgian, for one, has no capital at the start of a name.
+    local = local[:1].title() + local[1:]
+    translated = gettext(info["name"])
+    if _sort_key(translated) == _sort_key(local):
+        return local
+    if "(" in local:  # "Norsk (bokmål) – Norwegian Bokmål", not two parentheses
+        return f"{local} – {translated}"
+    return f"{local} ({translated})"
+
+
+def language_choices(event: Event) -> list:
+    """The event's own languages first, in its order, then every other language Django knows,
+    alphabetically, each as language_label writes it."""
+    own = [code for code in event.languages if code in LANG_INFO]
+    others = sorted(
+        (
+            (code, language_label(code))
+            for code, info in LANG_INFO.items()
+            if "fallback" not in info and code not in own
+        ),
+        key=lambda pair: _sort_key(pair[1]),
+    )
+    choices: list = [("", _("The event's main language"))]
+    if own:
+        choices.append((_("The event's languages"), [(c, language_label(c)) for c in own]))
+        choices.append((_("Other languages"), others))
+    else:
+        choices += others
+    return choices
 
 
 class SessionForm(forms.Form):
     # One input per language of the event (confman.core.content).
     title = Session._meta.get_field("title").formfield(label=_("Title"))
-    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    # No kind chosen for the organiser: a new session is as often a panel as a keynote.
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("Choose a kind"))] + SessionKind.choices,
+        error_messages={"required": _("Choose the kind of session.")},
+    )
     day = forms.ChoiceField(label=_("Day"), required=False)
     start_time = forms.TimeField(
         label=_("Starts"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
@@ -63,7 +108,7 @@ class SessionForm(forms.Form):
     room = forms.ModelChoiceField(label=_("Room"), queryset=None, required=False)
     track = forms.ModelChoiceField(label=_("Track"), queryset=None, required=False)
     attendance = forms.ChoiceField(label=_("Attendance"), choices=AttendanceMode.choices)
-    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGE_CHOICES, required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
     abstract = Session._meta.get_field("abstract").formfield(
         label=_("Abstract"), required=False, widget_kwargs={"attrs": {"rows": 5}}
     )
@@ -86,6 +131,7 @@ class SessionForm(forms.Form):
             if current not in event.days:
                 days = sorted([*days, (current.isoformat(), dateformat.format(current, "l j E Y"))])
         self.fields["day"].choices = [("", _("Not scheduled yet"))] + days
+        self.fields["language"].choices = language_choices(event)
         self.fields["room"].queryset = event.rooms.all()
         self.fields["room"].empty_label = _("No room yet")
         self.fields["track"].queryset = event.tracks.all()

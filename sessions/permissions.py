@@ -32,9 +32,7 @@ def chairs_session(user: User | AnonymousUser | None, session: Session) -> bool:
 
 
 def can_run_session(user: User | AnonymousUser | None, session: Session) -> bool:
-    return has_event_permission(user, session.event, Action.MANAGE_AGENDA) or chairs_session(
-        user, session
-    )
+    return runs_every_session(user, session.event) or chairs_session(user, session)
 
 
 def require_chair(user: User | AnonymousUser | None, session: Session) -> None:
@@ -54,6 +52,20 @@ def require_chair(user: User | AnonymousUser | None, session: Session) -> None:
         % {"title": session.title},
         code="not_session_chair",
     )
+
+
+def runs_every_session(user: User | AnonymousUser | None, event: Event) -> bool:
+    """Organisers (the event's owner, its organisers, superusers) may stand in for any chair;
+    check-in staff may not."""
+    return has_event_permission(user, event, Action.MANAGE_AGENDA)
+
+
+def console_sessions(user: User | AnonymousUser | None, event: Event):
+    """The sessions the chair console offers the user, in time order: every session of the event
+    to an organiser, the ones they chair to anyone else."""
+    if runs_every_session(user, event):
+        return event.sessions.order_by("start", "pk")
+    return chaired_sessions(user, event)
 
 
 def chaired_sessions(user: User | AnonymousUser | None, event: Event):

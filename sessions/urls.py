@@ -55,6 +55,11 @@ urlpatterns = [
         name="session-cancel",
     ),
     path(
+        "events/<slug:slug>/manage/sessions/<int:pk>/cancel/confirm/",
+        builder.session_cancel_confirm,
+        name="session-cancel-confirm",
+    ),
+    path(
         "events/<slug:slug>/manage/sessions/<int:pk>/reinstate/",
         session_actions.reinstate,
         name="session-reinstate",

@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from confman.api import _routers, api
-from events.models import TeamMember
+from events.models import Event, TeamMember
 from registrations.models import State
 from sessions.models import RoleKind
 from sessions.services.programme import programme_publish
@@ -51,6 +51,7 @@ ACCESS = {
     # The Organisers group: may create events and add organisations to the shared registry.
     "organisers_group": _access(other_organiser=OK, organiser=OK),
     "team": _access(checkin=OK, organiser=OK),
+    # Running a session: its chairs, and the organisers, who stand in for an absent chair.
     "chair": _access(chair=OK, organiser=OK),
     "organiser": _access(organiser=OK),
 }
@@ -244,3 +245,29 @@ def test_who_may_call_each_operation(client, world, token_for, method, path):
         response = client.generic(method, url, data, "application/json", headers=headers)
         seen[actor] = outcome(response)
     assert seen == ACCESS[OPERATIONS[(method, path)]]
+
+
+# The organisers who stand in for a chair are every role with the agenda in hand: the owner and
+# superusers as well as the organiser of the matrix above; check-in staff are not among them.
+@pytest.mark.parametrize(
+    ("method", "path"), sorted(op for op, access in OPERATIONS.items() if access == "chair")
+)
+@pytest.mark.parametrize(("who", "expected"), [("owner", OK), ("superuser", OK), ("desk", REFUSED)])
+def test_owners_and_superusers_run_any_session_and_checkin_staff_do_not(
+    client, world, token_for, method, path, who, expected
+):
+    event = Event.objects.get(slug=world["params"]["slug"])
+    if who == "superuser":
+        user = UserFactory(username="root", is_superuser=True)
+    elif who == "owner":
+        user = TeamMemberFactory(event=event, role=TeamMember.Role.OWNER).user
+    else:
+        user = world["users"]["checkin"]
+    url = address(path, world["params"]) + QUERIES.get((method, path), "")
+    data = body_for(method, path, world) if method != "GET" else ""
+
+    headers = {"Authorization": f"Bearer {token_for(user)}"}
+
+    response = client.generic(method, url, data, "application/json", headers=headers)
+
+    assert outcome(response) == expected

@@ -45,14 +45,14 @@ ACCESS = {
         "chair": REFUSED,
         "organiser": OK,
     },
-    # The chair console: the people who chair a session (organisers act on a session from its
-    # page; the console lists the sessions one chairs).
+    # The chair console: the people who chair a session (it lists theirs), and the organisers,
+    # who may stand in for any chair (it lists every session); not check-in staff.
     "chair_console": {
         "anonymous": LOGIN,
         "outsider": REFUSED,
         "checkin": REFUSED,
         "chair": OK,
-        "organiser": REFUSED,
+        "organiser": OK,
     },
     # A step on one session from the console: its chairs and the organisers.
     "chair": {
@@ -93,6 +93,7 @@ ROUTES = {
     "agenda:session-new": ("GET", "organiser", ("event",), None),
     "agenda:session-edit": ("GET", "organiser", ("session",), None),
     "agenda:session-publish": ("POST", "organiser", ("session",), {}),
+    "agenda:session-cancel-confirm": ("GET", "organiser", ("session",), None),
     "agenda:session-cancel": ("POST", "organiser", ("session",), {"reason": "Typhoon"}),
     "agenda:session-reinstate": ("POST", "organiser", ("session",), {}),
     "agenda:session-delete": ("POST", "organiser", ("session",), {}),

@@ -7,11 +7,10 @@ from datetime import datetime
 
 from django import template
 from django.utils import dateformat
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
 
 from events.timezones import offset_label
-from sessions.permissions import chaired_sessions
+from sessions.permissions import chaired_sessions, runs_every_session
 from sessions.selectors import programme_visible
 
 register = template.Library()
@@ -35,19 +34,6 @@ def moment(value: datetime | None, event, style: str = "time") -> str:
 
 
 @register.filter
-def people_line(session) -> SafeString:
-    """ "Ana Lima (chair), Li Wei, Omar Haddad": the chairs with their role, then the speakers,
-    each name isolated (<bdi>). Written here rather than in the template: a programme page
-    shows hundreds of them."""
-    names = [
-        f"<bdi>{escape(role.person.display_name)}</bdi> ({escape(role.role_label.lower())})"
-        for role in session.chairs
-    ]
-    names += [f"<bdi>{escape(role.person.display_name)}</bdi>" for role in session.speakers]
-    return mark_safe(", ".join(names))  # noqa: S308 (every part escaped above)
-
-
-@register.filter
 def in_zone(value: datetime | None, event):
     return None if value is None else value.astimezone(event.tzinfo)
 
@@ -63,9 +49,10 @@ def utc_offset(value: datetime | None, event) -> str:
 
 @register.simple_tag(takes_context=True)
 def programme_access(context, event) -> dict[str, bool]:
-    """{"visible": may see the agenda and live page, "chair": chairs a session of it}."""
+    """{"visible": may see the agenda and live page, "chair": may use the chair console (chairs
+    a session of it, or is an organiser, who may stand in for any chair)}."""
     user = context["request"].user
     return {
         "visible": programme_visible(user, event),
-        "chair": chaired_sessions(user, event).exists(),
+        "chair": runs_every_session(user, event) or chaired_sessions(user, event).exists(),
     }

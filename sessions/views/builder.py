@@ -1,6 +1,7 @@
 """The organiser's agenda builder: the days as a grid of rooms x time, the sessions without a
 time, every unresolved conflict, publishing; and a page per session to edit it and its people
-(what can be done to a session from there is in session_actions). Every change goes through
+(what can be done to a session from there is in session_actions), with the page that asks
+before a session is cancelled. Every change goes through
 sessions.services; the builder's drag and drop and keyboard moves use
 the same services through the API (sessions/static/sessions/builder.js)."""
 
@@ -14,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from confman.core.exceptions import InvalidInput, NotFound
 from events.models import AttendanceMode, Event
@@ -231,4 +232,30 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     messages.success(request, _("“%(title)s” is saved.") % {"title": session.title})
     return HttpResponseRedirect(
         reverse("agenda:session-edit", kwargs={"slug": slug, "pk": session.pk})
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def session_cancel_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Before a session is cancelled: what will happen (who is mailed, calendars, the live
+    page), the reason to give, and the one button that cancels (a POST to session-cancel)."""
+    event = event_get(slug, request.user, Action.MANAGE_AGENDA)
+    session = session_of(event, pk)
+    if session.status == SessionStatus.DRAFT:
+        messages.info(
+            request,
+            _("“%(title)s” is a draft, never public: delete it instead of cancelling it.")
+            % {"title": session.title},
+        )
+        return HttpResponseRedirect(reverse("agenda:session-edit", kwargs={"slug": slug, "pk": pk}))
+    return render(
+        request,
+        "sessions/session_cancel.html",
+        {
+            "event": event,
+            "session": session,
+            "public": selectors.programme_of(event).is_published,
+            "told": selectors.followers_count([session]),
+        },
     )

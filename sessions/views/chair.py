@@ -2,6 +2,7 @@
 (and push the later sessions in the room), announce, or name the next speaker."""
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 
 from django.contrib import messages
@@ -17,11 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from confman.core.exceptions import DomainError, InvalidInput, PermissionDenied
 from confman.core.steps import step_run
 from events.models import Event
-from events.permissions import Action, has_event_permission
 from sessions import selectors
 from sessions.forms import AnnouncementForm
 from sessions.models import Person, Session, SessionStatus
-from sessions.permissions import chaired_sessions, require_chair
+from sessions.permissions import console_sessions, require_chair, runs_every_session
 from sessions.selectors import delay_preview
 from sessions.services.chair import (
     ANNOUNCEMENT_MAX,
@@ -34,18 +34,24 @@ from sessions.services.sessions import session_set_status
 DELAY_STEPS = (5, 10, 15, 30)
 
 
-def _chair_sessions(request: HttpRequest, event: Event) -> list[Session]:
+def console_url(event: Event, pk: int | None = None) -> str:
+    """The console, opened at one session (its card unfolded, scrolled to) when `pk` is given."""
+    url = reverse("agenda:chair", kwargs={"slug": event.slug})
+    return url if pk is None else f"{url}?session={pk}#session-{pk}"
+
+
+def _console_sessions(request: HttpRequest, event: Event, organiser: bool) -> list[Session]:
     sessions = list(
         selectors.with_details(
-            chaired_sessions(request.user, event).exclude(status=SessionStatus.DRAFT)
+            console_sessions(request.user, event).exclude(status=SessionStatus.DRAFT)
         )
     )
-    if not sessions:
+    if not sessions and not organiser:
         raise PermissionDenied(
             _(
                 "The chair console is for the people who chair, moderate, facilitate or host "
                 "sessions of “%(title)s”, once the organisers link their person to their "
-                "account; your account has no such session."
+                "account, and for its organisers; your account has no such session."
             )
             % {"title": event.title},
             code="not_a_chair",
@@ -53,28 +59,69 @@ def _chair_sessions(request: HttpRequest, event: Event) -> list[Session]:
     return sessions
 
 
+def _now_and_next(sessions: list[Session], event: Event, now) -> list[Session]:
+    """The sessions live now, and in each room the next one not over yet on the day the next
+    session starts (a session that should have started but was not marked live counts)."""
+    live = [s for s in sessions if s.status == SessionStatus.LIVE]
+    coming = [
+        s
+        for s in sessions
+        if s.status == SessionStatus.SCHEDULED and s.is_placed and s.actual_end > now
+    ]
+    if coming:
+        day = min(s.actual_start for s in coming).astimezone(event.tzinfo).date()
+        first_per_room: dict[int | None, Session] = {}
+        for session in sorted(coming, key=lambda s: (s.actual_start, s.pk)):
+            if session.actual_start.astimezone(event.tzinfo).date() == day:
+                first_per_room.setdefault(session.room_id, session)
+        coming = list(first_per_room.values())
+    return sorted(live + coming, key=lambda s: (s.actual_start or now, s.pk))
+
+
+def _by_day(sessions: list[Session], event: Event) -> list[tuple[date | None, list[Session]]]:
+    days: dict[date | None, list[Session]] = {}
+    for session in sessions:
+        day = session.start.astimezone(event.tzinfo).date() if session.start else None
+        days.setdefault(day, []).append(session)
+    return sorted(days.items(), key=lambda item: (item[0] is None, item[0] or date.min))
+
+
 def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
+    """The sessions one chairs (every session, to an organiser): those live now and next first,
+    then the others day by day."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     event = selectors.programme_event_get(slug, request.user)
-    sessions = _chair_sessions(request, event)
-    now = timezone.now()
-    live = [s for s in sessions if s.status == SessionStatus.LIVE]
-    coming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.actual_end > now]
-    now_or_next = (live or coming or [None])[0]
+    organiser = runs_every_session(request.user, event)
+    sessions = _console_sessions(request, event, organiser)
+    ahead = _now_and_next(sessions, event, timezone.now())
+    focus = ahead[0] if ahead else None
+    opened = _int(request.GET.get("session"), default=None)
     for session in sessions:
         session.announcement_form = AnnouncementForm(
             event=event, auto_id=f"announce-{session.pk}-%s"
         )
+        # An organiser's console holds every session: only the live ones, the next one and the
+        # one asked for show their controls unfolded; a chair's few sessions always do.
+        session.unfolded = (
+            not organiser
+            or session.status == SessionStatus.LIVE
+            or session == focus
+            or session.pk == opened
+        )
+    ahead_ids = {s.pk for s in ahead}
     return render(
         request,
         "sessions/chair_console.html",
         {
             "event": event,
             "sessions": sessions,
-            "focus": now_or_next,
+            "ahead": ahead,
+            "days": _by_day([s for s in sessions if s.pk not in ahead_ids], event),
+            "focus": focus,
             "delay_steps": DELAY_STEPS,
-            "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
+            "organiser": organiser,
+            "can_manage": organiser,
         },
     )
 
@@ -98,7 +145,7 @@ def chair_step(view: Step) -> Callable[..., HttpResponse]:
         return step_run(
             request,
             lambda: view(request, event, session),
-            reverse("agenda:chair", kwargs={"slug": slug}) + f"#session-{pk}",
+            console_url(event, pk),
             shown=lambda exc: exc.status not in (401, 403, 404),
         )
 
@@ -211,7 +258,6 @@ def delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     event = selectors.programme_event_get(slug, request.user)
-    _chair_sessions(request, event)
     session = selectors.session_get(request.user, event, pk)
     require_chair(request.user, session)
     minutes = _int(request.GET.get("minutes"), default=session.delay_minutes)
@@ -225,5 +271,6 @@ def delay(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "minutes": minutes,
             "shifts": shifts[1:],
             "told": selectors.followers_count([shift.session for shift in shifts]),
+            "console": console_url(event, session.pk),
         },
     )

@@ -185,8 +185,17 @@ def test_the_live_page_redraws_titles_and_rooms_in_the_viewers_language(page, li
     expect(page.locator(".live-slot--now").first).to_contain_text("Opening plenary")
 
 
+@pytest.fixture
+def patient_expect():
+    """A loaded machine (CI runs two test processes on two cores) can take seconds per update:
+    assertions that wait for one wait up to 15 s here, then Playwright's 5 s again."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def test_a_session_set_live_before_its_start_is_live_and_the_banner_names_its_session(
-    page, programme
+    page, programme, patient_expect
 ):
     """After a live update the page shows one state per session, the same as the server
     writes: "Starts at … (10 min late)" before, "Live now" (no countdown, no delay) once its

@@ -1,4 +1,5 @@
-/* confman agenda: one switch between the event's time zone and the viewer's own.
+/* confman agenda: one switch between the event's time zone and the viewer's own, and the days
+   of the "all days" view read when they are opened.
    The server renders every time in the event's zone as <time datetime="…" data-moment="time|date|datetime">;
    this rewrites their text in the zone the browser reports, and back. The choice is remembered. */
 (function () {
@@ -15,12 +16,19 @@
   var eventLabel = document.createDocumentFragment();
   Array.prototype.forEach.call(label.childNodes, function (node) { eventLabel.appendChild(node.cloneNode(true)); });
   var KEY = "confman.agenda.viewerZone";
-  var times = Array.prototype.slice.call(document.querySelectorAll("time[data-moment]"));
-  times.forEach(function (t) { t.setAttribute("data-event-text", t.textContent); });
+  var times = [];
+  function collect(root) {
+    var found = Array.prototype.slice.call(root.querySelectorAll("time[data-moment]"));
+    found.forEach(function (t) { t.setAttribute("data-event-text", t.textContent); });
+    times = times.concat(found);
+    return found;
+  }
+  collect(document);
   // The viewer's offset on the programme's dates, not today's (summer time may differ), as the
   // server's label takes the event's offset at the first session shown.
   var reference = times.length ? new Date(times[0].getAttribute("datetime")) : new Date();
   if (isNaN(reference.getTime())) reference = new Date();
+  var viewing = false;
 
   var STYLES = {
     time: confman.CLOCK,
@@ -38,23 +46,36 @@
   function filled(template, values) {
     return confman.sentence(String(template).replace(/\{(\w+)\}/g, "%($1)s"), values, Object.keys(values));
   }
-  function show(viewer) {
-    times.forEach(function (t) {
-      if (!viewer) {
+  // Each time in the viewer's zone; a time on another day than the event's gets that day's
+  // short name, small, once per line ("23:30 (Sat)–00:30"), so that it never crowds the title.
+  function rewrite(list) {
+    var previous = null;
+    list.forEach(function (t) {
+      if (!viewing) {
         t.textContent = t.getAttribute("data-event-text");
         t.removeAttribute("title");
         return;
       }
       var date = new Date(t.getAttribute("datetime"));
       var style = t.getAttribute("data-moment");
-      var text = fmt(date, style, viewerZone);
-      if (style === "time" && dayOf(date, viewerZone) !== dayOf(date, eventZone)) {
-        // The weekday alone, without its comma (Arabic's is "،").
-        text += " (" + fmt(date, "date", viewerZone).split(" ")[0].replace(/[,\u060C]/g, "") + ")";
-      }
-      t.textContent = text;
+      t.textContent = fmt(date, style, viewerZone);
       t.title = t.getAttribute("data-event-text") + " " + eventZone;
+      if (style !== "time" || dayOf(date, viewerZone) === dayOf(date, eventZone)) return;
+      // The weekday alone, without its period or comma (Arabic's is "،").
+      var day = confman.time(date, viewerZone, { weekday: "short" }).replace(/[.,\u060C]/g, "");
+      var sameLine = previous && previous.time.parentNode === t.parentNode;
+      if (!(sameLine && previous.day === day)) {
+        var small = document.createElement("span");
+        small.className = "time-day";
+        small.textContent = " (" + day + ")";
+        t.appendChild(small);
+      }
+      previous = { time: t, day: day };
     });
+  }
+  function show(viewer) {
+    viewing = viewer;
+    rewrite(times);
     label.textContent = "";
     label.appendChild(viewer
       ? filled(bar.getAttribute("data-viewer-label"), { zone: viewerZone, offset: confman.utcOffset(reference, viewerZone) })
@@ -70,7 +91,55 @@
   button.addEventListener("click", function () {
     show(button.getAttribute("aria-pressed") !== "true");
   });
+  // A day read later (below) comes in the event's zone, like the page did.
+  document.addEventListener("confman:agenda-content", function (e) {
+    rewrite(collect(e.target));
+  });
   var remembered = null;
   try { remembered = window.localStorage.getItem(KEY); } catch (e) { /* private mode */ }
   show(remembered === "1");
+})();
+
+/* "All days" of a large programme: a day's section is read when it is opened, from the same
+   address with ?day=…&fragment=1 and the same filters. Without JavaScript (or when that fails)
+   the section holds a link to the day's own page. */
+(function () {
+  "use strict";
+  var days = document.querySelector("[data-agenda-days]");
+  if (!days || !window.fetch) return;
+
+  function load(section) {
+    var url = section.getAttribute("data-fragment");
+    var body = section.querySelector("[data-day-body]");
+    section.removeAttribute("data-fragment");
+    var status = body.querySelector("[data-day-status]");
+    if (!status) {
+      status = document.createElement("p");
+      status.setAttribute("data-day-status", "");
+      status.setAttribute("role", "status");
+      body.insertBefore(status, body.firstChild);
+    }
+    status.textContent = days.getAttribute("data-loading");
+    body.setAttribute("aria-busy", "true");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        body.innerHTML = html;
+        body.dispatchEvent(new CustomEvent("confman:agenda-content", { bubbles: true }));
+      })
+      .catch(function () {
+        status.textContent = days.getAttribute("data-failed");
+        section.setAttribute("data-fragment", url); // opened again: tried again
+      })
+      .then(function () { body.removeAttribute("aria-busy"); });
+  }
+  // "toggle" does not bubble: caught on its way down.
+  days.addEventListener("toggle", function (e) {
+    var section = e.target;
+    if (section.open && section.hasAttribute("data-fragment")) load(section);
+  }, true);
+  Array.prototype.forEach.call(days.querySelectorAll("details[open][data-fragment]"), load);
 })();

@@ -1,7 +1,9 @@
 /* confman agenda builder: move sessions by drag and drop or by keyboard (Alt + arrows, Enter to
    save, Escape to cancel), with conflicts checked as you move (a dry run of the move API) and
-   the move saved through the same API and services as every other change. Without JavaScript,
-   each session links to its edit page, which does the same with a form. */
+   the move saved through the same API and services as every other change. What a move meets is
+   said in the status line (a live region, for screen readers) and shown in a note beside the
+   card, where the eyes are while dragging; the card's time follows the pointer. Without
+   JavaScript, each session links to its edit page, which does the same with a form. */
 (function () {
   "use strict";
   var grid = document.querySelector("[data-builder]");
@@ -19,14 +21,51 @@
     return { column: parseInt(el.getAttribute("data-room-column"), 10), room: el.getAttribute("data-room"), name: el.textContent.trim(), el: el };
   });
 
-  // The status line: text, or a list of parts (text, and nodes such as a move's position, whose
-  // title and room are isolated; a node is copied, so a part can be said again).
-  function say(parts, kind) {
-    status.textContent = "";
+  // The note beside the card being moved: a grid item placed under the card (after it in the
+  // list of a narrow screen), hidden from screen readers, which hear the status line instead.
+  var note = document.createElement("li");
+  note.className = "builder-note";
+  note.setAttribute("aria-hidden", "true");
+  note.setAttribute("data-builder-note", "");
+  note.hidden = true;
+  grid.appendChild(note);
+  var noteTimer = null;
+  function fill(element, parts) {
+    element.textContent = "";
     [].concat(parts).forEach(function (part) {
-      status.appendChild(typeof part === "string" ? document.createTextNode(part) : part.cloneNode(true));
+      element.appendChild(typeof part === "string" ? document.createTextNode(part) : part.cloneNode(true));
     });
+  }
+  function showNote(item, parts, kind) {
+    clearTimeout(noteTimer);
+    fill(note, parts);
+    var column = parseInt(item.style.gridColumnStart, 10) || 1;
+    var last = columns.length && column === columns[columns.length - 1].column && columns.length > 1;
+    note.className = "builder-note" + (kind ? " is-" + kind : "") + (last ? " is-at-end" : "");
+    note.style.gridColumn = String(column);
+    note.style.gridRow = (parseInt(item.style.gridRowEnd, 10) || 2) + " / span 1";
+    item.parentNode.insertBefore(note, item.nextSibling);
+    note.hidden = false;
+    // While a move goes on, the note stays with the card; after it, a refusal stays until the
+    // next move or a click elsewhere, and the rest fades.
+    if (!current && kind !== "bad") noteTimer = setTimeout(hideNote, 5000);
+  }
+  function hideNote() {
+    clearTimeout(noteTimer);
+    note.hidden = true;
+  }
+  document.addEventListener("pointerdown", function (event) {
+    if (!current && !note.hidden && !note.contains(event.target)) hideNote();
+  });
+
+  // The status line: text, or a list of parts (text, and nodes such as a move's position, whose
+  // title and room are isolated; a node is copied, so a part can be said again); shown beside
+  // `item` too when given.
+  function say(parts, kind, item) {
+    fill(status, parts);
     status.className = "builder-status" + (kind ? " is-" + kind : "");
+    if (item) showNote(item, parts, kind);
+    else hideNote();
   }
   function minutesBetween(a, b) { return Math.round((b - a) / 60000); }
   function rowOf(date) { return HEADER_ROWS + 1 + Math.floor(minutesBetween(dayStart, date) / STEP); }
@@ -42,7 +81,8 @@
     var start = new Date(item.getAttribute("data-start"));
     var end = new Date(item.getAttribute("data-end"));
     return { item: item, id: item.getAttribute("data-session"), title: item.getAttribute("data-title"),
-      start: start, end: end, room: item.getAttribute("data-room"), origStyle: item.getAttribute("style") };
+      start: start, end: end, room: item.getAttribute("data-room"), origStyle: item.getAttribute("style"),
+      when: item.querySelector(".agenda-item__when"), next: null };
   }
   function place(move) {
     var length = move.end - move.start;
@@ -53,6 +93,17 @@
     var first = Math.max(rowOf(move.newStart), HEADER_ROWS + 1);
     move.item.style.gridColumn = String(col.column);
     move.item.style.gridRow = first + " / " + Math.max(rowOf(newEnd), first + 1);
+    // The card says the time it would have, not the one it had: a label of its own, shown
+    // instead of the saved time (which changes only once the move is saved) while it moves.
+    if (move.when) {
+      if (!move.next) {
+        move.next = document.createElement("span");
+        move.next.className = "builder-item__when-next";
+        move.next.setAttribute("data-when-next", "");
+        move.when.parentNode.insertBefore(move.next, move.when.nextSibling);
+      }
+      move.next.textContent = clock(move.newStart) + "\u2013" + clock(newEnd);
+    }
     return { end: newEnd, roomName: col.name };
   }
   // Where the move puts the session, in words; its title and the room (the event's own words,
@@ -79,12 +130,18 @@
   function conflictText(conflicts) {
     return conflicts.map(function (c) { return c.message; }).join(" ");
   }
+  // Why a move was not saved. The server's answer to a clash already begins "Not saved:"; any
+  // other refusal (invalid, forbidden) is prefixed here.
+  function refusal(result) {
+    var detail = result.json.detail || gettext("The move could not be checked.");
+    return result.json.code === "schedule_conflict" ? detail : gettext("Not saved:") + " " + detail;
+  }
 
   var checkTimer = null;
   function check(move) {
     clearTimeout(checkTimer);
     var position = describe(move);
-    say([position, " ", gettext("Checking…")], "");
+    say([position, " ", gettext("Checking…")], "", move.item);
     checkTimer = setTimeout(function () {
       var asked = move.newStart.getTime() + "|" + move.newRoom;
       post(move, { dry_run: true }).then(function (result) {
@@ -92,23 +149,24 @@
         var open = (result.json.conflicts || []).filter(function (c) { return !c.accepted; });
         if (result.status >= 400) {
           move.item.classList.add("is-blocked");
-          say([position, " ", result.json.detail || gettext("The move could not be checked.")], "bad");
+          say([position, " ", result.json.detail || gettext("The move could not be checked.")], "bad", move.item);
         } else if (open.length) {
           move.item.classList.add("is-blocked");
-          say([position, " ", gettext("Conflicts:") + " " + conflictText(open)], "bad");
+          say([position, " ", gettext("Conflicts:") + " " + conflictText(open)], "bad", move.item);
         } else {
           move.item.classList.remove("is-blocked");
           var told = result.json.told || 0;
           say([position, " ", gettext("No conflict: press Enter or drop to save."),
                told ? " " + interpolate(ngettext(
                  "%s person who follows it is told by mail.",
-                 "%s people who follow it are told by mail.", told), [told]) : ""], "good");
+                 "%s people who follow it are told by mail.", told), [told]) : ""], "good", move.item);
         }
-      }).catch(function () { say([position, " ", NO_CONNECTION], "bad"); });
+      }).catch(function () { say([position, " ", NO_CONNECTION], "bad", move.item); });
     }, 150);
   }
   function finish(move) {
     move.item.classList.remove("is-moving", "is-blocked");
+    if (move.next) move.next.remove();
     current = null;
   }
   function restore(move) {
@@ -119,11 +177,11 @@
     clearTimeout(checkTimer);
     if (move.newStart.getTime() === move.start.getTime() && move.newRoom === move.room) {
       restore(move);
-      say(gettext("Nothing moved."), "");
+      say(gettext("Nothing moved."), "", move.item);
       return;
     }
     var position = describe(move);
-    say([position, " ", gettext("Saving…")], "");
+    say([position, " ", gettext("Saving…")], "", move.item);
     post(move, override ? { override: true } : {}).then(function (result) {
       if (result.status === 200 && result.json.saved) {
         var session = result.json.session;
@@ -133,7 +191,7 @@
         var when = move.item.querySelector(".agenda-item__when");
         if (when) when.textContent = clock(new Date(session.start)) + "\u2013" + clock(new Date(session.end));
         finish(move);
-        say(confman.sentence(gettext("Saved. %(position)s"), { position: position }), "good");
+        say(confman.sentence(gettext("Saved. %(position)s"), { position: position }), "good", move.item);
         return;
       }
       var details = result.json.details || {};
@@ -144,10 +202,10 @@
         return;
       }
       restore(move);
-      say(gettext("Not saved:") + " " + (result.json.detail || gettext("The move could not be checked.")), "bad");
+      say(refusal(result), "bad", move.item);
     }).catch(function () {
       restore(move);
-      say(NO_CONNECTION, "bad");
+      say(NO_CONNECTION, "bad", move.item);
     });
   }
 

@@ -160,9 +160,12 @@ def test_agenda_all_days_lists_every_session_with_its_date(client, event, hall):
     assert listed(html, second)
     assert 'href="?day=all" aria-current="true">All days</a>' in html
     assert "(2 sessions)" in html
-    # The list of all days says which day each session is on.
+    # Each session is under its day's heading.
     second_day = event.start_date + dt.timedelta(days=1)
-    assert f"{second_day:%a} {second_day.day} {second_day:%b}, 14:00" in html
+    heading = f'{second_day:%A} {second_day.day} {second_day:%B %Y} <span class="count">(1 session)'
+    assert heading in html
+    assert html.index(heading) < html.index(f'href="{session_url(second)}"')
+    assert 'data-moment="time">14:00</time>' in html
 
 
 def test_agenda_filters_by_track_kind_and_room(client, event, hall, annex, policy):
