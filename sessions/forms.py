@@ -1,7 +1,6 @@
 """Forms of the programme pages. Times are typed in the event's own zone (a day and a wall-clock
 time) and turned into aware datetimes here, refusing the times a DST change skips or repeats."""
 
-import unicodedata
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from confman.core.content import ContentFormField, ContentTextarea, content_form_languages
+from confman.core.text import sort_key
 from events.models import AttendanceMode, Event, Organization
 from sessions.models import ANNOUNCEMENT_MAX, Person, RoleKind, Session, SessionKind
 
@@ -45,12 +45,6 @@ def _day_choices(event: Event) -> list[tuple[str, str]]:
     return [(d.isoformat(), dateformat.format(d, "l j E Y")) for d in event.days]
 
 
-def _sort_key(label: str) -> str:
-    """A case- and accent-blind key: "Íslenska" sorts with the I's, "čeština" with the C's."""
-    decomposed = unicodedata.normalize("NFKD", label)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def language_label(code: str) -> str:
     """ "Deutsch (German)": the language's own name, capitalised, then its name in the reader's
     language when that differs ("Français" alone for a French reader)."""
@@ -61,7 +55,7 @@ def language_label(code: str) -> str:
     # Title case, not upper case: Georgian, for one, has no capital at the start of a name.
     local = local[:1].title() + local[1:]
     translated = gettext(info["name"])
-    if _sort_key(translated) == _sort_key(local):
+    if sort_key(translated) == sort_key(local):
         return local
     if "(" in local:  # "Norsk (bokmål) – Norwegian Bokmål", not two parentheses
         return f"{local} – {translated}"
@@ -78,7 +72,7 @@ def language_choices(event: Event) -> list:
             for code, info in LANG_INFO.items()
             if "fallback" not in info and code not in own
         ),
-        key=lambda pair: _sort_key(pair[1]),
+        key=lambda pair: sort_key(pair[1]),
     )
     choices: list = [("", _("The event's main language"))]
     if own:

@@ -60,6 +60,11 @@ def runs_every_session(user: User | AnonymousUser | None, event: Event) -> bool:
     return has_event_permission(user, event, Action.MANAGE_AGENDA)
 
 
+def may_use_console(user: User | AnonymousUser | None, event: Event) -> bool:
+    """Whether the chair console is for this user: an organiser, or a chair of a session."""
+    return runs_every_session(user, event) or chaired_sessions(user, event).exists()
+
+
 def console_sessions(user: User | AnonymousUser | None, event: Event):
     """The sessions the chair console offers the user, in time order: every session of the event
     to an organiser, the ones they chair to anyone else."""

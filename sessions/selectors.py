@@ -69,20 +69,17 @@ def require_programme(user: User | AnonymousUser | None, event: Event) -> None:
         )
 
 
-def roles_prefetch(*, organisations: bool = True) -> Prefetch:
-    """Each session's people in order; with their organisations unless the page shows none."""
+def roles_prefetch() -> Prefetch:
+    """Each session's people in order, with their organisations."""
     roles = SessionRole.objects.order_by("order", "pk")
-    return Prefetch(
-        "roles",
-        queryset=roles.select_related("person__organization" if organisations else "person"),
-    )
+    return Prefetch("roles", queryset=roles.select_related("person__organization"))
 
 
-def with_details(sessions: QuerySet[Session], *, organisations: bool = True) -> QuerySet[Session]:
+def with_details(sessions: QuerySet[Session]) -> QuerySet[Session]:
     """Sessions with what a page shows of them. Their event is the one they were asked from
     (`event.sessions`), not read again with each row."""
     return sessions.select_related("room", "track", "next_speaker").prefetch_related(
-        roles_prefetch(organisations=organisations)
+        roles_prefetch()
     )
 
 
@@ -122,13 +119,9 @@ def sessions_for(
     user: User | AnonymousUser | None,
     event: Event,
     filters: SessionFilter | None = None,
-    *,
-    organisations: bool = True,
 ) -> QuerySet[Session]:
     sessions = _filtered(visible_sessions(user, event), event, filters)
-    return with_details(sessions, organisations=organisations).order_by(
-        "start", "room__order", "room__name", "pk"
-    )
+    return with_details(sessions).order_by("start", "room__order", "room__name", "pk")
 
 
 def _filtered(

@@ -106,6 +106,7 @@ class CompressionMiddleware(GZipMiddleware):
             # client that takes no gzip holds the plain copy, whose tag stays strong).
             if etag.startswith('"') and accepts_gzip(request):
                 response["ETag"] = "W/" + etag
+            patch_vary_headers(response, ("Accept-Encoding",))
             return response
         if (
             response.status_code in (204, 206, 304)

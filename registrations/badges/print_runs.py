@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-import unicodedata
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from datetime import timedelta
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from confman.core.exceptions import Conflict, InvalidInput
+from confman.core.text import sort_key
 from events.models import AttendanceMode, Event
 from registrations.badges.content import badges_for
 from registrations.badges.pdf import Badge, Layout, join_files, render_to_file, subset_fonts
@@ -166,7 +166,7 @@ def badge_print_run_render(run_id: int) -> str:
 def _render(run: BadgePrintRun) -> Path:
     event = run.event
     rows = badge_print_selection(event, run.filters).values_list("pk", "name")
-    ids = [pk for pk, _name in sorted(rows, key=lambda row: (_sort_key(row[1]), row[0]))]
+    ids = [pk for pk, _name in sorted(rows, key=lambda row: (sort_key(row[1]), row[0]))]
     if not ids:
         raise ValueError(_("no badge matches any more (cancelled or already printed since)"))
     BadgePrintRun.objects.filter(pk=run.pk).update(total=len(ids), done=0)
@@ -187,13 +187,6 @@ def _render(run: BadgePrintRun) -> Path:
             BadgePrintRun.objects.filter(pk=run.pk).update(done=done, updated_at=timezone.now())
         shutil.move(work / JOINED, target)
     return target
-
-
-def _sort_key(name: str) -> str:
-    """Alphabetical whatever the database's collation: accents and case left aside, so Émile
-    is filed under E, as at the desk."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _chunk(event: Event, ids: list[int]) -> tuple[list[Badge], list[tuple[int, str]]]:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja import Router
 
 from confman.core.auth import ORGANISER_AUTH
-from confman.core.conditional import etag_matches
+from confman.core.conditional import accepts_gzip, etag_matches
 from confman.core.throttling import ScopeThrottle
 from events.permissions import Action
 from events.selectors import event_get
@@ -101,7 +101,7 @@ def get_checkin_list(request: HttpRequest, slug: str):
     else:
         content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         response = HttpResponse(content, content_type="application/json; charset=utf-8")
-        if "gzip" in request.headers.get("Accept-Encoding", ""):
+        if accepts_gzip(request):
             response.content = gzip.compress(content, compresslevel=6)
             headers["Content-Encoding"] = "gzip"
     for name, value in headers.items():

@@ -62,13 +62,13 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
     problem = ""
     session = None
     try:
-        session = door_session(event, int(door)) if door.isdigit() else None
+        session = door_session(event, int(door)) if door.isascii() and door.isdigit() else None
     except NotFound as exc:
         problem = exc.message
     if request.method == "POST" and not problem:
         secret = request.POST.get("secret", "").strip()[:64]
         person = request.POST.get("registration", "")
-        if person.isdigit() and not secret:
+        if person.isascii() and person.isdigit() and not secret:
             # Someone found by name: the search offers "check in" only to those a door lets in.
             found = Registration.objects.filter(event=event, pk=int(person)).first()
             if found is not None:

@@ -1,9 +1,25 @@
 """Registrations' search text: their name, email and reference folded (accents and case left
 aside), filled here for the registrations there are."""
 
+import unicodedata
+
 from django.db import migrations, models
 
-from registrations.models.registrations import search_text_of
+# registrations.models.search_text_of as it was when this migration was written (a migration
+# keeps its own copy, so that changing the model's later does not change what this one did).
+FOLDS = str.maketrans(
+    {"ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "ŧ": "t"}
+    | {"þ": "th", "æ": "ae", "œ": "oe", "ς": "σ"}
+)
+
+
+def search_text_of(*values: str) -> str:
+    def fold(text: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", text)
+        bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+        return bare.lower().translate(FOLDS)
+
+    return " ".join(fold(value) for value in values if value)
 
 BATCH = 500
 

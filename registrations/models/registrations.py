@@ -1,7 +1,6 @@
 """A registration, the states it goes through, and the history of those states."""
 
 import secrets
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from confman.core.text import without_marks
 from events.models import PERSON_MODE_CHOICES, PERSON_MODES, AttendanceMode, Event, Organization
 from events.timezones import validate_time_zone
 from registrations.models.tickets import TicketType
@@ -81,9 +81,7 @@ def search_fold(text: str) -> str:
     (accents), lower case, with SEARCH_FOLDS applied. "Amélie" and "AMELIE" fold alike, as do
     "Jovanović" and "jovanovic". desk.js folds in the same steps, so a desk offline finds whom
     the server finds."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return bare.lower().translate(_FOLDED)
+    return without_marks(text).lower().translate(_FOLDED)
 
 
 def search_words(query: str) -> list[str]:

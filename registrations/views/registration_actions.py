@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -176,12 +175,7 @@ class Question:
 
 def _back(request: HttpRequest, event: Event) -> str:
     """The list as the organiser left it: the `next` it linked with, when on this site."""
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("registrations:manage", kwargs={"slug": event.slug})
+    return next_or(request, reverse("registrations:manage", kwargs={"slug": event.slug}))
 
 
 def _money(payments) -> str:

@@ -10,7 +10,7 @@ from django.utils import dateformat
 from django.utils.html import format_html
 
 from events.timezones import offset_label
-from sessions.permissions import chaired_sessions, runs_every_session
+from sessions.permissions import may_use_console
 from sessions.selectors import programme_visible
 
 register = template.Library()
@@ -54,5 +54,5 @@ def programme_access(context, event) -> dict[str, bool]:
     user = context["request"].user
     return {
         "visible": programme_visible(user, event),
-        "chair": runs_every_session(user, event) or chaired_sessions(user, event).exists(),
+        "chair": may_use_console(user, event),
     }

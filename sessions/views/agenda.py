@@ -21,7 +21,7 @@ from sessions import feeds, selectors
 from sessions.forms import AgendaFilterForm
 from sessions.grid import build_day, flag_overlaps
 from sessions.models import Bookmark, Session, SessionStatus
-from sessions.permissions import chaired_sessions, runs_every_session
+from sessions.permissions import may_use_console
 from sessions.services.bookmarks import bookmark_add, bookmark_remove
 from sessions.views.agenda_items import AgendaItems
 
@@ -29,9 +29,7 @@ from sessions.views.agenda_items import AgendaItems
 def _nav(request: HttpRequest, event: Event) -> dict:
     """What the programme's sub-navigation offers this user."""
     return {
-        # Organisers may stand in for any chair, so the console is theirs too.
-        "is_chair": runs_every_session(request.user, event)
-        or chaired_sessions(request.user, event).exists(),
+        "is_chair": may_use_console(request.user, event),
         "can_manage": has_event_permission(request.user, event, Action.MANAGE_AGENDA),
     }
 

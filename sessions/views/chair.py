@@ -98,17 +98,21 @@ def chair_console(request: HttpRequest, slug: str) -> HttpResponse:
     focus = ahead[0] if ahead else None
     opened = _int(request.GET.get("session"), default=None)
     for session in sessions:
-        session.announcement_form = AnnouncementForm(
-            event=event, auto_id=f"announce-{session.pk}-%s"
-        )
         # An organiser's console holds every session: only the live ones, the next one and the
-        # one asked for show their controls unfolded; a chair's few sessions always do.
+        # one asked for carry their controls (the others link to the console opened at them,
+        # so that 600 sessions' forms are not written on every visit); a chair's always do.
         session.unfolded = (
             not organiser
             or session.status == SessionStatus.LIVE
             or session == focus
             or session.pk == opened
         )
+        if session.unfolded:
+            session.announcement_form = AnnouncementForm(
+                event=event, auto_id=f"announce-{session.pk}-%s"
+            )
+        else:
+            session.console_url = console_url(event, session.pk)
     ahead_ids = {s.pk for s in ahead}
     return render(
         request,

@@ -35,6 +35,18 @@ def test_an_unknown_code_is_not_admitted(client, checkin_staff, guest):
     assert "NOT ADMITTED" in html and "not a badge of this event" in html
 
 
+def test_digits_of_other_scripts_are_a_clear_refusal_not_a_500(client, checkin_staff, guest):
+    client.force_login(checkin_staff)
+
+    # str.isdigit() takes "²" and "٣", which int() refuses.
+    person = client.post(DESK, {"registration": "²"})
+    door = client.post(f"{DESK}?door=٣", {"secret": guest.badge_secret})
+
+    assert person.status_code == 422
+    assert "Scan or type a badge code" in person.content.decode()
+    assert door.status_code == 200 and "ADMITTED" in door.content.decode()
+
+
 def test_the_desk_is_for_check_in_staff_and_organisers(client, outsider, guest):
     assert client.get(DESK).status_code == 302  # to the sign-in page
     client.force_login(outsider)

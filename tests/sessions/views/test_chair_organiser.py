@@ -102,12 +102,13 @@ def test_organisers_console_shows_now_and_next_first_then_the_days(client, organ
     assert now_and_next < html.index(f'id="session-{programme["others"].pk}"') < day_one
     assert day_one < html.index(f'id="session-{programme["unchaired"].pk}"') < day_two
     assert day_two < html.index(f'id="session-{programme["tomorrow"].pk}"')
-    # The first session at hand shows its controls; the rest fold theirs away.
+    # The first session at hand shows its controls; the rest link to the console opened at them.
     assert "is-focus" in card(html, programme["chaired"])
     assert unfolded(html, programme["chaired"])
     assert not unfolded(html, programme["others"])
     assert not unfolded(html, programme["unchaired"])
-    assert "Mark live" in card(html, programme["unchaired"])  # folded, still there
+    assert "Mark live" not in card(html, programme["unchaired"])
+    assert "Run this session" in card(html, programme["unchaired"])
     assert 'href="#now-and-next"' in html  # the day links of a long console
 
 
@@ -151,6 +152,11 @@ def test_console_opened_at_one_session_unfolds_it(client, organiser, programme):
 
     assert unfolded(html, programme["unchaired"])
     assert not unfolded(html, programme["tomorrow"])
+    # A folded card writes no forms (an organiser's console lists every session): it links to
+    # the console opened at it.
+    tomorrow = programme["tomorrow"]
+    assert "<form" not in card(html, tomorrow)
+    assert f'href="{CHAIR}?session={tomorrow.pk}#session-{tomorrow.pk}"' in card(html, tomorrow)
 
 
 def test_chair_sees_only_their_sessions_all_unfolded(client, chair_user, programme):
