@@ -91,7 +91,10 @@ def test_the_live_page_follows_a_delay_and_catches_up_after_a_drop(page, program
 
         _api(base, f"sessions/{opening.pk}/status", {"action": "delay", "minutes": 10}, token)
         now_slot = page.locator(".live-slot--now").first
-        expect(now_slot).to_contain_text("10 min late", timeout=2000)
+        # Pushed, not polled: it comes without a reload. Its speed is bench/live_fanout.py's to
+        # measure; here two test processes share two cores with a browser and a server, and
+        # 2 s was once too short (CI, 2026-12-06).
+        expect(now_slot).to_contain_text("10 min late", timeout=10_000)
         assert page.evaluate("window.__sameDocument") is True  # no reload
 
         # The network drops: the socket closes and reconnecting fails for now.
