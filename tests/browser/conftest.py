@@ -71,3 +71,21 @@ def screenshot(page, name: str) -> None:
     if folder:
         os.makedirs(folder, exist_ok=True)
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+# UserFactory's password: the pages' sign-in form takes it.
+PASSWORD = "correct horse battery staple"
+
+
+def sign_in(page, live_server, user, next_path: str) -> None:
+    """Signs `user` in through the sign-in page and waits to be taken to `next_path`."""
+    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}{next_path}")
+
+
+def overflow(page) -> float:
+    """How many pixels the page is wider than the window (0 or less: no sideways scroll)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -13,6 +13,7 @@ from events.models import TeamMember
 from events.timezones import offset_label
 from sessions.models import SessionRole, SessionStatus, SessionUpdate
 from sessions.services.programme import programme_publish
+from tests.browser.conftest import overflow, sign_in
 from tests.factories import (
     EventFactory,
     PersonFactory,
@@ -26,7 +27,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 VIEWER_ZONE = "Europe/Belgrade"
 
 
@@ -65,18 +65,6 @@ def page_in_zone(browser, live_server):
     for page, cdp in opened:
         cdp.detach()
         page.close()
-
-
-def sign_in(page, live_server, user, next_path: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}{next_path}")
-
-
-def overflow(page) -> float:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 # --- the viewer's time zone -----------------------------------------------------------------

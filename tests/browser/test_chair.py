@@ -12,7 +12,7 @@ from events.models import TeamMember
 from events.timezones import local_today
 from sessions.models import RoleKind, SessionStatus
 from sessions.services.programme import programme_publish
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import overflow, screenshot, sign_in
 from tests.factories import (
     EventFactory,
     PersonFactory,
@@ -26,7 +26,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 CONSOLE = "/events/seminar/chair/"
 
 
@@ -35,18 +34,6 @@ def _signed_out_after_each_test(browser):
     """The browser context lives for the whole module: each test starts signed out."""
     yield
     browser.clear_cookies()
-
-
-def sign_in(page, live_server, user, next_path: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/?next={next_path}")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}{next_path}")
-
-
-def overflow(page) -> float:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.fixture
