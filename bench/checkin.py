@@ -33,6 +33,7 @@ BENCH_DATABASES=postgresql (or sqlite) runs one database only.
 Only 127.0.0.1; bounded: a fixed list of scans per device, HTTP timeouts, a server started and
 stopped here."""
 
+import gzip
 import http.client
 import json
 import math
@@ -266,6 +267,28 @@ def get(path: str, token: str) -> tuple[int, dict, float]:
     return response.status, json.loads(body or b"{}"), took
 
 
+def offline_list(token: str, rounds: int = 5) -> dict:
+    """The desks' offline list (GET checkin-list), gzipped as a desk asks for it: the median of
+    `rounds` downloads, and its size on the wire and unpacked."""
+    took, wire, size = [], 0, 0
+    for _ in range(rounds):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        started = time.perf_counter()
+        connection.request(
+            "GET",
+            f"/api/events/{SLUG}/checkin-list",
+            headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "gzip"},
+        )
+        response = connection.getresponse()
+        body = response.read()
+        took.append((time.perf_counter() - started) * 1000)
+        connection.close()
+        wire = len(body)
+        gzipped = response.getheader("Content-Encoding") == "gzip"
+        size = len(gzip.decompress(body) if gzipped else body)
+    return {"status": response.status, "ms": statistics.median(took), "wire": wire, "size": size}
+
+
 def warm_up(token: str) -> None:
     """Each worker imports, connects to the database and reads the token once before the
     clock runs: a few reads over new connections, which the workers share out between them."""
@@ -399,6 +422,7 @@ def bench(title: str, env: dict, workers: int, scratch: str) -> bool:
         first = run_round(server, seeded["token"], flat_out)
         second = run_round(server, seeded["token"], paced, PACE_SECONDS)
         status, stats, stats_ms = get(f"/api/events/{SLUG}/checkins/stats", seeded["token"])
+        listed = offline_list(seeded["token"])
     finally:
         server.terminate()
         try:
@@ -426,6 +450,11 @@ def bench(title: str, env: dict, workers: int, scratch: str) -> bool:
     print(
         f"  then GET checkins/stats: HTTP {status} in {stats_ms:.0f} ms, "
         f"checked_in {stats.get('checked_in')} of {stats.get('expected')} expected"
+    )
+    print(
+        f"  then GET checkin-list (the desks' offline list, gzip): HTTP {listed['status']}, "
+        f"median {listed['ms']:.0f} ms of 5, {listed['wire'] / 1024:.0f} KB on the wire, "
+        f"{listed['size'] / 1024:.0f} KB unpacked"
     )
     if stats.get("checked_in") != len(seeded["secrets"]):
         print(f"  FAILED: expected {len(seeded['secrets'])} checked in")
