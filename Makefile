@@ -66,6 +66,14 @@ bench-checkin: $(STAMP)
 bench-live: $(STAMP)
 	$(BIN)/python bench/live_fanout.py
 
+# After the event: the participation report over 20,000 registrations (goal 300 ms) and its
+# exports, then 5000 certificates of attendance rendered (goal 30 s); scratch SQLite databases,
+# or BENCH_DATABASE_URL's.
+.PHONY: bench-report
+bench-report: $(STAMP)
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/certificates.py
+
 # Badges: QR codes per second, one badge, and 5000-badge print runs (A6 and A4) with their time
 # and peak memory, on a scratch SQLite database.
 .PHONY: bench-badges badge-fonts

@@ -116,6 +116,8 @@ API_RATE_LIMITS = {
     "checkins": _rate("THROTTLE_CHECKINS", "600/min"),
     # Opening a participant's private link (and its steps): a guesser, not a participant.
     "private_links": _rate("THROTTLE_PRIVATE_LINKS", "120/min"),
+    # Checking a certificate's code: a verifier checks a few, a guesser would need billions.
+    "certificates": _rate("THROTTLE_CERTIFICATES", "30/min"),
 }
 NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
 
@@ -312,8 +314,32 @@ USE_TZ = True
 # --- Static files: whitenoise serves them, so no proxy is needed to run -------------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files (session materials, certificate signatures): never served from a public
+# address, only through views that check who may have them. On the filesystem under var/media
+# by default; with CONFMAN_S3_BUCKET, in an S3-compatible store through django-storages (install
+# `confman[s3]`; AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the
+# environment as boto3 reads them), private objects, fetched by the server.
+MEDIA_ROOT = VAR_DIR / "media"
+S3_BUCKET = env_str("CONFMAN_S3_BUCKET", "")
+DEFAULT_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+        },
+    }
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
+# The largest session material (slides, a document, photos) an organiser or speaker may upload,
+# in bytes; recordings are links, not files.
+MATERIAL_MAX_BYTES = env_int("CONFMAN_MATERIAL_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,5 +1,7 @@
-"""The live channel of an event: /ws/events/<slug>/live/. It only reads; every write happens in
-the services, which broadcast after commit.
+"""The live channel of an event: /ws/events/<slug>/live/. It reads the programme; every change
+to it happens in the services, which broadcast after commit. Its one write is a registered
+participant's online attendance (registrations.services.attendance): a row per stretch
+watched, moved forward about once a minute.
 
 On connect the viewer gets `hello`: the event, the update number it is at (`sequence`) and a
 snapshot of what is on now and next per room, with the streams this viewer may watch. Then
@@ -31,6 +33,7 @@ from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
 from livestream.viewers import UNAVAILABLE
+from registrations.services.attendance import viewing_extend, viewing_open
 
 # Close codes 4000–4999 are ours. 4404: no such event, or not one this viewer may see (the two
 # look the same, so drafts do not leak); clients show it and stop reconnecting.
@@ -43,6 +46,9 @@ REPLAY_LIMIT = 500  # missed more than this: a fresh snapshot is shorter than th
 MAX_FRAME = 1024  # bytes: clients only ping, resume and say which room they watch
 RATE_WINDOW = 60.0  # seconds
 RATE_LIMIT = 60  # frames per window
+# A participant's viewing (their online attendance) moves forward on a ping at most this often:
+# a minute's precision, one small write per participant per minute.
+VIEWING_MARK = 60.0  # seconds
 
 
 logger = logging.getLogger(__name__)
@@ -61,6 +67,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     access = None
     sent = 0  # the last update number this socket has sent
     room: int | None = None
+    viewing: int | None = None  # a registered participant's viewing row (their attendance)
+    viewing_marked = 0.0
 
     async def dispatch(self, message):
         """Group messages (an update, an event change) skip channels' per-message
@@ -96,6 +104,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return LiveSnapshotOut.model_validate(snapshot(self.event, self.access)).model_dump(
             mode="json"
         )
+
+    @database_sync_to_async
+    def _viewing_mark(self, opening: bool) -> None:
+        """Record this participant's online attendance: extend the open viewing to now, and
+        with `opening` start a new one (on connect, and when the page changes room)."""
+        now = timezone.now()
+        if self.viewing is not None:
+            viewing_extend(viewing_id=self.viewing, at=now)
+        if opening:
+            self.viewing = viewing_open(
+                event_id=self.event.pk,
+                registration_id=self.access.registration_id,
+                room_id=self.room,
+                at=now,
+            )
+        self.viewing_marked = time.monotonic()
 
     @database_sync_to_async
     def _missed(self, since: int, limit: int) -> list[dict]:
@@ -145,6 +169,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if not fresh:
             await self._send_updates(missed)
         await viewers.seen(self.event.pk, self.channel_name)
+        if self.access.registration_id is not None:
+            await self._viewing_mark(opening=True)
 
     async def _send_updates(self, messages: list[dict]) -> None:
         for message in messages:
@@ -184,6 +210,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await viewers.gone(
                 self.event.pk, self.channel_name, {self.room} if self.room is not None else set()
             )
+        if self.viewing is not None:
+            await self._viewing_mark(opening=False)
 
     async def _too_chatty(self) -> bool:
         now = time.monotonic()
@@ -221,9 +249,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             content = None
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "ping":
-            await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
-            if self.event is not None:
-                await viewers.seen(self.event.pk, self.channel_name, self.room)
+            await self._ping()
             return
         if kind == "resume" and self.event is not None and isinstance(content.get("since"), int):
             since = max(0, content["since"])
@@ -245,10 +271,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if kind == "watching" and self.event is not None:
             room = content.get("room")
             if room is None or isinstance(room, int):
-                if self.room is not None and self.room != room:
-                    await viewers.gone(self.event.pk, self.channel_name, {self.room})
-                self.room = room
-                await viewers.seen(self.event.pk, self.channel_name, room)
+                await self._watching(room)
                 return
         await self.send_json(
             {
@@ -261,6 +284,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 ),
             }
         )
+
+    async def _ping(self):
+        await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+        if self.event is not None:
+            await viewers.seen(self.event.pk, self.channel_name, self.room)
+        if self.viewing is not None and time.monotonic() - self.viewing_marked >= VIEWING_MARK:
+            await self._viewing_mark(opening=False)
+
+    async def _watching(self, room: int | None):
+        if self.room is not None and self.room != room:
+            await viewers.gone(self.event.pk, self.channel_name, {self.room})
+        changed = room != self.room
+        self.room = room
+        await viewers.seen(self.event.pk, self.channel_name, room)
+        if changed and self.viewing is not None:
+            await self._viewing_mark(opening=True)
 
     async def event_changed(self, message):
         event = message["event"]

@@ -30,6 +30,7 @@ from livestream.broadcast import update_payload
 from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
+from sessions.materials import ended_sessions_with_materials
 from sessions.models import UpdateKind
 
 HEARTBEAT = 15.0  # seconds between comments that keep proxies from closing a quiet stream
@@ -100,6 +101,13 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
             # A session marked live is live, whatever its times say; one not yet begun shows
             # when it starts now (live.js draws the same).
             session["upcoming"] = session["actual_start"] > now
+    # Materials of the sessions that have ended, rendered here only: the snapshot (and the
+    # socket) carry none.
+    ended = ended_sessions_with_materials(event, now)
+    ended_materials = {session.pk: session.materials_shown for session in ended}
+    for room in state["rooms"]:
+        for session in room["sessions"]:
+            session["materials"] = ended_materials.get(session["id"], [])
     for change in state["changes"]:
         change["local_when"] = _localise(change["created_at"], event)
         change["details"] = change_details(change, event)
@@ -118,6 +126,7 @@ def live_page(request: HttpRequest, slug: str) -> HttpResponse:
             "now_local": _localise(now, event),
             "counts": counts,
             "changes": state["changes"],
+            "ended": ended,
         },
     )
 

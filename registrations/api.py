@@ -159,6 +159,8 @@ def _register(user, slug: str, payload: RegistrationIn) -> Registration:
         accessibility_needs=payload.accessibility_needs,
         dietary_needs=payload.dietary_needs,
         answers=payload.answers,
+        gender=payload.gender,
+        gender_described=payload.gender_described.strip(),
         language=payload.language or translation.get_language() or settings.LANGUAGE_CODE,
     )
     return registration

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from events.models import AttendanceMode, Event
-from registrations.models import Question, QuestionKind, TicketType
+from registrations.models import Gender, Question, QuestionKind, TicketType
 from registrations.selectors import Availability
 
 ORGANISATION_MAX = 200
@@ -54,6 +54,18 @@ class RegistrationForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # Asked only when the event says so (RegistrationSettings.asks_gender); dropped otherwise.
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        required=False,
+        choices=Gender.choices,
+        widget=forms.RadioSelect,
+    )
+    gender_described = forms.CharField(
+        label=_("In your own words (optional)"),
+        required=False,
+        max_length=100,
+    )
     consent = forms.BooleanField(
         label=_("I have read the privacy notice above and agree to it."),
         error_messages={"required": _("Tick the box to accept the privacy notice.")},
@@ -66,10 +78,13 @@ class RegistrationForm(forms.Form):
         options: list[Availability],
         questions: list[Question],
         payments_ready: bool = True,
+        asks_gender: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.event = event
+        if not asks_gender:
+            del self.fields["gender"], self.fields["gender_described"]
         self.payments_ready = payments_ready
         self.options = {option_value(o.ticket, o.mode): o for o in options}
         self.fields["choice"].choices = [

@@ -124,7 +124,7 @@ def _localized(registration: Registration) -> str:
     return language
 
 
-def _send(message: EmailMultiAlternatives, what: str, attempt: int, retry) -> str:
+def send_with_retry(message: EmailMultiAlternatives, what: str, attempt: int, retry) -> str:
     """Send, or on a refusal or a network error call `retry(pause)` with a growing pause,
     giving up after MAX_ATTEMPTS."""
     try:
@@ -155,7 +155,7 @@ def send_state_mail(registration_id: int, state: str, attempt: int = 1) -> str:
         return "skipped"
     with translation.override(_localized(registration)):
         message = build_message(registration)
-    return _send(
+    return send_with_retry(
         message,
         f"to {registration.reference} about {state}",
         attempt,
@@ -174,7 +174,7 @@ def send_link_mail(registration_id: int, attempt: int = 1) -> str:
         return "skipped"
     with translation.override(_localized(registration)):
         message = build_message(registration, again=True)
-    return _send(
+    return send_with_retry(
         message,
         f"of the link to {registration.reference}",
         attempt,
@@ -223,7 +223,7 @@ def send_sign_in_mail(user_id: int, language: str, next_path: str = "", attempt:
         message.attach_alternative(
             render_to_string("registrations/mail/sign_in.html", context), "text/html"
         )
-    return _send(
+    return send_with_retry(
         message,
         f"of a sign-in link to account {user_id}",
         attempt,

@@ -97,6 +97,13 @@ class RegistrationIn(InSchema):
         description="Question id -> answer (see GET /api/events/{slug}/questions): a text, "
         "true or false, a choice's text in any of its languages, or a list of them",
     )
+    gender: Literal["", "woman", "man", "described", "unsaid"] = Field(
+        "",
+        description="Only where the event asks it (otherwise a 422 says so): woman, man, "
+        "described (in gender_described's words) or unsaid (prefer not to say); empty if not "
+        "answered",
+    )
+    gender_described: str = Field("", max_length=100)
     access_code: str = Field("", max_length=60)
     consent: bool = Field(description="The attendee accepts the event's privacy notice")
     waitlist: bool = Field(True, description="Join the waiting list when full (else 409)")

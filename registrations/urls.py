@@ -1,10 +1,13 @@
 from django.urls import path
 
 from registrations.badges import views as badges
+from registrations.certificates import views as certificates
 from registrations.checkin import views as checkin
 from registrations.notices import views as notices
 from registrations.payments import views as payments
+from registrations.report import views as report
 from registrations.views import (
+    materials,
     my_registration,
     personal_data,
     register,
@@ -85,6 +88,49 @@ urlpatterns = [
         "events/<slug:slug>/registration/<str:token>/resend/",
         my_registration.resend,
         name="mine-resend",
+    ),
+    # Certificates of attendance: the holder's PDF, the organisers' page, public verification.
+    path(
+        "events/<slug:slug>/registration/<str:token>/certificate/<str:code>.pdf",
+        certificates.my_certificate,
+        name="mine-certificate",
+    ),
+    path(
+        "events/<slug:slug>/manage/certificates/",
+        certificates.certificates_page,
+        name="certificates",
+    ),
+    path(
+        "events/<slug:slug>/manage/certificates/settings/",
+        certificates.certificates_settings,
+        name="certificates-settings",
+    ),
+    path(
+        "events/<slug:slug>/manage/certificates/issue/",
+        certificates.certificates_issue_view,
+        name="certificates-issue",
+    ),
+    path(
+        "events/<slug:slug>/manage/certificates/send/",
+        certificates.certificates_send_view,
+        name="certificates-send",
+    ),
+    path(
+        "events/<slug:slug>/manage/certificates/preview.pdf",
+        certificates.certificates_preview,
+        name="certificates-preview",
+    ),
+    path(
+        "events/<slug:slug>/manage/certificates/<int:pk>/withdraw/",
+        certificates.certificate_withdraw,
+        name="certificates-withdraw",
+    ),
+    path("certificates/", certificates.certificate_find, name="certificate-find"),
+    path("certificates/<str:code>/", certificates.certificate_verify, name="certificate-verify"),
+    path(
+        "events/<slug:slug>/materials/<int:pk>/",
+        materials.material_download,
+        name="material",
     ),
     path(
         "events/<slug:slug>/manage/registrations/",
@@ -176,5 +222,21 @@ urlpatterns = [
         "events/<slug:slug>/manage/checkin/",
         checkin.checkin_statistics_page,
         name="checkin-statistics",
+    ),
+    path("events/<slug:slug>/manage/report/", report.report_page, name="report"),
+    path(
+        "events/<slug:slug>/manage/report/participation.csv",
+        report.report_csv_download,
+        name="report-csv",
+    ),
+    path(
+        "events/<slug:slug>/manage/report/participation.xlsx",
+        report.report_xlsx_download,
+        name="report-xlsx",
+    ),
+    path(
+        "events/<slug:slug>/manage/report/participation.pdf",
+        report.report_pdf_download,
+        name="report-pdf",
     ),
 ]

@@ -12,7 +12,9 @@ c3voc tooling, info-beamer), as XML and as JSON, valid against the c3voc schemas
 - `version` is the programme's last update number, so it changes with every change the update
   log records;
 - people are named (with their honorific), without biographies: the update log does not number
-  a change of biography, so an export showing them could not tell it had changed."""
+  a change of biography, so an export showing them could not tell it had changed;
+- a session's public materials are its attachments (files, through the download view) and
+  links (recordings and other links); the others are for participants, not for public feeds."""
 
 import json
 import re
@@ -29,12 +31,22 @@ from django.utils.translation import gettext as _
 
 from events.models import Event, Room, Track
 from sessions.ical import clean, session_url_prefix
-from sessions.models import Person, Session, SessionKind
+from sessions.materials import material_href, public_materials_by_session
+from sessions.models import MaterialKind, Person, Session, SessionKind
 from sessions.selectors import day_bounds
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = {"name": "confman", "version": "0.1"}
 TIMESLOT = "00:05"
+
+# The c3voc schemas' kinds of reference.
+REFERENCE_TYPES = {
+    MaterialKind.SLIDES: "slides",
+    MaterialKind.DOCUMENT: "paper",
+    MaterialKind.RECORDING: "media",
+    MaterialKind.PHOTOS: "media",
+    MaterialKind.LINK: "web",
+}
 
 _TRACK_SLUG = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
 _ROOM_SLUG = re.compile(r"[a-z0-9_-]+[a-z0-9]")
@@ -124,6 +136,7 @@ class Schedule:
         self.url_prefix = session_url_prefix(event)
         self.kinds = {value: str(label) for value, label in SessionKind.choices}
         sessions = [s for s in sessions if not s.is_cancelled and s.is_placed]
+        self.materials = public_materials_by_session(sessions)
         tz = event.tzinfo
         by_day: dict = {}
         for session in sessions:
@@ -154,6 +167,19 @@ class Schedule:
     @property
     def event_url(self) -> str:
         return settings.SITE_URL + self.event.get_absolute_url()
+
+    def references(self, session: Session) -> tuple[list[dict], list[dict]]:
+        """The session's public (attachments, links): files and links, each with its url,
+        title and c3voc type."""
+        attachments, links = [], []
+        for material in self.materials.get(session.pk, []):
+            reference = {
+                "url": material_href(material, self.event),
+                "title": clean(str(material.title)),
+                "type": REFERENCE_TYPES[material.kind],
+            }
+            (links if material.is_link else attachments).append(reference)
+        return attachments, links
 
     def people(self, session: Session) -> list[Person]:
         seen, people = set(), []
@@ -200,6 +226,16 @@ class _Xml:
 
     def encode(self) -> bytes:
         return "".join(self.parts).encode()
+
+
+def _xml_references(xml: _Xml, tag: str, item: str, references: list[dict]) -> None:
+    if not references:
+        xml.leaf(tag)
+        return
+    xml.open(tag)
+    for reference in references:
+        xml.leaf(item, reference["title"], href=reference["url"], type=reference["type"])
+    xml.close(tag)
 
 
 def schedule_xml(schedule: Schedule) -> bytes:
@@ -272,7 +308,10 @@ def schedule_xml(schedule: Schedule) -> bytes:
                     xml.close("persons")
                 else:
                     xml.leaf("persons")
-                xml.leaf("links")
+                attachments, links = schedule.references(session)
+                _xml_references(xml, "links", "link", links)
+                if attachments:
+                    _xml_references(xml, "attachments", "attachment", attachments)
                 xml.close("event")
             xml.close("room")
         xml.close("day")
@@ -286,6 +325,7 @@ def schedule_xml(schedule: Schedule) -> bytes:
 def _session_json(schedule: Schedule, session: Session, room_name: str) -> dict:
     event = schedule.event
     start = schedule.local(session.actual_start)
+    attachments, links = schedule.references(session)
     return {
         "guid": guid("session", session.pk),
         "id": session.pk,
@@ -311,7 +351,8 @@ def _session_json(schedule: Schedule, session: Session, room_name: str) -> dict:
             }
             for person in schedule.people(session)
         ],
-        "links": [],
+        "links": links,
+        "attachments": attachments,
     }
 
 

@@ -377,3 +377,19 @@ class ProgrammeOut(Schema):
     last_sequence: int
     session_count: int
     public_session_count: int
+
+
+class MaterialOut(Schema):
+    """A session's or the event's material. `url` is the download address for a file (which
+    checks who may have it), the link itself for a recording or a link."""
+
+    id: int
+    kind: Literal["slides", "document", "recording", "photos", "link"]
+    title: str
+    url: str
+    filename: str = Field(description="For a file: its name as downloaded; empty for a link")
+    content_type: str
+    size: int = Field(description="For a file: its size in bytes; 0 for a link")
+    audience: Literal["public", "participants"]
+    language: str
+    session_id: int | None = Field(description="Empty for a material of the whole event")

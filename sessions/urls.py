@@ -1,7 +1,7 @@
 from django.urls import path
 
 from sessions import exports
-from sessions.views import agenda, builder, chair, session_actions
+from sessions.views import agenda, builder, chair, materials, session_actions
 
 app_name = "agenda"
 urlpatterns = [
@@ -39,6 +39,21 @@ urlpatterns = [
         "events/<slug:slug>/chair/sessions/<int:pk>/next-speaker/",
         chair.next_speaker,
         name="chair-next-speaker",
+    ),
+    path(
+        "events/<slug:slug>/sessions/<int:pk>/materials/",
+        materials.session_materials_page,
+        name="session-materials",
+    ),
+    path(
+        "events/<slug:slug>/manage/materials/",
+        materials.event_materials_page,
+        name="event-materials",
+    ),
+    path(
+        "events/<slug:slug>/manage/materials/<int:pk>/remove/",
+        materials.remove,
+        name="material-remove",
     ),
     path("events/<slug:slug>/manage/agenda/", builder.builder, name="builder"),
     path("events/<slug:slug>/manage/agenda/publish/", builder.publish, name="publish"),

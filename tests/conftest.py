@@ -31,7 +31,9 @@ def django_db_modify_db_settings_xdist_suffix(request):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    # Uploaded files (materials, signatures) land in the test's own folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Production uses the hashed manifest, which exists only after collectstatic.
     settings.STORAGES = {

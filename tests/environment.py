@@ -15,5 +15,6 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 os.environ.setdefault("THROTTLE_REGISTRATIONS", "off")
 os.environ.setdefault("THROTTLE_CHECKINS", "off")
 os.environ.setdefault("THROTTLE_PRIVATE_LINKS", "off")
+os.environ.setdefault("THROTTLE_CERTIFICATES", "off")
 # The webhook tests' receiver listens on 127.0.0.1; the refusals are tested with it off.
 os.environ.setdefault("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", "true")

@@ -88,6 +88,8 @@ OPERATIONS = {
     ("GET", "/events/{slug}/sessions/{session_id}/delay-preview"): "chair",
     ("POST", "/events/{slug}/sessions/{session_id}/people"): "organiser",
     ("DELETE", "/events/{slug}/sessions/{session_id}/people/{person_id}/{role}"): "organiser",
+    ("GET", "/events/{slug}/sessions/{session_id}/materials"): "public",
+    ("GET", "/events/{slug}/materials"): "public",
     ("GET", "/events/{slug}/people"): "public",
     ("POST", "/events/{slug}/people"): "organiser",
     ("GET", "/events/{slug}/people/{person_id}"): "organiser",

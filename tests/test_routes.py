@@ -6,14 +6,27 @@ Django's admin, scoped in the admin tests."""
 import datetime as dt
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from events.models import TeamMember
 from registrations import links
 from registrations.badges.print_runs import badge_dir
-from registrations.models import BadgePrintRun, State, WebhookDelivery, WebhookEndpoint
-from sessions.models import CalendarFeedToken, RoleKind
+from registrations.models import (
+    BadgePrintRun,
+    Certificate,
+    State,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from sessions.models import (
+    CalendarFeedToken,
+    Material,
+    MaterialAudience,
+    MaterialKind,
+    RoleKind,
+)
 from sessions.services.programme import programme_publish
 from tests.factories import EventFactory, TeamMemberFactory, UserFactory
 from tests.factories.registrations import RegistrationFactory, TicketTypeFactory
@@ -64,6 +77,16 @@ ACCESS = {
     },
     # Behind a participant's private link: the link is the proof, whoever holds it.
     "link": dict.fromkeys(ACTORS, OK),
+    # A material for participants only: the team who see registrations (check-in staff
+    # included), the session's people, and confirmed participants (signed in, or by their
+    # private link); anyone else is asked to sign in, or refused.
+    "participants": {
+        "anonymous": LOGIN,
+        "outsider": REFUSED,
+        "checkin": OK,
+        "chair": OK,
+        "organiser": OK,
+    },
 }
 
 # route name: (method, access, what its address names, POST data). The address's parts come
@@ -105,6 +128,11 @@ ROUTES = {
         {"name": "New Person", "role": "speaker"},
     ),
     "agenda:session-unassign": ("POST", "organiser", ("session", "role"), {}),
+    # Materials: a session's people add to their session's, the organisers to any and the event's.
+    "agenda:session-materials": ("GET", "chair", ("session",), None),
+    "agenda:event-materials": ("GET", "organiser", ("event",), None),
+    "agenda:material-remove": ("POST", "chair", ("removable",), {}),
+    "registrations:material": ("GET", "participants", ("material",), None),
     "registrations:register": ("GET", "public", ("event",), None),
     "registrations:sign-in-email": ("GET", "public", (), None),
     "registrations:my-registrations": ("GET", "signed_in", (), None),
@@ -145,6 +173,26 @@ ROUTES = {
     "registrations:registrations-anonymise": ("POST", "organiser", ("event",), {"confirm": "yes"}),
     "registrations:badges": ("GET", "organiser", ("event",), None),
     "registrations:badges-download": ("GET", "organiser", ("run",), None),
+    "registrations:report": ("GET", "team", ("event",), None),
+    "registrations:report-csv": ("GET", "team", ("event",), None),
+    "registrations:report-xlsx": ("GET", "team", ("event",), None),
+    "registrations:report-pdf": ("GET", "team", ("event",), None),
+    "registrations:certificates": ("GET", "organiser", ("event",), None),
+    "registrations:certificates-settings": (
+        "POST",
+        "organiser",
+        ("event",),
+        {"online_minutes": "60", "signatories": "Li Wei, Director"},
+    ),
+    # The world's event is on now: issuing is refused with a message (certificates come after).
+    "registrations:certificates-issue": ("POST", "organiser", ("event",), {"everyone": "1"}),
+    "registrations:certificates-send": ("POST", "organiser", ("event",), {}),
+    "registrations:certificates-preview": ("GET", "organiser", ("event",), None),
+    "registrations:certificates-withdraw": ("POST", "organiser", ("certificate",), {}),
+    "registrations:mine-certificate": ("GET", "link", ("token", "code"), None),
+    # Anyone may check a certificate's code: the page names the holder and the event only.
+    "registrations:certificate-find": ("GET", "public", (), None),
+    "registrations:certificate-verify": ("GET", "public", ("verification",), None),
     "livestream:live": ("GET", "public", ("event",), None),
     # The site's icon for browsers that ask for it by its old name (a redirect to the SVG).
     "favicon": ("GET", "public", (), None),
@@ -209,6 +257,20 @@ def world(db):
     programme_publish(event=event, by=None)
     ticket = TicketTypeFactory(event=event, name="Delegate", modes="either")
     confirmed = RegistrationFactory(ticket=ticket, state=State.CONFIRMED, badge_secret="b" * 32)
+    certificate = Certificate.objects.create(registration=confirmed)
+    restricted, removable = (
+        Material.objects.create(
+            event=event,
+            session=session,
+            kind=MaterialKind.SLIDES,
+            title=title,
+            file=ContentFile(b"%PDF-1.7\n", name="slides.pdf"),
+            filename="slides.pdf",
+            content_type="application/pdf",
+            audience=MaterialAudience.PARTICIPANTS,
+        )
+        for title in ("Opening slides", "Draft slides")
+    )
     (badge_dir() / "route-matrix.pdf").write_bytes(b"%PDF-1.7\n")
     run = BadgePrintRun.objects.create(
         event=event, layout="a6", status="done", total=1, done=1, file="badges/route-matrix.pdf"
@@ -241,6 +303,10 @@ def world(db):
             "feed": feed.token,
             "webhook": webhook.pk,
             "delivery": delivery.pk,
+            "material": restricted.pk,
+            "removable": removable.pk,
+            "certificate": certificate.pk,
+            "code": certificate.code,
         },
     }
 
@@ -256,12 +322,19 @@ PARTS = {
     "feed": ("token", "feed"),
     "webhook": ("pk", "webhook"),
     "delivery": ("pk", "delivery"),
+    "material": ("pk", "material"),
+    "removable": ("pk", "removable"),
+    "certificate": ("pk", "certificate"),
+    "code": ("code", "code"),
+    "verification": ("code", "code"),
 }
+# Parts of addresses outside any event's (no slug).
+SITE_WIDE = {"verification"}
 
 
 def url_for(name: str, world) -> str:
     _method, _access, parts, _data = ROUTES[name]
-    kwargs = {"slug": world["kwargs"]["slug"]} if parts else {}
+    kwargs = {"slug": world["kwargs"]["slug"]} if set(parts) - SITE_WIDE else {}
     for part in parts:
         kwarg, source = PARTS[part]
         kwargs[kwarg] = world["kwargs"][source]
@@ -297,6 +370,7 @@ def test_who_may_use_each_route(client, world, name):
 def test_a_private_link_that_is_not_one_is_refused(client, world, name):
     method, _access, parts, data = ROUTES[name]
     kwargs = {"slug": world["kwargs"]["slug"], PARTS[parts[0]][0]: "not-a-real-link"}
+    kwargs |= {PARTS[part][0]: world["kwargs"][PARTS[part][1]] for part in parts[1:]}
     url = reverse(name, kwargs=kwargs)
 
     response = client.get(url) if method == "GET" else client.post(url, data)

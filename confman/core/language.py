@@ -100,3 +100,16 @@ class LanguageMiddleware(LocaleMiddleware):
         if not translation.get_language_from_path(request.path_info):
             patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def said_in(languages: list[str], say) -> list[str]:
+    """What `say` (a text, or a function returning one) is in each of `languages`, each
+    different wording once: for what is printed in two languages, a badge's role or a
+    certificate's lines."""
+    said: list[str] = []
+    for language in languages:
+        with translation.override(language):
+            text = str(say() if callable(say) else say)
+        if text and text not in said:
+            said.append(text)
+    return said

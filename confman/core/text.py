@@ -1,6 +1,7 @@
 """Text compared the way people read it: accents and case left aside."""
 
 import unicodedata
+from typing import Any
 
 
 def without_marks(text: str) -> str:
@@ -14,3 +15,14 @@ def sort_key(text: str) -> str:
     """A case- and accent-blind key, whatever the database's collation: "Íslenska" sorts with
     the I's, "Émile" with the E's."""
     return without_marks(text).casefold()
+
+
+# What a spreadsheet would run as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> str:
+    """A cell of an export as text, with a leading apostrophe when a spreadsheet would take it
+    for a formula (a session title or a ticket name typed as "=HYPERLINK(...)")."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

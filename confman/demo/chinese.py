@@ -425,6 +425,10 @@ ZH: dict[str, str] = {
     "Master's student in Educational Technology": "教育技术专业硕士研究生",
     "Undergraduate student, School of Artificial Intelligence": "人工智能学院本科生",
     "Lecturer in Flexible Learning": "灵活学习讲师",
+    "Participant": "参会者",
+    "Outcome document: the Shenzhen Statement": "成果文件：《深圳声明》",
+    "Recording of the opening ceremony": "开幕式录像",
+    "Concept note": "概念说明",
 }
 
 

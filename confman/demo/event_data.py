@@ -193,6 +193,8 @@ and heard the results of the IIOE course development contest.""",
         "starts_in_days": -314,
         "days": 1,
         "venue": True,
+        # Who came and who watched, and their certificates (confman/demo/past_edition.py).
+        "attendance": True,
         "organisations": (
             ("organiser", "UNESCO-ICHEI"),
             ("co_host", "UNESCO IITE"),

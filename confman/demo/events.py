@@ -14,6 +14,8 @@ from django_countries import countries
 from confman.core.content import content_data
 from confman.demo import event_data
 from confman.demo.chinese import in_english_and_chinese
+from confman.demo.materials import seed_demo_materials
+from confman.demo.past_edition import seed_past_attendance
 from confman.demo.programme import seed_demo_programme, seed_scale_programme
 from confman.demo.registrations import seed_demo_registrations, seed_demo_tickets
 from confman.demo.streams import seed_demo_streams
@@ -208,6 +210,7 @@ def _build_demo_event(stdout: TextIO | None) -> Event:
     seed_demo_tickets(event)
     seed_demo_registrations(event)
     seed_demo_streams(event)
+    seed_demo_materials(event)
     _say(
         stdout,
         f"{event.slug}: {len(event_data.ROOMS)} rooms, {len(event_data.TRACKS)} tracks, "
@@ -234,6 +237,9 @@ def _build_companion(companion: dict, stdout: TextIO | None) -> Event:
     )
     _link(event, organisations, roles)
     _say(stdout, f"{event.slug}: {len(organisations)} organisations.")
+    if companion.get("attendance"):
+        issued = seed_past_attendance(event)
+        _say(stdout, f"{event.slug}: {issued} certificates of attendance issued.")
     return event
 
 

@@ -54,32 +54,74 @@ def seed_demo_tickets(event: Event) -> int:
     return len(TICKETS)
 
 
+# The demo asks the optional gender question. Its people are fictional; only those whose
+# honorific says so answer, a few prefer not to say, the rest did not answer.
+GENDER_BY_HONORIFIC = {"Ms.": "woman", "Mr.": "man"}
+
+
+def _demo_gender(index: int, honorific: str) -> str:
+    return GENDER_BY_HONORIFIC.get(honorific, "unsaid" if index % 7 == 3 else "")
+
+
 def seed_demo_registrations(event: Event) -> int:
     """Registrations for the demo: the programme's (fictional) people as approved delegates in
     person, and a few online participants, so the lists, counts and the check-in desk have
     someone to show."""
     online, delegate = event.ticket_types.order_by("order")[:2]  # TICKETS' first two
     organisations = {o.name: o for o in Organization.objects.filter(event_roles__event=event)}
+    settings = registration_settings_get(event)
+    settings.asks_gender = True
+    settings.save()
     count = 0
-    for index, (key, _honorific, name, position, org, country, _bio, _login) in enumerate(PEOPLE):
+    for index, (key, honorific, name, position, org, country, _bio, _login) in enumerate(PEOPLE):
         ticket, mode = (
             (delegate, AttendanceMode.IN_PERSON) if index % 4 else (online, AttendanceMode.ONLINE)
         )
         registration = registration_create(
             ticket=ticket,
             mode=mode,
-            consent_version=registration_settings_get(event).notice_version,
+            consent_version=settings.notice_version,
             name=name,
             email=f"{key}@example.org",
             organization=organisations.get(org),
             country=country,
             position=position,
+            gender=_demo_gender(index, honorific),
         )
         if registration.state == registration.State.AWAITING_APPROVAL:
             registration_approve(registration=registration, by=None, reason="demo delegation list")
         count += 1
     seed_demo_checkins(event)
+    seed_demo_viewings(event)
     return count
+
+
+def seed_demo_viewings(event: Event) -> int:
+    """The online participants followed the live page this morning, some for an hour or more,
+    one for ten minutes, so the report has online attendance to count."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from registrations.models import Registration, State, Viewing
+
+    now = timezone.now()
+    watchers = Registration.objects.filter(
+        event=event, state=State.CONFIRMED, mode=AttendanceMode.ONLINE
+    ).order_by("pk")
+    viewings = [
+        Viewing(
+            event=event,
+            registration=registration,
+            started_at=now - timedelta(minutes=180 - index * 5),
+            ended_at=min(now, now - timedelta(minutes=180 - index * 5 - minutes)),
+        )
+        for index, (registration, minutes) in enumerate(
+            zip(watchers, (95, 140, 10, 75, 120, 60, 35, 150, 90), strict=False)
+        )
+    ]
+    Viewing.objects.bulk_create(viewings)
+    return len(viewings)
 
 
 DEMO_GATES = ("Main entrance", "North entrance")

@@ -13,9 +13,10 @@ from events.models.events import Event
 class OrganizationKind(models.TextChoices):
     UNIVERSITY = "university", _("University or higher education institution")
     GOVERNMENT = "government", _("Government or ministry")
-    UN_AGENCY = "un_agency", _("UN agency or intergovernmental organisation")
+    UN_AGENCY = "un_agency", _("UN agency or international organisation")
     NGO = "ngo", _("Non-governmental organisation")
-    ENTERPRISE = "enterprise", _("Enterprise")
+    ENTERPRISE = "enterprise", _("Company")
+    MEDIA = "media", _("Media")
     OTHER = "other", _("Other")
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from qrcode.constants import ERROR_CORRECT_M
 
+from confman.core.language import said_in
 from events.models import PERSON_MODE_CHOICES, Event, TeamMember
 from events.templatetags.confman import date_range
 from registrations.badges.pdf import Badge, Layout, rasterise, render
@@ -69,13 +70,7 @@ def badge_languages(event: Event) -> list[str]:
 
 def in_badge_languages(languages: list[str], word) -> str:
     """A badge word in each of the badge's languages, once if they say it alike."""
-    said = []
-    for language in languages:
-        with translation.override(language):
-            text = str(word() if callable(word) else word)
-        if text not in said:
-            said.append(text)
-    return " · ".join(said)
+    return " · ".join(said_in(languages, word))
 
 
 def role_label(role: str) -> str:

@@ -105,17 +105,22 @@ class Badge:
         return tuple(dict.fromkeys(found))
 
 
-class BadgeSheet:
-    """A PDF of badges. Add badges, then `output()`; fonts are added as the text needs them,
-    so a document with only Latin names never reads the CJK font."""
+class Sheet:
+    """A PDF whose text is set as a badge's is: the bundled fonts, added as the text needs them
+    (a document with only Latin names never reads the CJK font), each text fitted to its box
+    and centred in it, and QR codes drawn as paths. Badges and certificates of attendance
+    (registrations.certificates.pdf) draw on it, so they share one way of setting names."""
 
     def __init__(
-        self, layout: Layout = Layout.A6, *, title: str = "", fonts: dict[str, str] | None = None
+        self,
+        page: tuple[float, float],
+        *,
+        title: str = "",
+        fonts: dict[str, str] | None = None,
     ):
-        """`fonts` replaces bundled font files by name with cut-down copies (subset_fonts)."""
-        self.layout = Layout(layout)
+        """`page` is (width, height) in mm; `fonts` replaces bundled font files by name with
+        cut-down copies (subset_fonts)."""
         self._files = fonts or {}
-        page = (WIDTH, HEIGHT) if self.layout == Layout.A6 else A4
         pdf = FPDF(unit="mm", format=page)
         pdf.set_auto_page_break(False)
         pdf.set_margins(0, 0, 0)
@@ -127,17 +132,17 @@ class BadgeSheet:
         pdf.add_font(BASE, "B", FONT_DIR / BASE_FILES[1])
         pdf.add_font(MONO[0], "", FONT_DIR / MONO[1])
         self.pdf = pdf
-        self.count = 0
         self._fallbacks: list[str] = []
         self._covered = set(cmap(BASE_FILES[0]))
         # Measuring text is the costly part of fitting it: each word is measured once per sheet,
-        # and the texts that repeat on every badge (the event, roles, modes) are fitted once.
+        # and the texts that repeat on every page (the event, roles, modes) are fitted once.
         self._widths: dict[tuple[str, str, bool], float] = {}
         self._fitted: dict[tuple, Fit] = {}
 
     # --- fonts --------------------------------------------------------------------------------
 
-    def _fonts_for(self, texts: Iterable[str]) -> None:
+    def fonts_for(self, texts: Iterable[str]) -> None:
+        """Adds the fallback fonts that `texts` (already `printable`) need."""
         missing = {ord(c) for text in texts for c in text if c > " "} - self._covered
         if not missing:
             return
@@ -158,24 +163,6 @@ class BadgeSheet:
     def _file(self, name: str) -> Path:
         return Path(self._files.get(name) or FONT_DIR / name)
 
-    # --- pages --------------------------------------------------------------------------------
-
-    def add(self, badge: Badge) -> None:
-        self._fonts_for(printable(text)[0] for text in badge.texts())
-        if self.layout == Layout.A6:
-            self.pdf.add_page()
-            x, y = 0.0, 0.0
-        else:
-            slot = self.count % 4
-            if slot == 0:
-                self.pdf.add_page()
-                self._cut_marks()
-            # The two rows sit in the middle of the sheet's 297 mm (1 mm to spare).
-            x = WIDTH * (slot % 2)
-            y = (A4[1] - 2 * HEIGHT) / 2 + HEIGHT * (slot // 2)
-        self._draw(badge, x, y)
-        self.count += 1
-
     def output(self, path: Path | str | None = None) -> bytes | None:
         """The PDF as bytes, or written to `path`."""
         if path is None:
@@ -183,71 +170,13 @@ class BadgeSheet:
         self.pdf.output(str(path))
         return None
 
-    def _cut_marks(self) -> None:
-        """Ticks on the sheet's edges where the guillotine goes: the middle line across and the
-        middle line down. Black on a white stroke, so they show on the coloured bands too."""
-        pdf = self.pdf
-        width, height = A4
-        middle_y = height / 2
-        ticks = [
-            (WIDTH, 0, WIDTH, CUT_MARK),
-            (WIDTH, height - CUT_MARK, WIDTH, height),
-            (0, middle_y, CUT_MARK, middle_y),
-            (width - CUT_MARK, middle_y, width, middle_y),
-        ]
-        for colour, line_width in ((WHITE, 0.8), (INK, 0.2)):
-            pdf.set_draw_color(*colour)
-            pdf.set_line_width(line_width)
-            for x1, y1, x2, y2 in ticks:
-                pdf.line(x1, y1, x2, y2)
+    # --- drawing --------------------------------------------------------------------------------
 
-    # --- one badge ------------------------------------------------------------------------------
-
-    def _draw(self, badge: Badge, x: float, y: float) -> None:
-        pdf = self.pdf
-        left, inner = x + MARGIN, WIDTH - 2 * MARGIN
-        # Header: the event.
-        pdf.set_fill_color(*HEADER_FILL)
-        pdf.rect(x, y, WIDTH, HEADER, style="F")
-        pdf.set_text_color(*WHITE)
-        self._text(badge.event_title, left, y + 4.5, inner, 12, "B", 13, 8)
-        self._text(badge.event_when, left, y + 18, inner, 4.5, "", 8.5, 6, lines=1)
-        # The person.
-        pdf.set_text_color(*INK)
-        self._text(badge.name, left, y + HEADER + 3, inner, NAME_BOX, "B", *NAME_SIZES)
-        pdf.set_text_color(*MUTED)
-        self._text(badge.organisation, left, y + 59, inner, 11, "", 12, 8)
-        self._text(badge.country, left, y + 71, inner, 5, "", 10.5, 7, lines=1)
-        self._role(badge.role.upper(), x, y + 79)
-        self._qr(badge.secret, x + (WIDTH - QR_SIZE) / 2, y + QR_TOP)
-        pdf.set_text_color(*INK)
-        pdf.set_font(MONO[0], "", 7)
-        pdf.set_text_shaping(False)
-        pdf.set_xy(left, y + QR_TOP + QR_SIZE + 2.5)
-        pdf.cell(inner, 3, badge.secret, align="C")
-        # Attendance: colour and word.
-        pdf.set_fill_color(*MODE_FILL.get(badge.mode, INK))
-        pdf.rect(x, y + BAND_TOP, WIDTH, HEIGHT - BAND_TOP, style="F")
-        pdf.set_text_color(*WHITE)
-        text = badge.mode_label.upper()
-        self._text(text, left, y + BAND_TOP + 2, inner, 13, "B", 16, 10, lines=1, spacing=1.2)
-
-    def _role(self, role: str, x: float, y: float) -> None:
-        """The role in white on a dark pill, centred under the country."""
-        pdf = self.pdf
-        fitted = self._fit(printable(role)[0], WIDTH - 2 * MARGIN - 10, 8, "B", 11, 8, 1, 0.6)
-        pill = max(fitted.widths, default=0) + 10
-        pdf.set_fill_color(*INK)
-        left = x + (WIDTH - pill) / 2
-        pdf.rect(left, y, pill, 8, style="F", round_corners=True, corner_radius=4)
-        pdf.set_text_color(*WHITE)
-        self._text(role, left, y, pill, 8, "B", 11, 8, lines=1, spacing=0.6)
-
-    def _qr(self, secret: str, x: float, y: float) -> None:
+    def qr(self, payload: str, x: float, y: float, size: float = QR_SIZE) -> None:
         """The modules as one filled path of rectangles (a run of dark modules in a row is one
         rectangle): crisp at any print resolution and a few hundred bytes."""
-        matrix = qr_matrix(secret)
-        module = QR_SIZE / len(matrix)
+        matrix = qr_matrix(payload)
+        module = size / len(matrix)
         k, page_height = self.pdf.k, self.pdf.h
         ops = ["q 0 g"]
         for row, cells in enumerate(matrix):
@@ -267,16 +196,14 @@ class BadgeSheet:
         ops.append("f Q")
         self.pdf._out("\n".join(ops))  # noqa: SLF001 - fpdf2 has no public call for a raw path
 
-    # --- text -----------------------------------------------------------------------------------
-
-    def _text(self, text, x, y, width, box, style, largest, smallest, *, lines=None, spacing=0.0):
+    def text(self, text, x, y, width, box, style, largest, smallest, *, lines=None, spacing=0.0):
         """`text` centred in a box `width` x `box` mm at (x, y), as `typeset.fit` sets it: the
         largest size that fits, on as few lines as that size allows, never cut."""
         text = printable(text)[0]
         if not text:
             return
         pdf = self.pdf
-        fitted = self._fit(text, width, box, style, largest, smallest, lines, spacing)
+        fitted = self.fit_text(text, width, box, style, largest, smallest, lines, spacing)
         self._shaping(text)
         pdf.set_char_spacing(spacing if _spaceable(text) else 0)
         pdf.set_font(BASE, style, fitted.size)
@@ -287,7 +214,7 @@ class BadgeSheet:
             pdf.cell(width, height, line, align="C")
         pdf.set_char_spacing(0)
 
-    def _fit(self, text, width, box, style, largest, smallest, lines, spacing) -> Fit:
+    def fit_text(self, text, width, box, style, largest, smallest, lines, spacing) -> Fit:
         """`typeset.fit` with this sheet's fonts, worked out once per sheet and text."""
         key = (text, width, box, style, largest, smallest, lines, spacing)
         fitted = self._fitted.get(key)
@@ -327,6 +254,97 @@ class BadgeSheet:
         needed = any(_complex(c) for c in text)
         if needed != bool(self.pdf.text_shaping):
             self.pdf.set_text_shaping(needed)
+
+
+class BadgeSheet(Sheet):
+    """A PDF of badges. Add badges, then `output()`."""
+
+    def __init__(
+        self, layout: Layout = Layout.A6, *, title: str = "", fonts: dict[str, str] | None = None
+    ):
+        """`fonts` replaces bundled font files by name with cut-down copies (subset_fonts)."""
+        self.layout = Layout(layout)
+        page = (WIDTH, HEIGHT) if self.layout == Layout.A6 else A4
+        super().__init__(page, title=title, fonts=fonts)
+        self.count = 0
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def add(self, badge: Badge) -> None:
+        self.fonts_for(printable(text)[0] for text in badge.texts())
+        if self.layout == Layout.A6:
+            self.pdf.add_page()
+            x, y = 0.0, 0.0
+        else:
+            slot = self.count % 4
+            if slot == 0:
+                self.pdf.add_page()
+                self._cut_marks()
+            # The two rows sit in the middle of the sheet's 297 mm (1 mm to spare).
+            x = WIDTH * (slot % 2)
+            y = (A4[1] - 2 * HEIGHT) / 2 + HEIGHT * (slot // 2)
+        self._draw(badge, x, y)
+        self.count += 1
+
+    def _cut_marks(self) -> None:
+        """Ticks on the sheet's edges where the guillotine goes: the middle line across and the
+        middle line down. Black on a white stroke, so they show on the coloured bands too."""
+        pdf = self.pdf
+        width, height = A4
+        middle_y = height / 2
+        ticks = [
+            (WIDTH, 0, WIDTH, CUT_MARK),
+            (WIDTH, height - CUT_MARK, WIDTH, height),
+            (0, middle_y, CUT_MARK, middle_y),
+            (width - CUT_MARK, middle_y, width, middle_y),
+        ]
+        for colour, line_width in ((WHITE, 0.8), (INK, 0.2)):
+            pdf.set_draw_color(*colour)
+            pdf.set_line_width(line_width)
+            for x1, y1, x2, y2 in ticks:
+                pdf.line(x1, y1, x2, y2)
+
+    # --- one badge ------------------------------------------------------------------------------
+
+    def _draw(self, badge: Badge, x: float, y: float) -> None:
+        pdf = self.pdf
+        left, inner = x + MARGIN, WIDTH - 2 * MARGIN
+        # Header: the event.
+        pdf.set_fill_color(*HEADER_FILL)
+        pdf.rect(x, y, WIDTH, HEADER, style="F")
+        pdf.set_text_color(*WHITE)
+        self.text(badge.event_title, left, y + 4.5, inner, 12, "B", 13, 8)
+        self.text(badge.event_when, left, y + 18, inner, 4.5, "", 8.5, 6, lines=1)
+        # The person.
+        pdf.set_text_color(*INK)
+        self.text(badge.name, left, y + HEADER + 3, inner, NAME_BOX, "B", *NAME_SIZES)
+        pdf.set_text_color(*MUTED)
+        self.text(badge.organisation, left, y + 59, inner, 11, "", 12, 8)
+        self.text(badge.country, left, y + 71, inner, 5, "", 10.5, 7, lines=1)
+        self._role(badge.role.upper(), x, y + 79)
+        self.qr(badge.secret, x + (WIDTH - QR_SIZE) / 2, y + QR_TOP)
+        pdf.set_text_color(*INK)
+        pdf.set_font(MONO[0], "", 7)
+        pdf.set_text_shaping(False)
+        pdf.set_xy(left, y + QR_TOP + QR_SIZE + 2.5)
+        pdf.cell(inner, 3, badge.secret, align="C")
+        # Attendance: colour and word.
+        pdf.set_fill_color(*MODE_FILL.get(badge.mode, INK))
+        pdf.rect(x, y + BAND_TOP, WIDTH, HEIGHT - BAND_TOP, style="F")
+        pdf.set_text_color(*WHITE)
+        text = badge.mode_label.upper()
+        self.text(text, left, y + BAND_TOP + 2, inner, 13, "B", 16, 10, lines=1, spacing=1.2)
+
+    def _role(self, role: str, x: float, y: float) -> None:
+        """The role in white on a dark pill, centred under the country."""
+        pdf = self.pdf
+        fitted = self.fit_text(printable(role)[0], WIDTH - 2 * MARGIN - 10, 8, "B", 11, 8, 1, 0.6)
+        pill = max(fitted.widths, default=0) + 10
+        pdf.set_fill_color(*INK)
+        left = x + (WIDTH - pill) / 2
+        pdf.rect(left, y, pill, 8, style="F", round_corners=True, corner_radius=4)
+        pdf.set_text_color(*WHITE)
+        self.text(role, left, y, pill, 8, "B", 11, 8, lines=1, spacing=0.6)
 
 
 def _complex(character: str) -> bool:

@@ -6,6 +6,8 @@ rest of the code say `registrations.models.X`):
 - payments: Stripe payments and the Stripe events already applied;
 - badges: revoked badge codes, badge print runs and what they printed;
 - checkins: every scan at a desk and its answer;
+- attendance: who followed the event online, and for how long;
+- certificates: certificates of attendance and their settings;
 - idempotency: answers kept for a client's retries (the Idempotency-Key header);
 - notices: change notices (their settings per event, unsubscribed addresses, what was sent);
 - webhooks: outgoing webhooks (the integrators' endpoints and the log of what was sent).
@@ -13,6 +15,7 @@ rest of the code say `registrations.models.X`):
 Capacity is counted, never stored as a running total: a quota's seats in use are the
 registrations that hold a seat against it (see `holding`)."""
 
+from registrations.models.attendance import Viewing
 from registrations.models.badges import (
     BadgePrint,
     BadgePrintRun,
@@ -20,6 +23,13 @@ from registrations.models.badges import (
     PrintRunStatus,
     RevokedBadge,
     new_badge_secret,
+)
+from registrations.models.certificates import (
+    Certificate,
+    CertificateSettings,
+    certificate_code_display,
+    certificate_code_normal,
+    new_certificate_code,
 )
 from registrations.models.checkins import CheckIn, ScanResult, ScanType
 from registrations.models.idempotency import IdempotentRequest
@@ -34,6 +44,7 @@ from registrations.models.notices import (
 from registrations.models.payments import Payment, PaymentStatus, StripeEvent
 from registrations.models.registrations import (
     SEARCH_FOLDS,
+    Gender,
     Registration,
     State,
     Transition,
@@ -78,7 +89,10 @@ __all__ = [
     "BadgePrint",
     "BadgePrintRun",
     "BadgeRole",
+    "Certificate",
+    "CertificateSettings",
     "CheckIn",
+    "Gender",
     "IdempotentRequest",
     "Notice",
     "NoticeKind",
@@ -105,6 +119,7 @@ __all__ = [
     "TicketModes",
     "TicketType",
     "Transition",
+    "Viewing",
     "Visibility",
     "WebhookDelivery",
     "WebhookDeliveryStatus",
@@ -112,8 +127,11 @@ __all__ = [
     "WebhookEventType",
     "currency_validator",
     "active",
+    "certificate_code_display",
+    "certificate_code_normal",
     "holding",
     "new_badge_secret",
+    "new_certificate_code",
     "new_reference",
     "search_fold",
     "search_text_of",

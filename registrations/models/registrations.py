@@ -29,6 +29,16 @@ class State(models.TextChoices):
     REFUNDED = "refunded", pgettext_lazy("registration state", "Refunded")
 
 
+class Gender(models.TextChoices):
+    """The optional, self-described question (RegistrationSettings.asks_gender). Empty: not
+    asked, or not answered."""
+
+    WOMAN = "woman", _("Woman")
+    MAN = "man", _("Man")
+    DESCRIBED = "described", _("In another way")
+    UNSAID = "unsaid", _("Prefer not to say")
+
+
 def holding(now=None) -> Q:
     """Registrations that hold a seat now: confirmed ones, and payment holds and waiting-list
     offers until their deadline."""
@@ -135,6 +145,8 @@ class Registration(models.Model):
         _("dietary needs"), max_length=2000, blank=True, validators=[MaxLengthValidator(2000)]
     )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    gender_described = models.CharField(_("gender, in their words"), max_length=100, blank=True)
     language = models.CharField(
         _("language"),
         max_length=15,
@@ -190,6 +202,10 @@ class Registration(models.Model):
             models.CheckConstraint(
                 condition=~Q(state=State.OFFERED) | Q(offer_expires_at__isnull=False),
                 name="registration_offer_has_a_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(gender="") | Q(gender__in=Gender.values),
+                name="registration_gender_valid",
             ),
         ]
 

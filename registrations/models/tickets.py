@@ -365,6 +365,14 @@ class RegistrationSettings(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("After this the seat is offered to the next person on the list."),
     )
+    asks_gender = models.BooleanField(
+        _("ask registrants their gender"),
+        default=False,
+        help_text=_(
+            "An optional question: woman, man, in another way (described in their words) or "
+            "prefer not to say. Only shown to organisers as totals, small numbers hidden."
+        ),
+    )
     retention_days = models.PositiveSmallIntegerField(
         _("keep personal data for (days after the event)"),
         null=True,

@@ -19,6 +19,7 @@ from events.timezones import TIME_ZONES
 from registrations.mail import send_link_again
 from registrations.models import (
     CONSTRAINT_FIELDS,
+    Gender,
     Question,
     Registration,
     RevokedBadge,
@@ -52,8 +53,19 @@ PERSON_FIELDS = (
     "accessibility_needs",
     "dietary_needs",
     "answers",
+    "gender",
+    "gender_described",
     "language",
 )
+
+
+def _gender_clean(gender: str, described: str) -> tuple[str, str]:
+    """Words typed without a choice mean "in another way"; words beside another choice are
+    dropped (the choice is what they picked)."""
+    described = described.strip()
+    if described and gender in ("", Gender.DESCRIBED):
+        return Gender.DESCRIBED, described
+    return gender, ""
 
 
 def registration_create(
@@ -70,13 +82,22 @@ def registration_create(
     holds the seat for `ticket.hold_minutes` while they pay, an approval ticket waits for an
     organiser; with no seat left they join the waiting list (or, with waitlist=False, SoldOut)."""
     event = ticket.event
-    if not registration_settings_get(event).is_open and not (
+    settings = registration_settings_get(event)
+    if not settings.is_open and not (
         by is not None and by.is_authenticated and _can_manage(by, event)
     ):
         raise InvalidInput.for_fields({"ticket": [_("Registration for this event is closed.")]})
     unknown = set(person) - set(PERSON_FIELDS)
     if unknown:
         raise InvalidInput.for_fields({name: [_("unknown field")] for name in sorted(unknown)})
+    if person.get("gender") or person.get("gender_described"):
+        if not settings.asks_gender:
+            raise InvalidInput.for_fields(
+                {"gender": [_("This event does not ask for gender; leave it out.")]}
+            )
+        person["gender"], person["gender_described"] = _gender_clean(
+            person.get("gender", ""), person.get("gender_described", "")
+        )
     now = timezone.now()
     _check_ticket(ticket, mode, access_code, by, now)
     registration = Registration(

@@ -22,6 +22,7 @@ from events.models import PERSON_MODES, AttendanceMode
 from events.timezones import TIME_ZONE_CHOICES
 from registrations import links
 from registrations.badges.content import qr_svg
+from registrations.certificates.selectors import certificates_of
 from registrations.mail import notify
 from registrations.models import NoticeKind, Registration, State
 from registrations.notices.rounds import notices_choose, notices_refused
@@ -95,6 +96,8 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
     registration = _registration(slug, token)
     if registration.anonymised_at is None:
         _sign_in_by_link(request, registration)
+    # After the event: the certificate and the materials; no badge, no switching, no notices.
+    over = registration.event.is_over
     return render(
         request,
         "registrations/mine.html",
@@ -103,23 +106,26 @@ def my_registration(request: HttpRequest, slug: str, token: str) -> HttpResponse
             "registration": registration,
             "link": request.build_absolute_uri(),
             "token": token,
+            "over": over,
             # A badge only for those a door lets in: online, there is none to show or print.
             "badge_qr": qr_svg(registration.badge_secret)
-            if registration.checks_in_at_door and registration.badge_secret
+            if registration.checks_in_at_door and registration.badge_secret and not over
             else "",
             "live_url": reverse("livestream:live", kwargs={"slug": registration.event.slug})
             + "?"
             + urlencode({"r": token}),
             "agenda": _agenda(request, registration),
+            "certificates": certificates_of(registration),
             "notice_kinds": _notice_kinds(registration),
             "time_zones": TIME_ZONE_CHOICES,
-            "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED),
+            "can_cancel": registration.state not in (State.CANCELLED, State.REFUNDED) and not over,
             "can_pay": can_pay(registration),
             "refund_on_cancel": refund_allowed(registration),
             "other_modes": [
                 m
                 for m in registration.ticket.allowed_modes
                 if m != registration.mode
+                and not over
                 and registration.state
                 in (State.CONFIRMED, State.PENDING_PAYMENT, State.AWAITING_APPROVAL)
             ],

@@ -55,6 +55,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         options=ticket_availability(event, tickets),
         questions=questions,
         payments_ready=payments_configured(),
+        asks_gender=settings.asks_gender,
         initial={"access_code": code},
     )
     status = 200
@@ -128,5 +129,7 @@ def _register(request, event, settings, form):
         accessibility_needs=data["accessibility_needs"],
         dietary_needs=data["dietary_needs"],
         answers=data["answers"],
+        gender=data.get("gender", ""),
+        gender_described=data.get("gender_described", ""),
         language=translation.get_language() or "",
     )

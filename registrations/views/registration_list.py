@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
+from confman.core.text import neutralise
 from events.models import PERSON_MODE_CHOICES, Event, Organization
 from events.permissions import Action, has_event_permission
 from events.selectors import event_get
@@ -38,8 +39,6 @@ EXPORT_CHUNK = 500  # rows read from the database at a time
 STREAM_LINES = 100  # lines of CSV sent at a time
 SEARCH_MAX = 200
 NO_ORGANISATION = selectors.NO_ORGANISATION
-# What a spreadsheet would run as a formula when a cell starts with it (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # States a registration can no longer leave; nothing to cancel there.
 FINAL_STATES = (State.CANCELLED, State.REFUNDED)
 
@@ -173,13 +172,6 @@ class _Echo:
 
     def write(self, value: str) -> str:
         return value
-
-
-def neutralise(value: Any) -> str:
-    """A cell as text, with a leading apostrophe when a spreadsheet would take it for a
-    formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _answer(value: Any, choices: dict[str, str]) -> str:

@@ -5,8 +5,10 @@ of the code say `sessions.models.X`):
 - people: the programme's people and their roles in sessions;
 - updates: the numbered log of every change a participant would care about (which calendars
   and the live page read), and the conflicts organisers accepted;
-- personal: each user's bookmarks and personal calendar address."""
+- personal: each user's bookmarks and personal calendar address;
+- materials: slides, documents, recordings and photos of a session or of the event."""
 
+from sessions.models.materials import Material, MaterialAudience, MaterialKind
 from sessions.models.people import (
     CHAIRING_ROLES,
     Person,
@@ -51,6 +53,9 @@ __all__ = [
     "CHAIRING_ROLES",
     "ConflictOverride",
     "CONSTRAINT_FIELDS",
+    "Material",
+    "MaterialAudience",
+    "MaterialKind",
     "MAX_DELAY_MINUTES",
     "new_feed_token",
     "Person",

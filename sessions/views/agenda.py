@@ -20,6 +20,7 @@ from events.timezones import local_today
 from sessions import feeds, selectors
 from sessions.forms import AgendaFilterForm
 from sessions.grid import build_day, flag_overlaps
+from sessions.materials import may_edit_materials, session_materials
 from sessions.models import Bookmark, Session, SessionStatus
 from sessions.permissions import may_use_console
 from sessions.services.bookmarks import bookmark_add, bookmark_remove
@@ -247,6 +248,8 @@ def session_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "event": event,
             "session": session,
+            "materials": list(session_materials(session)),
+            "can_edit_materials": may_edit_materials(request.user, event, session),
             "bookmarked": pk in _bookmarked(request, event),
             "programme": programme,
             "exports": exports,

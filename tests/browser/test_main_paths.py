@@ -9,6 +9,9 @@ from django.conf import settings
 from django.core.management import call_command
 
 from confman.demo.event_data import DEMO_SLUG
+from confman.demo.past_edition import demo_certificate_holder
+from confman.management.commands.prepare_demo import PAST_SLUG
+from events.models import Event
 from registrations.links import magic_token
 from registrations.models import Registration
 from sessions.models import Session
@@ -19,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = (390, 1280)
 
 EVENT = f"/events/{DEMO_SLUG}"
+PAST = f"/events/{PAST_SLUG}"
 
 # (who is signed in, path, name of the screenshot); "{session}", "{in_person}" and "{online}"
 # are filled in from the demo's data.
@@ -48,6 +52,14 @@ PAGES = [
     ("organiser", f"{EVENT}/manage/sessions/new/", "session-new"),
     ("organiser", f"{EVENT}/manage/sessions/{{session}}/", "session-edit"),
     ("organiser", "/accounts/registrations/", "my-registrations"),
+    # After the event (issue 19): the report, the materials, last year's certificates.
+    ("organiser", f"{EVENT}/manage/report/", "report"),
+    ("organiser", f"{EVENT}/manage/materials/", "event-materials"),
+    ("organiser", f"{EVENT}/sessions/{{session}}/materials/", "session-materials"),
+    ("organiser", f"{PAST}/manage/certificates/", "certificates"),
+    (None, f"{PAST}/registration/{{holder}}/", "mine-after"),
+    (None, "/certificates/{code}/", "certificate-verify"),
+    (None, "/certificates/", "certificate-find"),
 ]
 
 OVERFLOW = """() => {
@@ -74,11 +86,14 @@ def demo(transactional_db):
     in_person = (
         Registration.objects.filter(event__slug=DEMO_SLUG, mode="in_person").order_by("pk").first()
     )
+    holder = demo_certificate_holder(Event.objects.get(slug=PAST_SLUG))
     return {
         "password": (settings.VAR_DIR / "demo-password").read_text().strip(),
         "session": Session.objects.filter(event__slug=DEMO_SLUG).order_by("start", "pk")[0].pk,
         "in_person": magic_token(in_person),
         "online": magic_token(online),
+        "holder": magic_token(holder),
+        "code": holder.certificates.get().code,
     }
 
 

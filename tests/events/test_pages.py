@@ -119,8 +119,9 @@ def test_event_page_query_count_does_not_grow(client, event, django_assert_num_q
     RoomFactory.create_batch(size, event=event)
     TrackFactory.create_batch(size, event=event)
 
-    # event with venue, organisations per role, the partners, rooms, tracks, the programme
-    with django_assert_num_queries(6):
+    # event with venue, organisations per role, the partners, rooms, tracks, the programme,
+    # the event's materials
+    with django_assert_num_queries(7):
         response = client.get("/events/seminar/")
 
     assert response.status_code == 200

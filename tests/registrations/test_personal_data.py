@@ -112,11 +112,13 @@ def test_the_organisers_page_offers_the_removal_after_the_event_and_asks_first(
 
 def test_the_retention_period_removes_the_data_on_its_own(today_event, delegates):
     settings = RegistrationSettings.objects.create(event=today_event, retention_days=30)
-    today_event.start_date = today_event.end_date = timezone.now().date() - dt.timedelta(days=30)
+    # Days are the event's own: near midnight UTC, Shanghai is already on the next one.
+    local_today = timezone.localdate(timezone=today_event.tzinfo)
+    today_event.start_date = today_event.end_date = local_today - dt.timedelta(days=30)
     today_event.save()
 
     assert anonymise_when_due.call(today_event.pk) == "not due"  # the 30th day is still kept
-    today_event.start_date = today_event.end_date = timezone.now().date() - dt.timedelta(days=31)
+    today_event.start_date = today_event.end_date = local_today - dt.timedelta(days=31)
     today_event.save()
     settings.refresh_from_db()
 

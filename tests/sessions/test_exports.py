@@ -385,8 +385,9 @@ def _programme(event, count: int, first: int = 0) -> None:
     ("url", "queries"),
     [
         (CALENDAR, 7),
-        (XML, 8),
-        (JSON, 8),
+        # The Frab schedule reads the sessions' public materials too.
+        (XML, 9),
+        (JSON, 9),
         (f"{CALENDAR}?track=TRACK", 7),
         (f"{CALENDAR}?person=PERSON", 8),
     ],

@@ -9,13 +9,19 @@ from django.db import transaction
 from django.urls import reverse
 
 from confman.core.env import secret_file
-from confman.demo.event_data import DEMO_SLUG
+from confman.demo.event_data import COMPANIONS, DEMO_SLUG
 from confman.demo.events import seed_demo_event
+from confman.demo.materials import seed_demo_materials
+from confman.demo.past_edition import demo_certificate_holder, seed_past_attendance
 from confman.demo.programme import seed_demo_programme
 from confman.demo.registrations import demo_badge_to_scan, seed_demo_tickets
 from confman.demo.streams import seed_demo_streams
 from events.models import Event, TeamMember
 from events.services import organisers_group_ensure, team_member_set
+from registrations.links import magic_token
+
+# Last year's edition, with its certificates of attendance (confman/demo/past_edition.py).
+PAST_SLUG = next(c["event"]["slug"] for c in COMPANIONS if c.get("attendance"))
 
 DEMO_USERS = [
     # username, full name, superuser, role on the demo event
@@ -43,22 +49,15 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         if not Event.objects.exists():
             seed_demo_event()
-        demo = Event.objects.filter(slug=DEMO_SLUG).first()
-        if demo is not None and not demo.sessions.exists():
-            # A database from before the agenda existed: give its demo event the programme.
-            with transaction.atomic():
-                seed_demo_programme(demo)
-        if demo is not None and not demo.ticket_types.exists():
-            with transaction.atomic():
-                seed_demo_tickets(demo)
-        if demo is not None and not demo.streams.exists():
-            # A database from before the live schedule: the demo's streams.
-            with transaction.atomic():
-                seed_demo_streams(demo)
+        self._complete(
+            Event.objects.filter(slug=DEMO_SLUG).first(),
+            Event.objects.filter(slug=PAST_SLUG).first(),
+        )
         password = demo_password()
         with transaction.atomic():
             group = organisers_group_ensure()
             event = Event.objects.filter(slug=DEMO_SLUG).first()
+            past = Event.objects.filter(slug=PAST_SLUG).first()
             for username, full_name, superuser, role in DEMO_USERS:
                 user, created = get_user_model().objects.get_or_create(
                     username=username,
@@ -78,9 +77,31 @@ class Command(BaseCommand):
                     user.groups.add(group)
                 if role and event:
                     team_member_set(event=event, by=None, user=user, role=role)
-        self._banner(url.rstrip("/"), password, event)
+                if role == TeamMember.Role.OWNER and past:
+                    team_member_set(event=past, by=None, user=user, role=role)
+        self._banner(url.rstrip("/"), password, event, past)
 
-    def _banner(self, url: str, password: str, event: Event | None) -> None:
+    @staticmethod
+    def _complete(demo: Event | None, past: Event | None) -> None:
+        """A database made by an older version: what the demo has gained since."""
+        steps = []
+        if demo is not None:
+            steps += [
+                # The agenda, the tickets, the live schedule's streams, the materials.
+                (demo.sessions.exists(), seed_demo_programme, demo),
+                (demo.ticket_types.exists(), seed_demo_tickets, demo),
+                (demo.streams.exists(), seed_demo_streams, demo),
+                (demo.materials.exists(), seed_demo_materials, demo),
+            ]
+        if past is not None:
+            # Last year's participants and their certificates.
+            steps.append((past.registrations.exists(), seed_past_attendance, past))
+        for done, seed, event in steps:
+            if not done:
+                with transaction.atomic():
+                    seed(event)
+
+    def _banner(self, url: str, password: str, event: Event | None, past: Event | None) -> None:
         line = "─" * 72
         out = self.stdout.write
         out(line)
@@ -95,6 +116,15 @@ class Command(BaseCommand):
             out(f"  Live now        {url}{reverse('livestream:live', args=[event.slug])}")
             out(f"  Chair console   {url}{reverse('agenda:chair', args=[event.slug])}")
             out(f"  Agenda builder  {url}{reverse('agenda:builder', args=[event.slug])}")
+            out(f"  Report          {url}{reverse('registrations:report', args=[event.slug])}")
+        holder = demo_certificate_holder(past) if past else None
+        if holder is not None:
+            mine = reverse(
+                "registrations:mine", kwargs={"slug": past.slug, "token": magic_token(holder)}
+            )
+            out(f"  Last year       {url}{past.get_absolute_url()}")
+            out(f"  Certificates    {url}{reverse('registrations:certificates', args=[past.slug])}")
+            out(f"  A certificate   {url}{mine}  ({holder.name}'s page)")
         out(f"  Back office     {url}/admin/")
         out(f"  API docs        {url}/api/docs")
         out(f"  OpenAPI schema  {url}/api/openapi.json")
@@ -103,7 +133,7 @@ class Command(BaseCommand):
         if badge is not None:
             out(f"  A badge to scan {badge.badge_secret}  ({badge.name}, not checked in yet)")
         out(f"Demo logins (password kept in {settings.VAR_DIR / 'demo-password'}):")
-        out(f"  organiser / {password}   owner of the demo event, back office and API")
+        out(f"  organiser / {password}   owner of the demo event and last year's, back office, API")
         out(f"  checkin   / {password}   check-in staff of the demo event")
         out(f"  admin     / {password}   superuser")
         out(f"  chair     / {password}   moderates the opening, chairs 4 more sessions")
