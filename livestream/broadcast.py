@@ -9,6 +9,7 @@ from channels.layers import get_channel_layer
 from events.models import Event
 from events.schemas import EventSummaryOut
 from events.selectors import event_with_venue
+from livestream import replay
 from livestream.groups import event_group
 from livestream.schemas import LiveMessageOut
 from livestream.selectors import update_message
@@ -51,9 +52,12 @@ def broadcast_update(update_id: int) -> None:
     if update is None:
         return
     layer = get_channel_layer()
+    message = update_payload(update)
+    # Kept first, so that a socket joining after the send still finds it (livestream.replay).
+    replay.remember(update.event_id, message)
     try:
         async_to_sync(layer.group_send)(
-            event_group(update.event_id), {"type": "live.update", "message": update_payload(update)}
+            event_group(update.event_id), {"type": "live.update", "message": message}
         )
     except Exception:
         # Committed is committed: clients notice the gap by its number and fetch it from the log.

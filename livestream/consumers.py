@@ -25,13 +25,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.permissions import Action, has_event_permission
-from events.selectors import event_with_venue
-from livestream import viewers
-from livestream.access import registration_for_link, viewer_access
-from livestream.broadcast import event_payload, update_payload
+from livestream import hello, replay, viewers
+from livestream.access import PUBLIC, registration_for_link, viewer_access
+from livestream.broadcast import update_payload
 from livestream.groups import event_group
-from livestream.schemas import LiveSnapshotOut
-from livestream.selectors import for_viewer, snapshot, updates_since
+from livestream.selectors import for_viewer, latest_sequence, updates_since
 from livestream.viewers import UNAVAILABLE
 from registrations.services.attendance import viewing_extend, viewing_open
 
@@ -85,25 +83,47 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def encode_json(cls, content):
         return json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False)
 
-    @database_sync_to_async
-    def _load(self, slug: str, token: str) -> dict | None:
-        event = event_with_venue(slug=slug)
-        user = self.scope.get("user")
-        if event is None or not has_event_permission(user, event, Action.VIEW):
+    async def _load(self, slug: str, token: str) -> dict | None:
+        """The event and what this viewer may see of it. An anonymous viewer without a private
+        link (most of an audience) costs no query: the event is read once per process and
+        FRESH seconds (livestream.hello), and the public sees what any public viewer sees."""
+        found = await hello.event_found(slug)
+        if found is None:
             return None
-        registration = registration_for_link(token)
+        user = self.scope.get("user")
+        if not token and (user is None or not user.is_authenticated):
+            if not found.event.is_public:
+                return None
+            return {"found": found, "sees_drafts": False, "access": PUBLIC}
+        return await database_sync_to_async(self._viewer, thread_sensitive=False)(found, token)
+
+    def _viewer(self, found: hello.Found, token: str) -> dict | None:
+        event, user = found.event, self.scope.get("user")
+        if not has_event_permission(user, event, Action.VIEW):
+            return None
         return {
-            "event": event,
-            "payload": event_payload(event),
+            "found": found,
             "sees_drafts": has_event_permission(user, event, Action.VIEW_DRAFT),
-            "access": viewer_access(event, user, registration),
+            "access": viewer_access(event, user, registration_for_link(token)),
         }
 
+    async def _snapshot_text(self, at_least: int = 0) -> hello.Built:
+        return await hello.snapshot_text(self.event, self.access, at_least)
+
     @database_sync_to_async
-    def _snapshot(self) -> dict:
-        return LiveSnapshotOut.model_validate(snapshot(self.event, self.access)).model_dump(
-            mode="json"
-        )
+    def _latest_from_log(self) -> int:
+        return latest_sequence(self.event)
+
+    async def _latest(self) -> int:
+        """The number of the event's latest update: from the ring (no query), else the log."""
+        latest = await replay.latest(self.event.pk)
+        return latest if latest is not None else await self._latest_from_log()
+
+    async def _between(self, since: int, upto: int, limit: int) -> list[dict]:
+        """The updates after `since` up to `upto` (at most `limit`), from the ring when it
+        holds them all, else from the log."""
+        found = await replay.updates(self.event.pk, since, upto) if upto - since <= limit else None
+        return found if found is not None else await self._missed(since, limit)
 
     @database_sync_to_async
     def _viewing_mark(self, opening: bool) -> None:
@@ -138,12 +158,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if loaded is None:
             await self._refuse()
             return
-        self.event = loaded["event"]
+        self.event = loaded["found"].event
         self.access = loaded["access"]
         self.sees_drafts = loaded["sees_drafts"]
         self.group = event_group(self.event.pk)
-        # Join before reading: whatever is committed after this reaches the socket, and what
-        # the snapshot or the log already holds is not sent twice (numbers).
+        # Join before reading: whatever is broadcast after this reaches the socket, and what
+        # the snapshot or the ring already holds is not sent twice (numbers).
         try:
             await self.channel_layer.group_add(self.group, self.channel_name)
         except UNAVAILABLE as exc:
@@ -151,26 +171,28 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             self.group = None
             await self._unavailable()
             return
-        state = await self._snapshot()
-        missed = []
-        if since is not None and since <= state["sequence"]:
-            missed = await self._missed(since, REPLAY_LIMIT + 1)
-        fresh = since is None or since > state["sequence"] or len(missed) > REPLAY_LIMIT
-        self.sent = state["sequence"] if fresh else since
-        await self.send_json(
-            {
-                "type": "hello",
-                "server_time": timezone.now().isoformat(),
-                "event": loaded["payload"],
-                "sequence": state["sequence"],
-                "snapshot": state if fresh else None,
-            }
-        )
-        if not fresh:
+        latest = await self._latest()
+        if since is None or since > latest or latest - since > REPLAY_LIMIT:
+            built = await self._snapshot_text(latest)
+            self.sent = built.sequence
+            await self.send(text_data=self._hello(loaded["found"], built.sequence, built.text))
+        else:
+            missed = await self._between(since, latest, REPLAY_LIMIT + 1)
+            self.sent = since
+            await self.send(text_data=self._hello(loaded["found"], latest, "null"))
             await self._send_updates(missed)
         await viewers.seen(self.event.pk, self.channel_name)
         if self.access.registration_id is not None:
             await self._viewing_mark(opening=True)
+
+    @staticmethod
+    def _hello(found: hello.Found, sequence: int, snapshot_text: str) -> str:
+        """The first frame, with the event and the snapshot as encoded once for everyone."""
+        return (
+            f'{{"type": "hello", "server_time": {hello.encode(timezone.now())}, '
+            f'"event": {found.payload_text}, "sequence": {sequence}, '
+            f'"snapshot": {snapshot_text}}}'
+        )
 
     async def _send_updates(self, messages: list[dict]) -> None:
         for message in messages:
@@ -255,18 +277,19 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             since = max(0, content["since"])
             # A client that lost messages asks again: this socket may send them once more.
             self.sent = min(self.sent, since)
-            missed = await self._missed(since, REPLAY_LIMIT + 1)
+            latest = await self._latest()
+            missed = await self._between(since, latest, REPLAY_LIMIT + 1)
             if len(missed) > REPLAY_LIMIT:
-                state = await self._snapshot()
-                self.sent = state["sequence"]
-                await self.send_json({"type": "snapshot", **state})
+                built = await self._snapshot_text(latest)
+                self.sent = built.sequence
+                await self.send(text_data=built.text)
             else:
                 await self._send_updates(missed)
             return
         if kind == "snapshot" and self.event is not None:
-            state = await self._snapshot()
-            self.sent = max(self.sent, state["sequence"])
-            await self.send_json(state)
+            built = await self._snapshot_text(self.sent)
+            self.sent = max(self.sent, built.sequence)
+            await self.send(text_data=built.text)
             return
         if kind == "watching" and self.event is not None:
             room = content.get("room")
@@ -303,6 +326,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def event_changed(self, message):
         event = message["event"]
+        hello.forget_event(self.event.slug)
         if event["status"] not in ("published", "archived") and not self.sees_drafts:
             # The event went back to draft: public viewers lose it, and hear nothing of it.
             await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -317,8 +341,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if sequence <= self.sent:
             return
         if sequence > self.sent + 1:
-            # Something between was lost on the way: fill the gap from the log, in order.
-            await self._send_updates(await self._missed(self.sent, sequence - self.sent))
+            # Something between was lost on the way: fill the gap (ring, else log), in order.
+            gap = sequence - 1 - self.sent
+            await self._send_updates(await self._between(self.sent, sequence - 1, gap))
         if sequence > self.sent:
             await self.send_json(for_viewer(message, self.access))
             self.sent = sequence

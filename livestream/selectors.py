@@ -12,9 +12,9 @@ from django.utils import timezone
 from events.models import Event, Room
 from livestream.access import Access
 from livestream.models import Stream
-from sessions import selectors as session_selectors
 from sessions.models import (
     MAX_DELAY_MINUTES,
+    Programme,
     Session,
     SessionRole,
     SessionStatus,
@@ -158,7 +158,9 @@ def snapshot(event: Event, access: Access, now: datetime | None = None) -> dict:
     """Per room: what is on now and next (and a few after), with the streams this viewer may
     see; the latest announcements and changes; and the update number to resume from."""
     now = now or timezone.now()
-    programme = session_selectors.programme_of(event)
+    # Read, not taken from the event's cached relation: the event object is shared between the
+    # sockets of a process for a few seconds (livestream.hello).
+    sequence = latest_sequence(event)
     sessions = list(
         Session.objects.public()
         .placed()
@@ -202,7 +204,7 @@ def snapshot(event: Event, access: Access, now: datetime | None = None) -> dict:
     )
     return {
         "type": "snapshot",
-        "sequence": programme.last_sequence,
+        "sequence": sequence,
         "server_time": now,
         "event": event.slug,
         "timezone": event.timezone,
@@ -264,6 +266,12 @@ def for_viewer(message: dict, access: Access) -> dict:
         }
     shaped["streams"] = present(message.get("streams"), access)
     return shaped
+
+
+def latest_sequence(event: Event) -> int:
+    """The number of the event's latest logged update (0 before any)."""
+    found = Programme.objects.filter(event=event).values_list("last_sequence", flat=True).first()
+    return found or 0
 
 
 def updates_since(event: Event, since: int, limit: int) -> list[SessionUpdate]:

@@ -30,8 +30,18 @@ def django_db_modify_db_settings_xdist_suffix(request):
         test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{worker}"
 
 
+def _live_caches():
+    """The live channel's shared state (livestream.hello, livestream.replay) starts empty:
+    each test's database numbers its events and updates from 1 again."""
+    from livestream import hello, replay
+
+    hello.forget_all()
+    replay.forget_all()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    _live_caches()
     # Uploaded files (materials, signatures) land in the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from confman.asgi import application
 from events.models import TeamMember
+from livestream import replay
 from livestream import services as stream_services
 from livestream.models import Stream
 from registrations.links import magic_token
@@ -138,14 +139,33 @@ async def test_reconnecting_with_since_replays_what_was_missed_in_order():
 
     assert hello["snapshot"] is None
     assert [m["sequence"] for m in replayed] == [first["sequence"] + n for n in (1, 2, 3)]
-    # Each update says what it changed; the session it carries is as it is now.
+    # Each update says what it changed, and carries the session as it was sent live (from the
+    # ring of recent updates, livestream.replay: no query).
     assert [m["update"]["changes"]["delay_minutes"]["after"] for m in replayed] == [5, 15, 20]
-    assert [m["session"]["delay_minutes"] for m in replayed] == [15, 15, 20]
+    assert [m["session"]["delay_minutes"] for m in replayed] == [5, 15, 20]
     # Then live ones, none twice.
     await delay(later, 25)
     live = await communicator.receive_json_from(timeout=5)
     assert live["sequence"] == first["sequence"] + 4
     assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+async def test_without_the_ring_a_reconnect_replays_from_the_log():
+    event, hall, on_now, later = await live_event()
+    first = await hello_of(socket())
+    await delay(on_now, 5)
+    await delay(on_now, 15)
+    replay.forget_all()  # a ring that expired, or a Redis that was flushed
+
+    communicator = socket(f"/ws/events/seminar/live/?since={first['sequence']}")
+    hello = await hello_of(communicator)
+    replayed = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
+
+    assert hello["sequence"] == first["sequence"] + 2
+    assert [m["sequence"] for m in replayed] == [first["sequence"] + 1, first["sequence"] + 2]
+    # Read from the log, the session each carries is as it is now.
+    assert [m["session"]["delay_minutes"] for m in replayed] == [15, 15]
     await communicator.disconnect()
 
 
