@@ -60,8 +60,10 @@ bench-checkin: $(STAMP)
 
 # Live fan-out: 1000 then 5000 websocket clients on the demo event's live channel, against 1
 # then 2 uvicorn processes behind one Redis: delivery latency of a chair update, messages lost,
-# memory per client, connect rate. Needs PostgreSQL (BENCH_POSTGRES_URL, default the local
-# server; a scratch database it creates and drops) and Redis (REDIS_URL, default the local one).
+# memory per client, connect rate, the chair's request under load, a reconnect storm; and the
+# same against the floor (bench/live_floor.py), each figure beside the floor's with the ratio.
+# Needs PostgreSQL (BENCH_POSTGRES_URL, default the local server; a scratch database it creates
+# and drops) and Redis (REDIS_URL, default the local one).
 .PHONY: bench-live
 bench-live: $(STAMP)
 	$(BIN)/python bench/live_fanout.py

@@ -10,6 +10,7 @@ from datetime import datetime
 ROUNDS = 5
 TIMEOUT = 30.0  # seconds: an update not received by then is lost
 CONNECT_CONCURRENCY = 64  # handshakes in flight per client process
+STORM_CONCURRENCY = 512  # in a reconnect storm: everyone at once, as far as one process can
 
 
 def client_process(pipe, ports: list[int], slug: str) -> None:
@@ -79,14 +80,17 @@ class _Clients:
             self.reader_errors[name] = self.reader_errors.get(name, 0) + 1
         self.closed_early += 1
 
-    async def connect_one(self, i: int, gate: asyncio.Semaphore, errors: dict) -> bool:
+    async def connect_one(
+        self, i: int, gate: asyncio.Semaphore, errors: dict, since: int | None = None
+    ) -> bool:
         import websockets
 
         port = self.ports[i]
+        query = f"?since={since}" if since is not None else ""
         async with gate:
             try:
                 socket = await websockets.connect(
-                    f"ws://127.0.0.1:{port}/ws/events/{self.slug}/live/",
+                    f"ws://127.0.0.1:{port}/ws/events/{self.slug}/live/{query}",
                     origin=f"http://127.0.0.1:{port}",
                     open_timeout=TIMEOUT,
                     close_timeout=5,
@@ -187,6 +191,64 @@ class _Clients:
             "cpu": time.process_time(),
         }
 
+    async def drop(self) -> dict:
+        """Every socket gone at once, as when a server restarts or the hall's Wi-Fi drops."""
+        for task in self.readers:
+            task.cancel()
+        self.readers = []
+        await asyncio.gather(
+            *(s.close() for s in self.sockets if s is not None), return_exceptions=True
+        )
+        dropped = sum(1 for s in self.sockets if s is not None)
+        self.sockets = [None] * len(self.sockets)
+        return {"dropped": dropped}
+
+    async def rejoin(self, since: int, missed: list[int]) -> dict:
+        """All of them back at once with ?since=`since`: each reads its hello and the updates
+        it `missed`, in order. When each was back, and who is not, or lacks something."""
+        import websockets
+
+        errors: dict[str, int] = {}
+        back: list[float] = []
+        wrong = 0
+        gate = asyncio.Semaphore(STORM_CONCURRENCY)
+        port_of = self.ports
+
+        async def one(i: int) -> None:
+            nonlocal wrong
+            async with gate:
+                try:
+                    async with websockets.connect(
+                        f"ws://127.0.0.1:{port_of[i]}/ws/events/{self.slug}/live/?since={since}",
+                        origin=f"http://127.0.0.1:{port_of[i]}",
+                        open_timeout=TIMEOUT,
+                        close_timeout=5,
+                        ping_interval=None,
+                        max_size=2**23,
+                        max_queue=64,
+                    ) as socket:
+                        hello = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
+                        seen = []
+                        while len(seen) < len(missed) and hello.get("snapshot") is None:
+                            frame = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
+                            if frame.get("type") == "update":
+                                seen.append(frame["sequence"])
+                        back.append(time.time())
+                        if hello.get("snapshot") is None and seen != missed:
+                            wrong += 1
+                except Exception as exc:
+                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+
+        started = time.time()
+        await asyncio.gather(*(one(i) for i in range(len(self.sockets))))
+        return {
+            "started": started,
+            "finished": max(back, default=started),
+            "back": len(back),
+            "wrong": wrong,
+            "errors": errors,
+        }
+
     async def close(self) -> None:
         for task in self.readers:
             task.cancel()
@@ -211,6 +273,13 @@ async def _clients(pipe, ports: list[int], slug: str) -> None:
             pipe.send(("round", reached, time.process_time()))
         elif command[0] == "summary":
             pipe.send(("summary", clients.summary(command[1])))
+        elif command[0] == "mark":
+            clients.new_stage()
+            pipe.send(("marked",))
+        elif command[0] == "drop":
+            pipe.send(("dropped", await clients.drop()))
+        elif command[0] == "rejoin":
+            pipe.send(("rejoined", await clients.rejoin(command[1], command[2])))
         elif command[0] == "close":
             await clients.close()
             pipe.send(("closed",))

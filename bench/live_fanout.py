@@ -26,16 +26,30 @@ with 1000 and then 5000 clients:
    within TIMEOUT seconds of its POST counts as lost; every client must receive exactly the
    posted sequence numbers, in order, without gaps.
 
+4. with every client connected, the chair's requests: CHAIR_REQUESTS delays POSTed
+   CHAIR_PAUSE apart, each timed from request to answer, while their deliveries go on;
+5. the reconnect storm: every socket dropped at once (a restart, a deployment, the hall's Wi-Fi),
+   STORM_MISSED updates made while they are away, then all of them back at once with
+   `?since=` their last number: the time until the last is back with its hello and what it
+   missed, how many are not or lack something, and the database's transactions meanwhile
+   (pg_stat_database).
+
+Then the same again against the floor (bench/live_floor.py: a bare Django + Channels +
+channels-redis app with one group, no database and no snapshot, on the same uvicorn, Redis and
+clients; BENCH_FLOOR=0 skips it).
+
 It prints one table (processes, clients, connect rate, RSS per client, latency median / p99 /
-max, lost, the target) and a few lines per stage on where the time went: the server CPU per
+max, lost, the target), a few lines per stage on where the time went (the server CPU per
 connect, the POST's own time, the CPU seconds the servers and the client processes used during
-the rounds, and how many sockets Redis holds in the event's group and in the viewer count.
+the rounds, how many sockets Redis holds in the event's group and in the viewer count, the
+chair's requests and the storm), and each figure beside the floor's with their ratio.
 Targets (issue 7, this 2-core machine): 1000 clients p99 under 500 ms; 5000 clients all
 delivered, p99 under 2 s. Anchor: venueless's load test on an 8-core server reported a ping p95
-of 2.2 s at 2,700 clients with 96% of checks passing. About 7 minutes on a quiet machine, most
-of it connecting the sockets; longer when other work shares the cores.
+of 2.2 s at 2,700 clients with 96% of checks passing. About 5 minutes on a quiet machine with
+the floor; longer when other work shares the cores.
 
 Knobs (environment): BENCH_CLIENTS (1000,5000), BENCH_PROCESSES (1,2), BENCH_CLIENT_PROCS,
+BENCH_CHAIR_REQUESTS (40), BENCH_FLOOR (1),
 BENCH_POOL_SIZE (20, DATABASE_POOL_SIZE of the servers), BENCH_DEBUG (true), and for
 experiments BENCH_WS (uvicorn --ws), BENCH_UVICORN_ARGS (more uvicorn arguments) and
 BENCH_APP (another ASGI application, e.g. a wrapper that patches something to measure it).
@@ -62,14 +76,17 @@ from live_servers import (
     APP,
     DATABASE,
     EXTRA_ARGS,
+    FLOOR_APP,
     REDIS_URL,
     ROOT,
     WS_IMPL,
     cpu_seconds,
+    database_transactions,
     database_url,
     delete_redis_keys,
     drop_database,
     post_delay,
+    post_floor,
     recreate_database,
     redis_members,
     rss_kb,
@@ -95,6 +112,11 @@ DEADLINE = 1500  # seconds: the whole run
 
 
 TARGETS = {1000: 0.5, 5000: 2.0}  # p99 in seconds
+
+CHAIR_REQUESTS = int(os.environ.get("BENCH_CHAIR_REQUESTS", "40"))  # with every socket open
+CHAIR_PAUSE = 0.25  # seconds between them
+STORM_MISSED = 2  # updates made while every socket is away
+FLOOR = os.environ.get("BENCH_FLOOR", "1") != "0"  # run the floor app beside confman
 
 
 ANCHOR = (
@@ -128,13 +150,36 @@ def _ask_all(workers: list, command: tuple, kind: str, timeout: float) -> list:
     return [_receive(pipe, kind, timeout) for _, pipe in workers]
 
 
-def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
-    """P server processes; the clients connect in stages (CLIENT_COUNTS, cumulative: the 1000
-    stay connected while 4000 more join), ROUNDS updates per stage; each stage's figures are
-    appended to `stages` as soon as they are known."""
+class Poster:
+    """The chair's request, numbered: confman's delay through the API (a new delay each time,
+    so each is an update), or the floor's bare POST."""
+
+    def __init__(self, seeded: dict, floor: bool):
+        self.seeded, self.floor, self.count = seeded, floor, 0
+
+    def __call__(self, port: int) -> tuple[int, dict, float]:
+        self.count += 1
+        started = time.time()
+        if self.floor:
+            status, answer = post_floor(port)
+        else:
+            seeded = self.seeded
+            minutes = 1 + self.count % 600
+            status, answer = post_delay(
+                port, seeded["slug"], seeded["session"], seeded["token"], minutes
+            )
+        return status, answer, started
+
+
+def run(env: dict, seeded: dict, processes: int, stages: list[dict], floor: bool = False) -> None:
+    """P server processes (confman's, or the floor's); the clients connect in stages
+    (CLIENT_COUNTS, cumulative: the 1000 stay connected while 4000 more join), ROUNDS updates
+    per stage; each stage's figures are appended to `stages` as soon as they are known. With
+    every client connected: the chair's requests timed, then the reconnect storm."""
     most = max(CLIENT_COUNTS)
     client_procs = CLIENT_PROCS or (1 if most <= 2000 else 2)
-    servers = start_servers(env, processes)
+    servers = start_servers(env, processes, FLOOR_APP if floor else APP)
+    post = Poster(seeded, floor)
     workers: list[tuple[multiprocessing.Process, object]] = []
     context = multiprocessing.get_context("spawn")
     try:
@@ -154,7 +199,7 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
             )
             worker.start()
             workers.append((worker, ours))
-        for k, clients in enumerate(CLIENT_COUNTS):
+        for clients in CLIENT_COUNTS:
             load = os.getloadavg()[0]
             cpu_connect = [cpu_seconds(pid) for pid in pids]
             for w, (_, pipe) in enumerate(workers):
@@ -173,10 +218,7 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
             cpu_clients_after = cpu_clients_before
             for r in range(1, ROUNDS + 1):
                 time.sleep(PAUSE)
-                started = time.time()
-                status, answer = post_delay(
-                    ports[0], seeded["slug"], seeded["session"], seeded["token"], 30 * k + 5 * r
-                )
+                status, answer, started = post(ports[0])
                 post_ms.append((time.time() - started) * 1000)
                 statuses.append(status)
                 if status != 200:
@@ -201,6 +243,7 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
             lost = sum(n for res in results for n in res["lost"].values())
             stages.append(
                 {
+                    "app": "floor" if floor else "confman",
                     "processes": processes,
                     "clients": clients,
                     "client_procs": client_procs,
@@ -234,6 +277,8 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
                 }
             )
             print(details(stages[-1]), flush=True)
+        stages[-1].update(chair_and_storm(workers, ports, post, floor))
+        print(storm_details(stages[-1]), flush=True)
         _ask_all(workers, ("close",), "closed", 60)
     finally:
         for worker, _ in workers:
@@ -242,6 +287,54 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict]) -> None:
                 worker.terminate()
                 worker.join(timeout=5)
         stop_servers(servers)
+
+
+def chair_and_storm(workers: list, ports: list[int], post, floor: bool) -> dict:
+    """With every client connected: CHAIR_REQUESTS chair's requests, each timed from the
+    request to its answer (the delivery goes on behind). Then the storm: every socket dropped
+    at once, STORM_MISSED updates made meanwhile, and all of them back at once with `since`
+    their last number: how long until the last is back with what it missed, how many are not,
+    and the database's transactions meanwhile."""
+    _ask_all(workers, ("mark",), "marked", 30)
+    chair_ms, last = [], 0
+    for _ in range(CHAIR_REQUESTS):
+        time.sleep(CHAIR_PAUSE)
+        status, answer, started = post(ports[0])
+        chair_ms.append((time.time() - started) * 1000)
+        last = answer.get("update_sequence", last) if status == 200 else last
+    time.sleep(3)  # the last deliveries drain
+    _ask_all(workers, ("drop",), "dropped", 120)
+    missed = []
+    for _ in range(STORM_MISSED):
+        status, answer, _started = post(ports[0])
+        if status == 200:
+            missed.append(answer["update_sequence"])
+    before = None if floor else database_transactions()
+    # The floor keeps no log: its sockets come back to a hello and nothing more.
+    back = _ask_all(workers, ("rejoin", last, [] if floor else missed), "rejoined", 600)
+    after = None if floor else database_transactions()
+    results = [b[1] for b in back]
+    return {
+        "chair_ms": chair_ms,
+        "storm_seconds": max(r["finished"] for r in results) - min(r["started"] for r in results),
+        "storm_back": sum(r["back"] for r in results),
+        "storm_wrong": sum(r["wrong"] for r in results),
+        "storm_errors": _add_up(r["errors"] for r in results),
+        "storm_transactions": None if before is None else after - before,
+    }
+
+
+def storm_details(r: dict) -> str:
+    chair = r["chair_ms"]
+    transactions = r["storm_transactions"]
+    return (
+        f"    the chair's {len(chair)} requests with {r['open']} sockets open: median "
+        f"{statistics.median(chair):.0f} ms, p99 {percentile(chair, 0.99):.0f} ms; the storm: "
+        f"{r['storm_back']} of {r['open']} back in {r['storm_seconds']:.1f} s"
+        + (f", {r['storm_wrong']} without all they missed" if r["storm_wrong"] else "")
+        + (f", errors {r['storm_errors']}" if r["storm_errors"] else "")
+        + (f", {transactions} database transactions meanwhile" if transactions is not None else "")
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -277,6 +370,38 @@ def table(results: list[dict]) -> str:
             f"{percentile(values, 0.99) * 1000:>5.0f} ms {max(values, default=0) * 1000:>5.0f} ms "
             f"{r['lost']:>5}  {verdict(r)}"
         )
+    return "\n".join(lines)
+
+
+def beside_the_floor(results: list[dict], floor: dict) -> str:
+    """Each figure of confman beside the floor's from the same run, with their ratio."""
+    lines = [
+        f"{'':28} {'confman':>10} {'floor':>10} {'ratio':>7}",
+    ]
+
+    def row(name: str, ours: float, theirs: float, unit: str, digits: int = 0) -> None:
+        ratio = ours / theirs if theirs else float("nan")
+        ours_text, theirs_text = f"{ours:.{digits}f}{unit}", f"{theirs:.{digits}f}{unit}"
+        lines.append(f"  {name:26} {ours_text:>10} {theirs_text:>10} {ratio:>6.2f}x")
+
+    for r in results:
+        f = floor.get((r["processes"], r["clients"]))
+        if r["app"] != "confman" or f is None:
+            continue
+        lines.append(f"{r['processes']} process(es), {r['clients']} sockets:")
+        row("connects per second", r["connect_rate"], f["connect_rate"], "")
+        row("RSS per socket", r["rss_per_client_kb"], f["rss_per_client_kb"], "KB", 1)
+        for name, share in (("delivery median", 0.5), ("delivery p99", 0.99)):
+            ours = percentile(r["latencies"], share) * 1000
+            row(name, ours, percentile(f["latencies"], share) * 1000, "ms")
+        if "chair_ms" in r and "chair_ms" in f:
+            row(
+                "chair's request p99",
+                percentile(r["chair_ms"], 0.99),
+                percentile(f["chair_ms"], 0.99),
+                "ms",
+            )
+            row("storm: all back", r["storm_seconds"], f["storm_seconds"], "s", 1)
     return "\n".join(lines)
 
 
@@ -347,8 +472,14 @@ def main() -> None:
             f"{ROUNDS} rounds {PAUSE:.0f} s apart",
             flush=True,
         )
+        floor_env = {
+            **env,
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "bench"), env["PYTHONPATH"]]),
+        }
         for processes in PROCESS_COUNTS:
             run(env, seeded, processes, results)
+            if FLOOR:
+                run(floor_env, seeded, processes, results, floor=True)
     finally:
         signal.alarm(0)
         try:
@@ -362,7 +493,11 @@ def main() -> None:
 
 def report(results: list[dict], deleted: int, seconds: float) -> None:
     print()
-    print(table(results))
+    print(table([r for r in results if r["app"] == "confman"]))
+    floor = {(r["processes"], r["clients"]): r for r in results if r["app"] == "floor"}
+    if floor:
+        print()
+        print(beside_the_floor(results, floor))
     print("Targets (2 cores): 1000 clients p99 < 500 ms; 5000 clients all delivered, p99 < 2 s.")
     print(ANCHOR)
     print(

@@ -140,7 +140,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_servers(env: dict, count: int) -> list[tuple[subprocess.Popen, int]]:
+# The floor (bench/live_floor.py): the same uvicorn, Redis and clients, no database.
+FLOOR_APP = "live_floor:application"
+
+
+def start_servers(env: dict, count: int, app: str = APP) -> list[tuple[subprocess.Popen, int]]:
     servers = []
     for _ in range(count):
         port = free_port()
@@ -148,7 +152,7 @@ def start_servers(env: dict, count: int) -> list[tuple[subprocess.Popen, int]]:
             sys.executable,
             "-m",
             "uvicorn",
-            APP,
+            app,
             "--host",
             "127.0.0.1",
             "--port",
@@ -228,6 +232,29 @@ def warm_up(slug: str, ports: list[int]) -> None:
 
     asyncio.run(all_of())
     time.sleep(0.5)
+
+
+def database_transactions() -> int:
+    """Transactions the scratch database has committed or rolled back so far: every query of
+    a request in autocommit is one, so the difference over a stage is its database load."""
+    import psycopg
+
+    with psycopg.connect(SERVER, autocommit=True, connect_timeout=10) as connection:
+        row = connection.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s",
+            [DATABASE],
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def post_floor(port: int) -> tuple[int, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        connection.request("POST", "/post", body=b"")
+        response = connection.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+    finally:
+        connection.close()
 
 
 def post_delay(port: int, slug: str, session: int, token: str, minutes: int) -> tuple[int, dict]:

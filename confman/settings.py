@@ -119,6 +119,9 @@ API_RATE_LIMITS = {
     # Checking a certificate's code: a verifier checks a few, a guesser would need billions.
     "certificates": _rate("THROTTLE_CERTIFICATES", "30/min"),
 }
+# With Redis, a programme update reaches the sockets' channels from a thread of its own, so the
+# chair's request does not wait for thousands of them (livestream.broadcast); off: inline.
+LIVE_BROADCAST_IN_BACKGROUND = env_bool("LIVE_BROADCAST_IN_BACKGROUND", True)
 NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
 
 # Every page's Content-Security-Policy (django-csp): scripts, styles, fonts and images from this

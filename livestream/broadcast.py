@@ -1,10 +1,13 @@
 """Send what changed to everyone watching an event. Called after commit, never before, and
 with plain data (the API's Out schemas), never model instances."""
 
+import asyncio
 import logging
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from events.models import Event
 from events.schemas import EventSummaryOut
@@ -41,6 +44,47 @@ def on_event_changed(sender, *, event_id: int, **kwargs) -> None:
     broadcast_event_changed(event_id)
 
 
+class _Sender:
+    """Sends this process's group messages from one thread with an event loop of its own, in
+    the order they were handed over, so that the request that made the change (a chair's
+    click) answers without waiting for a message to reach thousands of sockets' channels.
+    Used with the Redis channel layer; the in-memory layer (one process, the tests) sends in
+    the caller's loop, as before."""
+
+    def __init__(self):
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.lock = threading.Lock()
+
+    def _start(self) -> asyncio.AbstractEventLoop:
+        with self.lock:
+            if self.loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(
+                    target=loop.run_forever, name="live-broadcast", daemon=True
+                ).start()
+                self.loop = loop
+        return self.loop
+
+    def send(self, group: str, message: dict, what: str) -> None:
+        layer = get_channel_layer()
+        done = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), self._start())
+
+        def report(future) -> None:
+            if future.exception() is not None:
+                # Committed is committed: clients notice the gap by its number and read it
+                # from the ring or the log.
+                logger.error("Could not broadcast %s: %r", what, future.exception())
+
+        done.add_done_callback(report)
+
+
+_sender = _Sender()
+
+
+def _in_background() -> bool:
+    return bool(settings.REDIS_URL) and settings.LIVE_BROADCAST_IN_BACKGROUND
+
+
 def update_payload(update: SessionUpdate) -> dict:
     """The update as the live channel carries it between processes: JSON-ready, links included
     (each consumer strips what its viewer may not see before sending)."""
@@ -51,14 +95,16 @@ def broadcast_update(update_id: int) -> None:
     update = SessionUpdate.objects.filter(pk=update_id).first()
     if update is None:
         return
-    layer = get_channel_layer()
     message = update_payload(update)
     # Kept first, so that a socket joining after the send still finds it (livestream.replay).
     replay.remember(update.event_id, message)
+    group, envelope = event_group(update.event_id), {"type": "live.update", "message": message}
+    if _in_background():
+        _sender.send(group, envelope, f"update {update_id} of event {update.event_id}")
+        return
+    layer = get_channel_layer()
     try:
-        async_to_sync(layer.group_send)(
-            event_group(update.event_id), {"type": "live.update", "message": message}
-        )
+        async_to_sync(layer.group_send)(group, envelope)
     except Exception:
         # Committed is committed: clients notice the gap by its number and fetch it from the log.
         logger.exception("Could not broadcast update %s of event %s", update_id, update.event_id)
