@@ -29,7 +29,7 @@ from livestream import hello, replay, viewers
 from livestream.access import PUBLIC, registration_for_link, viewer_access
 from livestream.broadcast import update_payload
 from livestream.groups import event_group
-from livestream.selectors import for_viewer, latest_sequence, updates_since
+from livestream.selectors import latest_sequence, updates_since
 from livestream.viewers import UNAVAILABLE
 from registrations.services.attendance import viewing_extend, viewing_open
 
@@ -198,7 +198,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         for message in messages:
             if message["sequence"] <= self.sent:
                 continue
-            await self.send_json(for_viewer(message, self.access))
+            await self.send(text_data=hello.update_text(self.event.pk, message, self.access))
             self.sent = message["sequence"]
 
     async def _unavailable(self):
@@ -345,5 +345,5 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             gap = sequence - 1 - self.sent
             await self._send_updates(await self._between(self.sent, sequence - 1, gap))
         if sequence > self.sent:
-            await self.send_json(for_viewer(message, self.access))
+            await self.send(text_data=hello.update_text(self.event.pk, message, self.access))
             self.sent = sequence

@@ -9,6 +9,7 @@ database work), so that a build does not queue behind the rest."""
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from channels.db import database_sync_to_async
@@ -19,7 +20,7 @@ from events.selectors import event_with_venue
 from livestream.access import Access
 from livestream.broadcast import event_payload
 from livestream.schemas import LiveSnapshotOut
-from livestream.selectors import snapshot
+from livestream.selectors import for_viewer, snapshot
 
 FRESH = 5.0  # seconds a snapshot or an event is reused: now and next move on with the clock
 
@@ -45,7 +46,7 @@ class Found:
 _snapshots: dict[tuple[int, str], Built] = {}
 _events: dict[str, Found] = {}
 # Builds in flight, per event loop (a future cannot cross loops; tests run several).
-_flights: dict[tuple[int, tuple[int, str]], asyncio.Future] = {}
+_flights: dict[tuple[int, tuple], asyncio.Future] = {}
 
 
 def _build(event: Event, access: Access) -> Built:
@@ -105,16 +106,49 @@ _event_async = database_sync_to_async(_event_of, thread_sensitive=False)
 
 async def event_found(slug: str) -> Found | None:
     """The event and its summary, read at most FRESH seconds ago (a draft's return to draft is
-    broadcast to the open sockets at once; a new socket may see it that much later)."""
+    broadcast to the open sockets at once; a new socket may see it that much later). Sockets
+    that connect together wait for the one read in flight."""
     found = _events.get(slug)
     if found is not None and time.monotonic() - found.at < FRESH:
         return found
-    found = await _event_async(slug)
+    flight_key = (id(asyncio.get_running_loop()), ("event", slug))
+    flight = _flights.get(flight_key)
+    if flight is not None:
+        return await asyncio.shield(flight)
+    flight = asyncio.get_running_loop().create_future()
+    _flights[flight_key] = flight
+    try:
+        found = await _event_async(slug)
+    except BaseException as exc:
+        flight.set_exception(exc)
+        flight.exception()  # retrieved: no "never retrieved" warning without waiters
+        raise
+    finally:
+        if _flights.get(flight_key) is flight:
+            del _flights[flight_key]
     if found is None:
         _events.pop(slug, None)
     else:
         _events[slug] = found
+    flight.set_result(found)
     return found
+
+
+# Each update as each kind of viewer receives it, encoded once per process: a message reaches
+# thousands of sockets here, and all those with the same access send the same text.
+_updates: OrderedDict[tuple[int, int, str], str] = OrderedDict()
+UPDATES_KEPT = 256
+
+
+def update_text(event_id: int, message: dict, access: Access) -> str:
+    key = (event_id, message["sequence"], access.key)
+    text = _updates.get(key)
+    if text is None:
+        text = encode(for_viewer(message, access))
+        _updates[key] = text
+        if len(_updates) > UPDATES_KEPT:
+            _updates.popitem(last=False)
+    return text
 
 
 def forget_event(slug: str) -> None:
@@ -126,3 +160,4 @@ def forget_all() -> None:
     """Tests: nothing reused from another test's database."""
     _snapshots.clear()
     _events.clear()
+    _updates.clear()

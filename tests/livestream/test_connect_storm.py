@@ -137,3 +137,21 @@ async def test_a_ring_ahead_of_the_snapshot_does_not_hold_up_the_hello(monkeypat
 
     assert again["sequence"] == first["sequence"]
     assert again["snapshot"] is not None
+
+
+async def test_sockets_connecting_together_read_the_event_once(monkeypatch):
+    await live_event()
+    reads = []
+    original = hello._event_of  # noqa: SLF001
+
+    def counted(slug):
+        reads.append(slug)
+        return original(slug)
+
+    monkeypatch.setattr(hello, "_event_async", database_sync_to_async(counted, False))
+
+    opened = await asyncio.gather(*(connect() for _ in range(20)))
+
+    assert reads == ["storm"]
+    for communicator, _ in opened:
+        await communicator.disconnect()
