@@ -15,8 +15,7 @@ with 1000 and then 5000 clients:
    evenly over the servers), each reading its `hello` frame: connect rate = clients joining /
    seconds from the first connect to the last `hello`; read the servers' RSS again: memory per
    client = (after - before) / clients connected. The stages add up: the 1000 clients of the
-   first stage stay connected while 4000 more join for the second (connecting is the slow
-   part: the server does each socket's snapshot one at a time);
+   first stage stay connected while 4000 more join for the second;
 3. ROUNDS times, a second apart: POST /api/events/<slug>/sessions/<id>/status
    {"action": "delay", "minutes": K} to process A with the organiser's token. The service
    logs one SessionUpdate; its `created_at` is taken inside the transaction that commits it,

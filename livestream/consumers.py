@@ -6,10 +6,13 @@ watched, moved forward about once a minute.
 On connect the viewer gets `hello`: the event, the update number it is at (`sequence`) and a
 snapshot of what is on now and next per room, with the streams this viewer may watch. Then
 every programme update as it happens, each with its number. A client that reconnects with
-`?since=N` gets every update after N from the log, in order, before the live ones (and a fresh
-snapshot instead when it missed too many); a client that sees a gap sends
-`{"type": "resume", "since": N}`. Numbers this socket has already sent are never sent twice,
-and a gap on the server side (a message the channel layer lost) is filled from the log."""
+`?since=N` gets every update after N, in order, before the live ones: from the ring of recent
+updates (livestream.replay), else the log (and a fresh snapshot instead when it missed too
+many); a client that sees a gap sends `{"type": "resume", "since": N}`. Numbers this socket
+has already sent are never sent twice, and a gap on the server side (a message the channel
+layer lost) is filled the same way. The event, the snapshot and each update's text are made
+once per process and kind of viewer and shared (livestream.hello): a crowd connecting at once
+costs one build, not one each."""
 
 import contextlib
 import json
