@@ -7,10 +7,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from confman.core.content import content_form_languages
-from confman.core.exceptions import InvalidInput
 from events.models import Event
 from sessions.forms import language_choices
-from sessions.materials import accepted_types, check_upload
+from sessions.materials import accepted_types
 from sessions.models import Material, MaterialAudience, MaterialKind
 
 
@@ -50,37 +49,16 @@ class MaterialForm(forms.Form):
             "types": accepted_types(),
             "size": filesizeformat(settings.MATERIAL_MAX_BYTES),
         }
-        self.file_type = None
 
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            try:
-                self.file_type, _name = check_upload(upload)
-            except InvalidInput as exc:
-                raise forms.ValidationError([e["message"] for e in exc.errors]) from None
-        return upload
+    # Neither a file nor a link, both, a recording given as a file, a file's type and size:
+    # checked once, by sessions.services.materials.material_add, whose errors the view puts
+    # beside their fields.
 
     def clean_url(self):
         url = self.cleaned_data.get("url") or ""
         if url and not url.lower().startswith("https://"):
             raise forms.ValidationError(_("Give an address starting with https://."))
         return url
-
-    def clean(self):
-        data = super().clean()
-        upload, url = data.get("file"), data.get("url")
-        if "file" in self.errors or "url" in self.errors:
-            return data
-        if upload and url:
-            self.add_error("url", _("Give a file or a link, not both."))
-        elif not upload and not url:
-            self.add_error("file", _("Choose a file to upload, or give a link below."))
-        elif upload and data.get("kind") in (MaterialKind.RECORDING, MaterialKind.LINK):
-            self.add_error(
-                "url", _("A recording or a link is given by its https:// address, not a file.")
-            )
-        return data
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

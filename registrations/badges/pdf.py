@@ -105,6 +105,20 @@ class Badge:
         return tuple(dict.fromkeys(found))
 
 
+class ShapedPDF(FPDF):
+    """fpdf2 (2.8) with one correction, for every PDF we make (badges, certificates, the
+    participation report). With text shaping and fallback fonts, a line set wholly in a
+    fallback font (an Arabic line) leaves fpdf2 believing the page is already on the font the
+    next line starts in; that line's Latin text is then drawn with another font's glyph numbers
+    (the zone's name came out as "Asia-PcafiRcai" under the Arabic report's title). Each line
+    writes its font to the page again: a few bytes per line. The one override of fpdf2's
+    internals; tests/registrations/report/test_report.py holds it (the Arabic PDF)."""
+
+    def _render_styled_text_line(self, *args, **kwargs):
+        self.current_font_is_set_on_page = False
+        return super()._render_styled_text_line(*args, **kwargs)
+
+
 class Sheet:
     """A PDF whose text is set as a badge's is: the bundled fonts, added as the text needs them
     (a document with only Latin names never reads the CJK font), each text fitted to its box
@@ -121,7 +135,7 @@ class Sheet:
         """`page` is (width, height) in mm; `fonts` replaces bundled font files by name with
         cut-down copies (subset_fonts)."""
         self._files = fonts or {}
-        pdf = FPDF(unit="mm", format=page)
+        pdf = ShapedPDF(unit="mm", format=page)
         pdf.set_auto_page_break(False)
         pdf.set_margins(0, 0, 0)
         pdf.c_margin = 0

@@ -11,7 +11,8 @@ from fpdf.fonts import FontFace
 from events.models import Event
 from events.templatetags.confman import date_range
 from events.timezones import utc_offset_label
-from registrations.badges.typeset import BASE, BASE_FILES, FALLBACKS, FONT_DIR, cmap, printable
+from registrations.badges.pdf import Sheet
+from registrations.badges.typeset import BASE, printable
 from registrations.report.charts import Series
 from registrations.report.selectors import Cell, Report
 from registrations.report.tables import Table, headline, report_tables
@@ -34,12 +35,13 @@ def report_pdf(event: Event, report: Report) -> bytes:
         "zone": event.timezone,
         "offset": utc_offset_label(event.timezone, event.start_date),
     }
-    pdf = FPDF(unit="mm", format="A4")
+    # The badges' sheet for its fonts (the fallbacks the text needs), laid out as a document.
+    sheet = Sheet((210, 297), title=f"{title} · {_('Participation report')}")
+    sheet.fonts_for(printable(text)[0] for text in [title, when, *map(_texts, tables)])
+    pdf = sheet.pdf
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.c_margin = 1
     pdf.set_auto_page_break(True, margin=MARGIN)
-    pdf.set_creator("confman")
-    pdf.set_title(f"{title} · {_('Participation report')}")
-    _fonts(pdf, [title, when, *(_texts(table) for table in tables)])
     pdf.set_text_shaping(True, direction="rtl" if get_language_bidi() else None)
     align = "R" if get_language_bidi() else "L"
     pdf.add_page()
@@ -68,26 +70,6 @@ def report_pdf(event: Event, report: Report) -> bytes:
 def _texts(table: Table) -> str:
     cells = [str(cell) for row in table.rows for cell in row]
     return " ".join([table.title, table.note, *table.headers, *cells, *table.chart_labels])
-
-
-def _fonts(pdf: FPDF, texts: list[str]) -> None:
-    """The base Noto Sans, and each fallback font that has a character the text needs."""
-    pdf.add_font(BASE, "", FONT_DIR / BASE_FILES[0])
-    pdf.add_font(BASE, "B", FONT_DIR / BASE_FILES[1])
-    missing = {ord(c) for text in texts for c in printable(text)[0] if c > " "}
-    missing -= cmap(BASE_FILES[0])
-    fallbacks = []
-    for family, regular, bold in FALLBACKS:
-        has = cmap(regular)
-        if not missing & has:
-            continue
-        pdf.add_font(family, "", FONT_DIR / regular)
-        if bold:
-            pdf.add_font(family, "B", FONT_DIR / bold)
-        fallbacks.append(family)
-        missing -= has
-    if fallbacks:
-        pdf.set_fallback_fonts(fallbacks, exact_match=False)
 
 
 def _bars(pdf: FPDF, labels: list[str], series: list[Series]) -> None:

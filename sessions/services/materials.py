@@ -43,6 +43,20 @@ def _touch(event: Event, session: Session | None) -> None:
         Session.objects.filter(pk=session.pk).update(updated_at=now)
 
 
+def _check_given(kind: str, file, url: str) -> None:
+    """A file or a link, one of them; a recording or a link by its address."""
+    if file and url:
+        raise InvalidInput.for_fields({"url": [_("Give a file or a link, not both.")]})
+    if not file and not url:
+        raise InvalidInput.for_fields(
+            {"file": [_("Choose a file to upload, or give a link below.")]}
+        )
+    if kind in (MaterialKind.RECORDING, MaterialKind.LINK) and not url:
+        raise InvalidInput.for_fields(
+            {"url": [_("A recording or a link is given by its https:// address, not a file.")]}
+        )
+
+
 @transaction.atomic
 def material_add(
     *,
@@ -64,12 +78,7 @@ def material_add(
     if session is not None and session.event_id != event.pk:
         raise InvalidInput.for_fields({"session": [_("This session belongs to another event.")]})
     require_material_editor(by, event, session)
-    if bool(file) == bool(url):
-        raise InvalidInput.for_fields({"file": [_("Give a file or a link, not both.")]})
-    if kind in (MaterialKind.RECORDING, MaterialKind.LINK) and not url:
-        raise InvalidInput.for_fields(
-            {"url": [_("A recording or a link is given by its https:// address, not a file.")]}
-        )
+    _check_given(kind, file, url)
     material = Material(
         event=event,
         session=session,

@@ -62,6 +62,8 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     page.close()
+    # The browser context lives for the whole module: the next test starts signed out.
+    browser.clear_cookies()
 
 
 def screenshot(page, name: str) -> None:

@@ -28,13 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BUILDER = "/events/seminar/manage/agenda/"
 
 
-@pytest.fixture(autouse=True)
-def _signed_out_after_each_test(browser):
-    """The browser context lives for the whole module: each test starts signed out."""
-    yield
-    browser.clear_cookies()
-
-
 @pytest.fixture
 def day(transactional_db):
     """A published day in three rooms: a keynote and a workshop at 10:00 side by side, more

@@ -29,13 +29,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CONSOLE = "/events/seminar/chair/"
 
 
-@pytest.fixture(autouse=True)
-def _signed_out_after_each_test(browser):
-    """The browser context lives for the whole module: each test starts signed out."""
-    yield
-    browser.clear_cookies()
-
-
 @pytest.fixture
 def running(transactional_db):
     """An event on today and tomorrow: a session live now in the hall (its chair is away), the

@@ -15,12 +15,11 @@ from playwright.sync_api import expect
 from confman.demo.event_data import DEMO_SLUG
 from events.models import TeamMember
 from events.services import api_token_create
-from sessions.services.programme import programme_publish
 from tests.asgi_servers import asgi_servers, require_postgres_and_redis
 from tests.browser.conftest import screenshot
-from tests.factories import EventFactory, UserFactory
+from tests.factories import UserFactory
 from tests.factories.events import RoomFactory
-from tests.factories.sessions import SessionFactory
+from tests.factories.sessions import SessionFactory, published_around_today
 
 FIRST_LOAD_BUDGET = 30_000  # bytes over the wire, compressed, headers included
 
@@ -42,14 +41,10 @@ def _api(base: str, path: str, body: dict, token: str) -> dict:
 def programme(transactional_db):
     require_postgres_and_redis()
     now = timezone.now()
-    today = timezone.localdate(timezone=dt.UTC)
-    event = EventFactory(
+    event = published_around_today(
         slug="seminar",
         timezone="Europe/Belgrade",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
     )
-    programme_publish(event=event, by=None)
     hall = RoomFactory(event=event, name="Plenary Hall")
     opening = SessionFactory(
         event=event,
@@ -129,14 +124,10 @@ def test_the_live_page_in_arabic_writes_times_as_the_server_does(page, live_serv
     """The script redraws the rooms as soon as it runs: on the event's clock, 24-hour, Western
     digits and the offset as the server writes them, in every language."""
     now = timezone.now().replace(second=0, microsecond=0)
-    today = timezone.localdate(timezone=dt.UTC)
-    event = EventFactory(
+    event = published_around_today(
         slug="seminar",
         timezone="Asia/Shanghai",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
     )
-    programme_publish(event=event, by=None)
     session = SessionFactory(
         event=event,
         room=RoomFactory(event=event, name="Plenary Hall"),
@@ -160,15 +151,11 @@ def test_the_live_page_redraws_titles_and_rooms_in_the_viewers_language(page, li
     """The script redraws from the snapshot, which carries every language: a Chinese viewer
     keeps the Chinese title and room, a French one gets the event's first language."""
     now = timezone.now().replace(second=0, microsecond=0)
-    today = timezone.localdate(timezone=dt.UTC)
-    event = EventFactory(
+    event = published_around_today(
         slug="seminar",
         timezone="Asia/Shanghai",
         languages=["en", "zh-hans"],
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
     )
-    programme_publish(event=event, by=None)
     SessionFactory(
         event=event,
         room=RoomFactory(event=event, name={"en": "Plenary Hall", "zh-hans": "全体会议厅"}),

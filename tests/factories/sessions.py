@@ -7,6 +7,24 @@ from sessions.models import Person, Session, SessionRole
 from tests.factories.events import EventFactory, RoomFactory
 
 
+def published_around_today(*, days_after: int = 1, **fields):
+    """A published event from yesterday to `days_after` days after today (UTC): "now" falls
+    inside it whatever the hour and the event's zone, so the live schedule has a today."""
+    from django.utils import timezone
+
+    from sessions.services.programme import programme_publish
+    from tests.factories.events import EventFactory
+
+    today = timezone.localdate(timezone=dt.UTC)
+    event = EventFactory(
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=days_after),
+        **fields,
+    )
+    programme_publish(event=event, by=None)
+    return event
+
+
 def at(event, day: int, hh_mm: str) -> dt.datetime:
     """An aware datetime on the event's `day` (0-based) at "HH:MM" in the event's own zone."""
     hours, minutes = map(int, hh_mm.split(":"))

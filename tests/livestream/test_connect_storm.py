@@ -13,10 +13,8 @@ from django.utils import timezone
 from confman.asgi import application
 from livestream import consumers, hello, replay
 from sessions.services.chair import session_delay
-from sessions.services.programme import programme_publish
-from tests.factories import EventFactory
 from tests.factories.events import RoomFactory
-from tests.factories.sessions import SessionFactory
+from tests.factories.sessions import SessionFactory, published_around_today
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
@@ -30,14 +28,10 @@ pytestmark = [
 @database_sync_to_async
 def live_event():
     now = timezone.now()
-    today = timezone.localdate(timezone=dt.UTC)
-    event = EventFactory(
+    event = published_around_today(
         slug="storm",
         timezone="UTC",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
     )
-    programme_publish(event=event, by=None)
     hall = RoomFactory(event=event, name="Hall")
     return SessionFactory(
         event=event,

@@ -12,11 +12,9 @@ from django.utils import timezone
 from livestream.access import PUBLIC
 from livestream.selectors import snapshot
 from sessions.services.chair import announcement_create, session_delay
-from sessions.services.programme import programme_publish
 from sessions.services.sessions import session_move, session_set_status
-from tests.factories import EventFactory
 from tests.factories.events import RoomFactory
-from tests.factories.sessions import SessionFactory
+from tests.factories.sessions import SessionFactory, published_around_today
 
 pytestmark = pytest.mark.django_db
 ZONE = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai, without daylight saving time
@@ -26,15 +24,12 @@ ZONE = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai, without daylight sav
 def seminar():
     """A published programme in Shanghai: a session starting in 74 minutes in the hall."""
     now = timezone.now().replace(second=0, microsecond=0)
-    today = timezone.localdate(timezone=dt.UTC)
-    event = EventFactory(
+    event = published_around_today(
         slug="seminar",
         timezone="Asia/Shanghai",
         # Wide enough that a session moved by a day stays inside it at any hour of the day.
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=3),
+        days_after=3,
     )
-    programme_publish(event=event, by=None)
     hall = RoomFactory(event=event, name="Plenary Hall")
     keynote = SessionFactory(
         event=event,

@@ -18,11 +18,10 @@ from livestream import services as stream_services
 from livestream.models import Stream
 from registrations.links import magic_token
 from sessions.services.chair import session_delay
-from sessions.services.programme import programme_publish
 from tests.factories import EventFactory, UserFactory
 from tests.factories.events import RoomFactory
 from tests.factories.registrations import registered, ticket
-from tests.factories.sessions import SessionFactory
+from tests.factories.sessions import SessionFactory, published_around_today
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 SECRET_URL = "https://zoom.example.org/j/secret-room"
@@ -45,14 +44,10 @@ def live_event():
     """A published programme with a session on now in the hall (public YouTube, and a Zoom
     link for registered online participants only) and one later."""
     now = timezone.now()
-    today = timezone.localdate(timezone=dt.UTC)
-    event = EventFactory(
+    event = published_around_today(
         slug="seminar",
         timezone="UTC",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
     )
-    programme_publish(event=event, by=None)
     hall = RoomFactory(event=event, name="Plenary Hall", capacity=300)
     on_now = SessionFactory(
         event=event,

@@ -2,21 +2,17 @@
 (registrations.Viewing), for the participation report and the certificates; anonymous viewers
 are counted, never recorded."""
 
-import datetime as dt
-
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing.websocket import WebsocketCommunicator
-from django.utils import timezone
 
 from confman.asgi import application
 from livestream import consumers
 from registrations.links import magic_token
 from registrations.models import Viewing
-from sessions.services.programme import programme_publish
-from tests.factories import EventFactory
 from tests.factories.events import RoomFactory
 from tests.factories.registrations import registered, ticket
+from tests.factories.sessions import published_around_today
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 
@@ -29,14 +25,10 @@ pytestmark = [
 
 @database_sync_to_async
 def event_with_participant():
-    today = timezone.localdate(timezone=dt.UTC)
-    event = EventFactory(
+    event = published_around_today(
         slug="forum",
         timezone="UTC",
-        start_date=today - dt.timedelta(days=1),
-        end_date=today + dt.timedelta(days=1),
     )
-    programme_publish(event=event, by=None)
     hall = RoomFactory(event=event, name="Hall")
     person = registered(ticket(event, name="Online", modes="online"), mode="online")
     return event, hall, person, magic_token(person)

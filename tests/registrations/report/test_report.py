@@ -373,6 +373,24 @@ def test_pdf_reads_back_with_the_event_and_its_figures(client, seeded, organiser
     assert "fewer than 5" in text
 
 
+def test_the_arabic_pdf_sets_latin_words_after_an_arabic_line_in_their_own_font(
+    client, seeded, organiser
+):
+    """The line of dates, after the Arabic title line, names the zone in Latin letters; these
+    came out as another font's glyphs (registrations.badges.pdf.ShapedPDF)."""
+    seeded.timezone = "Asia/Shanghai"
+    seeded.save()
+    client.force_login(organiser)
+
+    response = client.get("/ar" + PAGE + "participation.pdf", HTTP_ACCEPT_LANGUAGE="ar")
+
+    assert response.status_code == 200
+    document = pypdfium2.PdfDocument(response.content)
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    assert "تقرير المشاركة" in text
+    assert "Asia/Shanghai" in text
+
+
 # --- the page and who may see it ----------------------------------------------------------------
 
 
