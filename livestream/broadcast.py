@@ -45,37 +45,50 @@ def on_event_changed(sender, *, event_id: int, **kwargs) -> None:
 
 
 class _Sender:
-    """Sends this process's group messages from one thread with an event loop of its own, in
-    the order they were handed over, so that the request that made the change (a chair's
-    click) answers without waiting for a message to reach thousands of sockets' channels.
-    Used with the Redis channel layer; the in-memory layer (one process, the tests) sends in
-    the caller's loop, as before."""
+    """Sends this process's group messages from one thread with an event loop of its own, one
+    after the other in the order they were handed over, so that the request that made the
+    change (a chair's click) answers without waiting for a message to reach thousands of
+    sockets' channels. Used with the Redis channel layer; the in-memory layer (one process, the
+    tests) sends in the caller's loop, as before."""
 
     def __init__(self):
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.queue: asyncio.Queue | None = None
         self.lock = threading.Lock()
 
     def _start(self) -> asyncio.AbstractEventLoop:
         with self.lock:
             if self.loop is None:
                 loop = asyncio.new_event_loop()
-                threading.Thread(
-                    target=loop.run_forever, name="live-broadcast", daemon=True
-                ).start()
+                ready = threading.Event()
+
+                def run() -> None:
+                    asyncio.set_event_loop(loop)
+                    self.queue = asyncio.Queue()
+                    loop.create_task(self._drain())
+                    ready.set()
+                    loop.run_forever()
+
+                threading.Thread(target=run, name="live-broadcast", daemon=True).start()
+                ready.wait()
                 self.loop = loop
         return self.loop
 
-    def send(self, group: str, message: dict, what: str) -> None:
-        layer = get_channel_layer()
-        done = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), self._start())
-
-        def report(future) -> None:
-            if future.exception() is not None:
+    async def _drain(self) -> None:
+        """One send at a time, in order: sent concurrently, two updates could reach a socket's
+        channel the other way round."""
+        while True:
+            group, message, what = await self.queue.get()
+            try:
+                await get_channel_layer().group_send(group, message)
+            except Exception as exc:
                 # Committed is committed: clients notice the gap by its number and read it
                 # from the ring or the log.
-                logger.error("Could not broadcast %s: %r", what, future.exception())
+                logger.error("Could not broadcast %s: %r", what, exc)
 
-        done.add_done_callback(report)
+    def send(self, group: str, message: dict, what: str) -> None:
+        loop = self._start()
+        loop.call_soon_threadsafe(self.queue.put_nowait, (group, message, what))
 
 
 _sender = _Sender()
