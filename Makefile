@@ -26,6 +26,7 @@ run: $(STAMP)
 	worker=$$!; trap 'pkill -P $$worker 2>/dev/null; kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
 		$(BIN)/uvicorn confman.asgi:application --host $(HOST) --port $(PORT) \
+		--ws confman.core.fastpaths.websocket:WebSocketProtocol \
 		--no-access-log --lifespan off
 
 # One test process per core (pytest-xdist), each with its own test database, var/ directory and

@@ -205,7 +205,8 @@ class _Clients:
 
     async def rejoin(self, since: int, missed: list[int]) -> dict:
         """All of them back at once with ?since=`since`: each reads its hello and the updates
-        it `missed`, in order. When each was back, and who is not, or lacks something."""
+        it `missed`, in order, and stays connected (for the stages after). When each was back,
+        and who is not, or lacks something."""
         import websockets
 
         errors: dict[str, int] = {}
@@ -218,7 +219,7 @@ class _Clients:
             nonlocal wrong
             async with gate:
                 try:
-                    async with websockets.connect(
+                    socket = await websockets.connect(
                         f"ws://127.0.0.1:{port_of[i]}/ws/events/{self.slug}/live/?since={since}",
                         origin=f"http://127.0.0.1:{port_of[i]}",
                         open_timeout=TIMEOUT,
@@ -226,21 +227,24 @@ class _Clients:
                         ping_interval=None,
                         max_size=2**23,
                         max_queue=64,
-                    ) as socket:
-                        hello = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
-                        seen = []
-                        while len(seen) < len(missed) and hello.get("snapshot") is None:
-                            frame = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
-                            if frame.get("type") == "update":
-                                seen.append(frame["sequence"])
-                        back.append(time.time())
-                        if hello.get("snapshot") is None and seen != missed:
-                            wrong += 1
+                    )
+                    self.sockets[i] = socket
+                    hello = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
+                    seen = []
+                    while len(seen) < len(missed) and hello.get("snapshot") is None:
+                        frame = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
+                        if frame.get("type") == "update":
+                            seen.append(frame["sequence"])
+                    back.append(time.time())
+                    if hello.get("snapshot") is None and seen != missed:
+                        wrong += 1
+                    self.readers.append(asyncio.create_task(self.reader(i)))
                 except Exception as exc:
                     errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
 
         started = time.time()
         await asyncio.gather(*(one(i) for i in range(len(self.sockets))))
+        self.new_stage()
         return {
             "started": started,
             "finished": max(back, default=started),

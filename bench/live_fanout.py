@@ -25,13 +25,15 @@ with 1000 and then 5000 clients:
    within TIMEOUT seconds of its POST counts as lost; every client must receive exactly the
    posted sequence numbers, in order, without gaps.
 
-4. with every client connected, the chair's requests: CHAIR_REQUESTS delays POSTed
-   CHAIR_PAUSE apart, each timed from request to answer, while their deliveries go on;
-5. the reconnect storm: every socket dropped at once (a restart, a deployment, the hall's Wi-Fi),
-   STORM_MISSED updates made while they are away, then all of them back at once with
+4. at the stage with STORM_AT clients (5000; else the last stage), the chair's requests:
+   CHAIR_REQUESTS delays POSTed CHAIR_PAUSE (1 s) apart, each timed from request to answer,
+   while their deliveries go on; then as many BURST_PAUSE (0.25 s) apart, faster than one
+   update reaches every socket;
+5. then the reconnect storm: every socket dropped at once (a restart, a deployment, the hall's
+   Wi-Fi), STORM_MISSED updates made while they are away, then all of them back at once with
    `?since=` their last number: the time until the last is back with its hello and what it
    missed, how many are not or lack something, and the database's transactions meanwhile
-   (pg_stat_database).
+   (pg_stat_database). They stay connected for the stages after.
 
 Then the same again against the floor (bench/live_floor.py: a bare Django + Channels +
 channels-redis app with one group, no database and no snapshot, on the same uvicorn, Redis and
@@ -48,9 +50,10 @@ of 2.2 s at 2,700 clients with 96% of checks passing. About 5 minutes on a quiet
 the floor; longer when other work shares the cores.
 
 Knobs (environment): BENCH_CLIENTS (1000,5000), BENCH_PROCESSES (1,2), BENCH_CLIENT_PROCS,
-BENCH_CHAIR_REQUESTS (40), BENCH_FLOOR (1),
+BENCH_CHAIR_REQUESTS (40), BENCH_STORM_AT (5000), BENCH_FLOOR (1),
 BENCH_POOL_SIZE (20, DATABASE_POOL_SIZE of the servers), BENCH_DEBUG (true), and for
-experiments BENCH_WS (uvicorn --ws), BENCH_UVICORN_ARGS (more uvicorn arguments) and
+experiments BENCH_WS (uvicorn --ws; confman's fast path by default, for confman and the floor
+alike; "auto" for uvicorn's own), BENCH_UVICORN_ARGS (more uvicorn arguments) and
 BENCH_APP (another ASGI application, e.g. a wrapper that patches something to measure it).
 
 Bounded: only 127.0.0.1; every wait has a timeout and the whole run an alarm (DEADLINE); the
@@ -107,13 +110,15 @@ CLIENT_PROCS = int(os.environ.get("BENCH_CLIENT_PROCS", "0"))  # 0: 1 up to 2000
 PAUSE = 1.0  # seconds between rounds
 
 
-DEADLINE = 1500  # seconds: the whole run
+DEADLINE = 2400  # seconds: the whole run
 
 
 TARGETS = {1000: 0.5, 5000: 2.0}  # p99 in seconds
 
 CHAIR_REQUESTS = int(os.environ.get("BENCH_CHAIR_REQUESTS", "40"))  # with every socket open
-CHAIR_PAUSE = 0.25  # seconds between them
+CHAIR_PAUSE = 1.0  # seconds between them: a click a second, each reaching every socket
+BURST_PAUSE = 0.25  # then as many 4 a second, faster than deliveries to 5000+ sockets end
+STORM_AT = int(os.environ.get("BENCH_STORM_AT", "5000"))  # sockets open for chair and storm
 STORM_MISSED = 2  # updates made while every socket is away
 STATS_DELAY = 2.0  # seconds: PostgreSQL's statistics are flushed about once a second
 FLOOR = os.environ.get("BENCH_FLOOR", "1") != "0"  # run the floor app beside confman
@@ -177,6 +182,8 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict], floor: bool
     per stage; each stage's figures are appended to `stages` as soon as they are known. With
     every client connected: the chair's requests timed, then the reconnect storm."""
     most = max(CLIENT_COUNTS)
+    # The chair's requests and the storm with STORM_AT sockets open, else with the most.
+    chair_at = STORM_AT if STORM_AT in CLIENT_COUNTS else most
     client_procs = CLIENT_PROCS or (1 if most <= 2000 else 2)
     servers = start_servers(env, processes, FLOOR_APP if floor else APP)
     post = Poster(seeded, floor)
@@ -277,8 +284,9 @@ def run(env: dict, seeded: dict, processes: int, stages: list[dict], floor: bool
                 }
             )
             print(details(stages[-1]), flush=True)
-        stages[-1].update(chair_and_storm(workers, ports, post, floor))
-        print(storm_details(stages[-1]), flush=True)
+            if clients == chair_at:
+                stages[-1].update(chair_and_storm(workers, ports, post, floor))
+                print(storm_details(stages[-1]), flush=True)
         _ask_all(workers, ("close",), "closed", 60)
     finally:
         for worker, _ in workers:
@@ -296,12 +304,14 @@ def chair_and_storm(workers: list, ports: list[int], post, floor: bool) -> dict:
     their last number: how long until the last is back with what it missed, how many are not,
     and the database's transactions meanwhile."""
     _ask_all(workers, ("mark",), "marked", 30)
-    chair_ms, last = [], 0
-    for _ in range(CHAIR_REQUESTS):
-        time.sleep(CHAIR_PAUSE)
-        status, answer, started = post(ports[0])
-        chair_ms.append((time.time() - started) * 1000)
-        last = answer.get("update_sequence", last) if status == 200 else last
+    timed: dict[float, list[float]] = {CHAIR_PAUSE: [], BURST_PAUSE: []}
+    last = 0
+    for pause, chair_ms in timed.items():
+        for _ in range(CHAIR_REQUESTS):
+            time.sleep(pause)
+            status, answer, started = post(ports[0])
+            chair_ms.append((time.time() - started) * 1000)
+            last = answer.get("update_sequence", last) if status == 200 else last
     time.sleep(3)  # the last deliveries drain
     _ask_all(workers, ("drop",), "dropped", 120)
     missed = []
@@ -319,7 +329,8 @@ def chair_and_storm(workers: list, ports: list[int], post, floor: bool) -> dict:
     after = None if floor else database_transactions()
     results = [b[1] for b in back]
     return {
-        "chair_ms": chair_ms,
+        "chair_ms": timed[CHAIR_PAUSE],
+        "burst_ms": timed[BURST_PAUSE],
         "storm_seconds": max(r["finished"] for r in results) - min(r["started"] for r in results),
         "storm_back": sum(r["back"] for r in results),
         "storm_wrong": sum(r["wrong"] for r in results),
@@ -329,11 +340,14 @@ def chair_and_storm(workers: list, ports: list[int], post, floor: bool) -> dict:
 
 
 def storm_details(r: dict) -> str:
-    chair = r["chair_ms"]
+    chair, burst = r["chair_ms"], r["burst_ms"]
     transactions = r["storm_transactions"]
     return (
-        f"    the chair's {len(chair)} requests with {r['open']} sockets open: median "
-        f"{statistics.median(chair):.0f} ms, p99 {percentile(chair, 0.99):.0f} ms; the storm: "
+        f"    the chair's {len(chair)} requests {CHAIR_PAUSE:.0f} s apart with {r['open']} "
+        f"sockets open: median {statistics.median(chair):.0f} ms, p99 "
+        f"{percentile(chair, 0.99):.0f} ms; {len(burst)} more {BURST_PAUSE} s apart (each "
+        f"update reaching every socket before the next is made): median "
+        f"{statistics.median(burst):.0f} ms, p99 {percentile(burst, 0.99):.0f} ms; the storm: "
         f"{r['storm_back']} of {r['open']} back in {r['storm_seconds']:.1f} s"
         + (f", {r['storm_wrong']} without all they missed" if r["storm_wrong"] else "")
         + (f", errors {r['storm_errors']}" if r["storm_errors"] else "")
@@ -403,6 +417,12 @@ def beside_the_floor(results: list[dict], floor: dict) -> str:
                 "chair's request p99",
                 percentile(r["chair_ms"], 0.99),
                 percentile(f["chair_ms"], 0.99),
+                "ms",
+            )
+            row(
+                "chair's, 4 a second, p99",
+                percentile(r["burst_ms"], 0.99),
+                percentile(f["burst_ms"], 0.99),
                 "ms",
             )
             row("storm: all back", r["storm_seconds"], f["storm_seconds"], "s", 1)

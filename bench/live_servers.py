@@ -28,7 +28,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 DATABASE = "confman_bench_live"
 
 
-WS_IMPL = os.environ.get("BENCH_WS", "")  # uvicorn --ws (auto: websockets-sansio)
+# uvicorn --ws, for confman and the floor alike: confman's (the websocket_protocol fast path,
+# uvicorn's sans-I/O protocol compressing without context takeover); "auto" for uvicorn's own.
+WS_IMPL = os.environ.get("BENCH_WS", "confman.core.fastpaths.websocket:WebSocketProtocol")
 
 
 # For experiments: another ASGI app (e.g. a wrapper that patches something) and more uvicorn

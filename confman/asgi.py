@@ -10,14 +10,29 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "confman.settings")
 # the handler loads the middleware: what get_asgi_application() does, with our handler.
 django.setup(set_prefix=False)
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.auth import AuthMiddleware  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler  # noqa: E402
 
 from confman.core.fastpaths import collector, enabled  # noqa: E402
 from confman.core.fastpaths.handler import ASGIHandler  # noqa: E402
 from livestream.routing import websocket_urlpatterns  # noqa: E402
+
+
+class SessionAuthMiddleware(AuthMiddleware):
+    """channels' AuthMiddleware, without its trip to the database thread for a socket that
+    brings no session cookie (most of a live audience): such a socket is anonymous."""
+
+    async def resolve_scope(self, scope):
+        if settings.SESSION_COOKIE_NAME in scope.get("cookies", {}):
+            await super().resolve_scope(scope)
+        else:
+            scope["user"]._wrapped = AnonymousUser()  # noqa: SLF001 - as channels sets it
+
 
 django_asgi_app = ASGIHandler() if enabled("api_handler") else DjangoASGIHandler()
 
@@ -25,7 +40,9 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            CookieMiddleware(
+                SessionMiddleware(SessionAuthMiddleware(URLRouter(websocket_urlpatterns)))
+            )
         ),
     }
 )

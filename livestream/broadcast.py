@@ -4,10 +4,12 @@ with plain data (the API's Out schemas), never model instances."""
 import asyncio
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import close_old_connections, connection
 
 from events.models import Event
 from events.schemas import EventSummaryOut
@@ -45,16 +47,18 @@ def on_event_changed(sender, *, event_id: int, **kwargs) -> None:
 
 
 class _Sender:
-    """Sends this process's group messages from one thread with an event loop of its own, one
+    """Broadcasts this process's updates from one thread with an event loop of its own, one
     after the other in the order they were handed over, so that the request that made the
-    change (a chair's click) answers without waiting for a message to reach thousands of
-    sockets' channels. Used with the Redis channel layer; the in-memory layer (one process, the
-    tests) sends in the caller's loop, as before."""
+    change (a chair's click) answers without waiting for its update to be read back, kept in
+    the ring and sent: it hands over the update's id and is done. Used with the Redis channel
+    layer; the in-memory layer (one process, the tests) sends in the caller's thread."""
 
     def __init__(self):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.queue: asyncio.Queue | None = None
         self.lock = threading.Lock()
+        # Django reads outside the event loop: one thread, in order, with its own connection.
+        self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-broadcast-read")
 
     def _start(self) -> asyncio.AbstractEventLoop:
         with self.lock:
@@ -75,20 +79,24 @@ class _Sender:
         return self.loop
 
     async def _drain(self) -> None:
-        """One send at a time, in order: sent concurrently, two updates could reach a socket's
-        channel the other way round."""
+        """One update at a time, in order: sent concurrently, two updates could reach a
+        process the other way round. The reads run in a thread of their own."""
         while True:
-            group, message, what = await self.queue.get()
+            update_id = await self.queue.get()
             try:
-                await get_channel_layer().group_send(group, message)
+                prepared = await asyncio.get_running_loop().run_in_executor(
+                    self.reader, _prepared_here, update_id
+                )
+                if prepared is not None:
+                    await get_channel_layer().group_send(*prepared)
             except Exception as exc:
                 # Committed is committed: clients notice the gap by its number and read it
                 # from the ring or the log.
-                logger.error("Could not broadcast %s: %r", what, exc)
+                logger.error("Could not broadcast update %s: %r", update_id, exc)
 
-    def send(self, group: str, message: dict, what: str) -> None:
+    def send(self, update_id: int) -> None:
         loop = self._start()
-        loop.call_soon_threadsafe(self.queue.put_nowait, (group, message, what))
+        loop.call_soon_threadsafe(self.queue.put_nowait, update_id)
 
 
 _sender = _Sender()
@@ -104,23 +112,39 @@ def update_payload(update: SessionUpdate) -> dict:
     return LiveMessageOut.model_validate(update_message(update)).model_dump(mode="json")
 
 
-def broadcast_update(update_id: int) -> None:
+def _prepared(update_id: int) -> tuple[str, dict] | None:
+    """The update read back, kept in the ring, and its group message: (group, message)."""
     update = SessionUpdate.objects.filter(pk=update_id).first()
     if update is None:
-        return
+        return None
     message = update_payload(update)
     # Kept first, so that a socket joining after the send still finds it (livestream.replay).
     replay.remember(update.event_id, message)
-    group, envelope = event_group(update.event_id), {"type": "live.update", "message": message}
-    if _in_background():
-        _sender.send(group, envelope, f"update {update_id} of event {update.event_id}")
-        return
-    layer = get_channel_layer()
+    return event_group(update.event_id), {"type": "live.update", "message": message}
+
+
+def _prepared_here(update_id: int) -> tuple[str, dict] | None:
+    """_prepared in the sender's reading thread. The update is read back a moment after its
+    commit: the session it carries is as it is then (a change made meanwhile shows in both)."""
+    close_old_connections()
     try:
-        async_to_sync(layer.group_send)(group, envelope)
+        return _prepared(update_id)
+    finally:
+        connection.close()  # not held between broadcasts (a pool, if any, takes it back)
+
+
+def broadcast_update(update_id: int) -> None:
+    if _in_background():
+        _sender.send(update_id)
+        return
+    prepared = _prepared(update_id)
+    if prepared is None:
+        return
+    try:
+        async_to_sync(get_channel_layer().group_send)(*prepared)
     except Exception:
         # Committed is committed: clients notice the gap by its number and fetch it from the log.
-        logger.exception("Could not broadcast update %s of event %s", update_id, update.event_id)
+        logger.exception("Could not broadcast update %s", update_id)
 
 
 def on_update_logged(sender, *, update_id: int, **kwargs) -> None:

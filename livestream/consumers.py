@@ -14,21 +14,24 @@ layer lost) is filled the same way. The event, the snapshot and each update's te
 once per process and kind of viewer and shared (livestream.hello): a crowd connecting at once
 costs one build, not one each."""
 
+import asyncio
 import contextlib
 import json
 import logging
 import time
+import uuid
 from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.permissions import Action, has_event_permission
-from livestream import hello, replay, viewers
+from livestream import hello, hub, replay, viewers
 from livestream.access import PUBLIC, registration_for_link, viewer_access
 from livestream.broadcast import update_payload
 from livestream.groups import event_group
@@ -71,16 +74,31 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     viewing: int | None = None  # a registered participant's viewing row (their attendance)
     viewing_marked = 0.0
 
+    async def __call__(self, scope, receive, send):
+        """One socket's life. It has no channel of its own: the event's messages reach it
+        through the process's one channel per event (livestream.hub, `take`), so the socket
+        reads from its client only, with no second receive loop and no task per frame."""
+        self.scope = scope
+        self.channel_layer = None
+        # The socket's name in the viewer counts (livestream.viewers), unique across processes.
+        self.channel_name = uuid.uuid4().hex
+        self.base_send = send
+        self.lock = asyncio.Lock()  # what is sent after what: one of connect, resume, update
+        self.queued = 0  # messages waiting for the lock in tasks of their own
+        try:
+            with contextlib.suppress(StopConsumer):
+                while True:
+                    await self.dispatch(await receive())
+        finally:
+            if self.group is not None:  # left without a disconnect (an error): leave anyway
+                hub.leave(self.group, self)
+                self.group = None
+
     async def dispatch(self, message):
-        """Group messages (an update, an event change) skip channels' per-message
-        close_old_connections: it queues work on the one shared sync thread for every message to
-        every socket, which at thousands of sockets costs more than the fan-out itself. What
-        these handlers read from the database goes through database_sync_to_async, which closes
-        old connections on its own."""
-        if message["type"] in ("live.update", "event.changed"):
-            await getattr(self, get_handler_name(message))(message)
-            return
-        await super().dispatch(message)
+        """Without channels' per-message close_old_connections, which queues work on the one
+        shared sync thread for every frame: what the handlers read from the database goes
+        through database_sync_to_async, which closes old connections on its own."""
+        await getattr(self, get_handler_name(message))(message)
 
     @classmethod
     async def encode_json(cls, content):
@@ -164,26 +182,26 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.event = loaded["found"].event
         self.access = loaded["access"]
         self.sees_drafts = loaded["sees_drafts"]
-        self.group = event_group(self.event.pk)
-        # Join before reading: whatever is broadcast after this reaches the socket, and what
-        # the snapshot or the ring already holds is not sent twice (numbers).
-        try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
-        except UNAVAILABLE as exc:
-            logger.warning("Channel layer unavailable; a socket told to retry: %r", exc)
-            self.group = None
-            await self._unavailable()
-            return
-        latest = await self._latest()
-        if since is None or since > latest or latest - since > REPLAY_LIMIT:
-            built = await self._snapshot_text(latest)
-            self.sent = built.sequence
-            await self.send(text_data=self._hello(loaded["found"], built.sequence, built.text))
-        else:
-            missed = await self._between(since, latest, REPLAY_LIMIT + 1)
-            self.sent = since
-            await self.send(text_data=self._hello(loaded["found"], latest, "null"))
-            await self._send_updates(missed)
+        async with self.lock:  # updates arriving meanwhile wait, then go out after the hello
+            # Join before reading: whatever is broadcast after this reaches the socket, and
+            # what the snapshot or the ring already holds is not sent twice (numbers).
+            try:
+                await hub.join(event_group(self.event.pk), self)
+            except UNAVAILABLE as exc:
+                logger.warning("Channel layer unavailable; a socket told to retry: %r", exc)
+                await self._unavailable()
+                return
+            self.group = event_group(self.event.pk)
+            latest = await self._latest()
+            if since is None or since > latest or latest - since > REPLAY_LIMIT:
+                built = await self._snapshot_text(latest)
+                self.sent = built.sequence
+                await self.send(text_data=self._hello(loaded["found"], built.sequence, built.text))
+            else:
+                missed = await self._between(since, latest, REPLAY_LIMIT + 1)
+                self.sent = since
+                await self.send(text_data=self._hello(loaded["found"], latest, "null"))
+                await self._send_updates(missed)
         await viewers.seen(self.event.pk, self.channel_name)
         if self.access.registration_id is not None:
             await self._viewing_mark(opening=True)
@@ -229,8 +247,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code):
         if self.group:
-            with contextlib.suppress(*UNAVAILABLE):  # the group forgets it when it expires
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+            hub.leave(self.group, self)
+            self.group = None
         if self.event is not None:
             await viewers.gone(
                 self.event.pk, self.channel_name, {self.room} if self.room is not None else set()
@@ -277,22 +295,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._ping()
             return
         if kind == "resume" and self.event is not None and isinstance(content.get("since"), int):
-            since = max(0, content["since"])
-            # A client that lost messages asks again: this socket may send them once more.
-            self.sent = min(self.sent, since)
-            latest = await self._latest()
-            missed = await self._between(since, latest, REPLAY_LIMIT + 1)
-            if len(missed) > REPLAY_LIMIT:
-                built = await self._snapshot_text(latest)
-                self.sent = built.sequence
-                await self.send(text_data=built.text)
-            else:
-                await self._send_updates(missed)
+            async with self.lock:
+                await self._resume(max(0, content["since"]))
             return
         if kind == "snapshot" and self.event is not None:
-            built = await self._snapshot_text(self.sent)
-            self.sent = max(self.sent, built.sequence)
-            await self.send(text_data=built.text)
+            async with self.lock:
+                built = await self._snapshot_text(self.sent)
+                self.sent = max(self.sent, built.sequence)
+                await self.send(text_data=built.text)
             return
         if kind == "watching" and self.event is not None:
             room = content.get("room")
@@ -311,8 +321,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             }
         )
 
+    async def _resume(self, since: int) -> None:
+        # A client that lost messages asks again: this socket may send them once more.
+        self.sent = min(self.sent, since)
+        latest = await self._latest()
+        missed = await self._between(since, latest, REPLAY_LIMIT + 1)
+        if len(missed) > REPLAY_LIMIT:
+            built = await self._snapshot_text(latest)
+            self.sent = built.sequence
+            await self.send(text_data=built.text)
+        else:
+            await self._send_updates(missed)
+
     async def _ping(self):
         await self.send_json({"type": "pong", "server_time": timezone.now().isoformat()})
+        if self.group is not None:
+            hub.renew(self.group)
         if self.event is not None:
             await viewers.seen(self.event.pk, self.channel_name, self.room)
         if self.viewing is not None and time.monotonic() - self.viewing_marked >= VIEWING_MARK:
@@ -327,19 +351,59 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if changed and self.viewing is not None:
             await self._viewing_mark(opening=True)
 
-    async def event_changed(self, message):
-        event = message["event"]
+    # --- the event's messages, handed over by livestream.hub --------------------------------
+
+    def take(self, message: dict) -> None:
+        """Called by the hub for every message to the event's group, in order, without
+        waiting. The common case, the next update while nothing else is being sent, goes out
+        at once in the hub's turn (hub.start); anything else (a gap to fill, a socket busy
+        connecting or resuming, an event change) waits for its turn in a task."""
+        if not self.queued and not self.lock.locked() and message["type"] == "live.update":
+            sequence = message["message"]["sequence"]
+            if sequence <= self.sent:
+                return
+            if sequence == self.sent + 1:
+                self.sent = sequence
+                text = hello.update_text(self.event.pk, message["message"], self.access)
+                hub.start(self._send_in_turn(text))
+                return
+        self.queued += 1
+        hub.later(self._in_turn(message))
+
+    async def _send_in_turn(self, text: str) -> None:
+        async with self.lock:  # a slow client's send holds the next ones back, in order
+            await self._send_quietly(text)
+
+    async def _in_turn(self, message: dict) -> None:
+        try:
+            async with self.lock:
+                if message["type"] == "live.update":
+                    await self._update(message["message"])
+                elif message["type"] == "event.changed":
+                    await self._event_changed(message["event"])
+        except Exception as exc:  # the client went away meanwhile
+            logger.debug("A live message was not sent: %r", exc)
+        finally:
+            self.queued -= 1
+
+    async def _send_quietly(self, text: str) -> None:
+        try:
+            await self.send(text_data=text)
+        except Exception as exc:  # the client went away meanwhile
+            logger.debug("A live update was not sent: %r", exc)
+
+    async def _event_changed(self, event: dict) -> None:
         hello.forget_event(self.event.slug)
         if event["status"] not in ("published", "archived") and not self.sees_drafts:
             # The event went back to draft: public viewers lose it, and hear nothing of it.
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            self.group = None
+            if self.group is not None:
+                hub.leave(self.group, self)
+                self.group = None
             await self._refuse()
             return
         await self.send_json({"type": "event.changed", "event": event})
 
-    async def live_update(self, event):
-        message = event["message"]
+    async def _update(self, message: dict) -> None:
         sequence = message["sequence"]
         if sequence <= self.sent:
             return

@@ -10,7 +10,6 @@ import time
 from datetime import datetime
 
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -24,7 +23,7 @@ from events.models import Event
 from events.permissions import Action, has_event_permission
 from events.selectors import event_get, event_with_venue
 from events.timezones import offset_label
-from livestream import viewers
+from livestream import hub, viewers
 from livestream.access import Access, registration_for_link, viewer_access
 from livestream.broadcast import update_payload
 from livestream.groups import event_group
@@ -193,6 +192,23 @@ async def _relay(
     return frames, update["sequence"], False
 
 
+class _Inbox(asyncio.Queue):
+    """A stream's messages from the event's group (livestream.hub), read at its own pace. A
+    stream that falls INBOX messages behind loses the oldest, and fills the gap by number
+    when the next update arrives."""
+
+    def __init__(self):
+        super().__init__(maxsize=INBOX)
+
+    def take(self, message: dict) -> None:
+        if self.full():
+            self.get_nowait()
+        self.put_nowait(message)
+
+
+INBOX = 100
+
+
 async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
     """text/event-stream: a `snapshot` (or, with Last-Event-ID or ?since=N, the updates after
     N), then each `update` as it happens, each with its number as the event id, so a browser's
@@ -211,10 +227,8 @@ async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
     since = int(last) if last.isdigit() and len(last) < 19 else None
 
     async def stream():
-        layer = get_channel_layer()
-        channel = await layer.new_channel()
-        group = event_group(event.pk)
-        await layer.group_add(group, channel)
+        inbox, group = _Inbox(), event_group(event.pk)
+        await hub.join(group, inbox)
         try:
             yield "retry: 3000\n\n"
             frames, sent = await _opening(event, access, since)
@@ -223,7 +237,7 @@ async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
             ends = time.monotonic() + STREAM_FOR
             while time.monotonic() < ends:
                 try:
-                    message = await asyncio.wait_for(layer.receive(channel), HEARTBEAT)
+                    message = await asyncio.wait_for(inbox.get(), HEARTBEAT)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
@@ -233,7 +247,7 @@ async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
                 if done:
                     return
         finally:
-            await layer.group_discard(group, channel)
+            hub.leave(group, inbox)
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"

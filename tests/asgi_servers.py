@@ -57,6 +57,8 @@ def asgi_servers(count: int):
                         "-m",
                         "uvicorn",
                         "confman.asgi:application",
+                        "--ws",
+                        "confman.core.fastpaths.websocket:WebSocketProtocol",
                         "--host",
                         "127.0.0.1",
                         "--port",

@@ -31,11 +31,12 @@ def django_db_modify_db_settings_xdist_suffix(request):
 
 
 def _live_caches():
-    """The live channel's shared state (livestream.hello, livestream.replay) starts empty:
-    each test's database numbers its events and updates from 1 again."""
-    from livestream import hello, replay
+    """The live channel's shared state (livestream.hello, livestream.replay, livestream.hub)
+    starts empty: each test's database numbers its events and updates from 1 again."""
+    from livestream import hello, hub, replay
 
     hello.forget_all()
+    hub.forget_all()
     replay.forget_all()
 
 
@@ -45,6 +46,10 @@ def _test_settings(settings, tmp_path):
     # Uploaded files (materials, signatures) land in the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Broadcasts go out in the thread that commits, as without Redis: a test's database is
+    # gone before a background thread would read its last update. The background sender runs
+    # in the real servers of tests/livestream/test_processes.py.
+    settings.LIVE_BROADCAST_IN_BACKGROUND = False
     # Production uses the hashed manifest, which exists only after collectstatic.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -46,6 +46,24 @@ def _default(key, default=None, *args, **kwargs):
     return default
 
 
+def _clear_own(cache: RedisCache) -> bool:
+    """Delete this cache's keys only (those under its KEY_PREFIX), not the whole Redis
+    database as Django's clear() does: the channel layer, the live ring and the viewer counts
+    live beside them, and so may another site's or test worker's cache."""
+    if not cache.key_prefix:
+        return RedisCache.clear(cache)
+    client = cache._cache.get_client(None, write=True)  # noqa: SLF001 - the cache's own client
+    batch = []
+    for key in client.scan_iter(match=f"{cache.key_prefix}:*", count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            client.delete(*batch)
+            batch = []
+    if batch:
+        client.delete(*batch)
+    return True
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache whose failures are cache misses (settings.CACHES, with REDIS_URL)."""
 
@@ -58,4 +76,4 @@ class ResilientRedisCache(RedisCache):
     set_many = _or([])(RedisCache.set_many)
     delete = _or(False)(RedisCache.delete)
     delete_many = _or(None)(RedisCache.delete_many)
-    clear = _or(False)(RedisCache.clear)
+    clear = _or(False)(_clear_own)

@@ -67,18 +67,23 @@ def reminder_set(session: Session) -> Reminder | None:
     return reminder
 
 
-def on_update_logged(sender, event_id: int, update_id: int, **kwargs) -> None:
+def on_update_logged(
+    sender, event_id: int, update_id: int, kind: str | None = None, session_id=None, **kwargs
+) -> None:
     """After a change's commit: a session placed, moved or delayed gets the reminder of its new
-    start (a programme published: every session)."""
+    start (a programme published: every session). The update's kind and session come with the
+    signal (read from the log when a caller does not give them)."""
     try:
-        update = SessionUpdate.objects.filter(pk=update_id).values("kind", "session_id").first()
-        if update is None:
-            return
-        if update["kind"] == UpdateKind.PROGRAMME_PUBLISHED:
+        if kind is None:
+            update = SessionUpdate.objects.filter(pk=update_id).values("kind", "session_id").first()
+            if update is None:
+                return
+            kind, session_id = update["kind"], update["session_id"]
+        if kind == UpdateKind.PROGRAMME_PUBLISHED:
             # Hundreds of sessions: not in the request that published them.
             transaction.on_commit(lambda: reminders_set_all.enqueue(event_id))
-        elif update["kind"] in NEW_START and update["session_id"]:
-            session = Session.objects.filter(pk=update["session_id"]).first()
+        elif kind in NEW_START and session_id:
+            session = Session.objects.filter(pk=session_id).first()
             if session is not None:
                 reminder_set(session)
     except Exception:

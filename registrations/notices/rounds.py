@@ -80,6 +80,10 @@ def round_schedule(event_id: int, *, now=None) -> bool:
     """Set a round for the event `window` minutes from now, unless one is set already or
     notices are paused. One conditional UPDATE (so two changes at once set one round)."""
     settings = settings_for(event_id)
+    if settings.due_at is not None or settings.paused:
+        # A round is set (it clears due_at before it reads what changed, so it will tell of
+        # this change too), or notices are paused: nothing to write.
+        return False
     now = now or timezone.now()
     due = now + timedelta(minutes=settings.window)
     with transaction.atomic():

@@ -106,6 +106,8 @@ def update_record(
             event_id=update.event_id,
             update_id=update.pk,
             sequence=update.sequence,
+            kind=update.kind,
+            session_id=update.session_id,
         )
     )
     return update

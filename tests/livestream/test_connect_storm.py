@@ -106,8 +106,10 @@ async def test_reconnecting_with_since_is_answered_without_the_database(monkeypa
 
 async def test_a_snapshot_is_rebuilt_after_an_update(monkeypatch):
     session = await live_event()
-    _, before = await connect()
+    watching, before = await connect()
     await delay(session, 5)
+    # Broadcast (with Redis, from a thread of its own) once the open socket has it.
+    assert (await watching.receive_json_from(timeout=5))["type"] == "update"
 
     _, after = await connect()
 

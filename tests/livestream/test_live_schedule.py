@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from confman.asgi import application
 from events.models import TeamMember
+from livestream import hello as shared
 from livestream import replay
 from livestream import services as stream_services
 from livestream.models import Stream
@@ -123,10 +124,13 @@ async def test_a_chairs_delay_reaches_the_socket_with_its_number():
 
 async def test_reconnecting_with_since_replays_what_was_missed_in_order():
     event, hall, on_now, later = await live_event()
-    first = await hello_of(socket())
-    await delay(on_now, 5)
-    await delay(on_now, 15)
-    await delay(later, 20)
+    watching = socket()
+    first = await hello_of(watching)
+    # Each broadcast (with Redis, from a thread of its own, reading the session as it is
+    # then) before the next change, as a chair's clicks are.
+    for session, minutes in ((on_now, 5), (on_now, 15), (later, 20)):
+        await delay(session, minutes)
+        assert (await watching.receive_json_from(timeout=5))["type"] == "update"
 
     communicator = socket(f"/ws/events/seminar/live/?since={first['sequence']}")
     hello = await hello_of(communicator)
@@ -152,6 +156,7 @@ async def test_without_the_ring_a_reconnect_replays_from_the_log():
     await delay(on_now, 5)
     await delay(on_now, 15)
     replay.forget_all()  # a ring that expired, or a Redis that was flushed
+    shared.forget_all()  # and a process that has not sent them (another, or restarted)
 
     communicator = socket(f"/ws/events/seminar/live/?since={first['sequence']}")
     hello = await hello_of(communicator)

@@ -9,14 +9,16 @@ its benchmark; its test.
 - api_handler (handler.py): bench/checkin.py; tests/core/test_handler.py
 - sqlite_pool (sqlite/, a database ENGINE): bench/checkin.py; tests/core/test_sqlite_backend.py
 - collector (collector.py): bench/checkin.py, bench/live_fanout.py; tests/core/test_collector.py
+- websocket_protocol (websocket.py, given to uvicorn as --ws): bench/live_fanout.py;
+  tests/core/test_websocket_protocol.py
 
 Switched off: PreparedQuery evaluates its queryset through the ORM, confman.asgi serves the API
-with Django's ASGIHandler, SQLite uses django.db.backends.sqlite3, and the garbage collector
-keeps Python's defaults."""
+with Django's ASGIHandler, SQLite uses django.db.backends.sqlite3, the garbage collector
+keeps Python's defaults, and the WebSocket protocol is uvicorn's own."""
 
 from django.conf import settings
 
-NAMES = ("prepared_queries", "api_handler", "sqlite_pool", "collector")
+NAMES = ("prepared_queries", "api_handler", "sqlite_pool", "collector", "websocket_protocol")
 
 
 def enabled(name: str) -> bool:
