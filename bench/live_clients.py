@@ -53,6 +53,9 @@ class _Clients:
         self.new_stage()
 
     def new_stage(self) -> None:
+        # Counted once per stage: each reader compares with it on every frame (counting the
+        # hellos there made a client's frame cost grow with its number of sockets).
+        self.opened = self.open
         self.offsets = [len(mine) for mine in self.frames]
         self.reached = [0] * (ROUNDS + 2)  # reached[r]: sockets with r frames this stage
         self.events = [asyncio.Event() for _ in range(ROUNDS + 2)]
@@ -71,7 +74,7 @@ class _Clients:
                 r = len(mine) - self.offsets[i]
                 if r < len(self.reached):
                     self.reached[r] += 1
-                    if self.reached[r] == self.open:
+                    if self.reached[r] == self.opened:
                         self.events[r].set()
         except websockets.ConnectionClosed:
             pass
@@ -136,7 +139,7 @@ class _Clients:
         }
 
     async def wait_round(self, r: int, deadline: float) -> int:
-        if r < len(self.events) and self.reached[r] < self.open:
+        if r < len(self.events) and self.reached[r] < self.opened:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.events[r].wait(), max(0.0, deadline - time.time()))
         return self.reached[r] if r < len(self.reached) else 0

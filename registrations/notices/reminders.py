@@ -56,8 +56,8 @@ def reminder_set(session: Session) -> Reminder | None:
     if not minutes or start <= timezone.now():
         return None
     try:
-        with transaction.atomic():
-            reminder, created = Reminder.objects.get_or_create(session=session, start=start)
+        # get_or_create writes in a transaction (or a savepoint) of its own.
+        reminder, created = Reminder.objects.get_or_create(session=session, start=start)
     except IntegrityError:  # made a moment ago by someone else
         return Reminder.objects.get(session=session, start=start)
     if created:

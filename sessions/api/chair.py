@@ -12,6 +12,7 @@ from sessions import selectors
 from sessions.api.people import person_from_input
 from sessions.models import (
     ANNOUNCEMENT_MAX,
+    Session,
 )
 from sessions.permissions import require_chair
 from sessions.schemas import (
@@ -24,6 +25,9 @@ from sessions.services.chair import announcement_create, session_delay, session_
 from sessions.services.sessions import session_set_status
 
 router = Router(tags=["programme"])
+
+# What a chair's action may change on the session.
+REREAD = [f.attname for f in Session._meta.concrete_fields if not f.is_relation] + ["next_speaker"]
 
 
 @router.post(
@@ -58,9 +62,13 @@ def session_status(request: HttpRequest, slug: str, session_id: int, payload: St
     else:
         person = None if payload.person_id is None else person_from_input(event, payload.person_id)
         session_set_next_speaker(session=session, by=request.user, person=person)
-    event.refresh_from_db()
+    # The session as the service left it: its own fields and next speaker read again, its
+    # room, track and people (which a chair's action does not change) as already read. The
+    # services lock and update the programme held by `event` (programme_lock), so its last
+    # number is the one just written.
+    session.refresh_from_db(fields=REREAD)
     return {
-        "session": selectors.session_get(request.user, event, session.pk),
+        "session": session,
         "shifted": shifted,
         "update_sequence": selectors.programme_of(event).last_sequence,
     }

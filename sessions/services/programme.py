@@ -63,8 +63,10 @@ class ScheduleConflictError(Conflict):
 
 def programme_lock(event: Event) -> Programme:
     """Lock the event's programme row for this transaction (creating it on first use)."""
-    Programme.objects.get_or_create(event=event)
-    programme = Programme.objects.select_for_update().get(event=event)
+    programme = Programme.objects.select_for_update().filter(event=event).first()
+    if programme is None:
+        Programme.objects.get_or_create(event=event)
+        programme = Programme.objects.select_for_update().get(event=event)
     # Callers holding this event then read the programme as this transaction leaves it.
     Event.programme.related.set_cached_value(event, programme)
     return programme
