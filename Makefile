@@ -69,6 +69,14 @@ bench-checkin: $(STAMP)
 bench-live: $(STAMP)
 	$(BIN)/python bench/live_fanout.py
 
+# The production stack rehearsed: nginx (deploy/nginx/) in front of two uvicorn processes and a
+# task worker as deploy/systemd/'s units run them, on PostgreSQL and Redis; pages, static files,
+# an API write, a registration's mail, live updates over WebSockets and Server-Sent Events, and
+# one web process killed without an update lost. Needs nginx; CI runs it on its PostgreSQL leg.
+.PHONY: rehearse
+rehearse: $(STAMP)
+	$(BIN)/python deploy/rehearse.py
+
 # After the event: the participation report over 20,000 registrations (goal 300 ms) and its
 # exports, then 5000 certificates of attendance rendered (goal 30 s); scratch SQLite databases,
 # or BENCH_DATABASE_URL's.

@@ -2,9 +2,11 @@
 environment (see README.md, "Configuration"); the defaults run the embedded mode: SQLite under
 var/, the in-memory channel layer and a local-memory cache."""
 
+import os
 import re
 import warnings
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,8 +74,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    # The proxy's own health checks come over plain HTTP on the loopback.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The proxy's health checks and Prometheus come over plain HTTP on the loopback.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 60 * 60)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
@@ -171,6 +173,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer has its X-Request-ID and is timed, a redirect or a static file too.
+    "confman.core.logs.RequestIdMiddleware",
+    "confman.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Gzip (Django's, BREACH-safe) around everything that writes a body, whitenoise's static
     # files included (in DEBUG they are not precompressed); never the live event stream.
@@ -418,6 +423,12 @@ if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
     raise ImproperlyConfigured(
         f"LOG_LEVEL={LOG_LEVEL!r} is not a log level; use DEBUG, INFO, WARNING, ERROR or CRITICAL."
     )
+LOG_FORMAT = env_str("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(
+        f"LOG_FORMAT={LOG_FORMAT!r} is not a log format; use text (the default) or json (one "
+        "JSON object a line, with the request id)."
+    )
 CONFMAN_API_TOKEN_PREFIX = "cm_"  # noqa: S105 (a marker, not a secret)
 # Who a bearer token belongs to: the events app keeps the tokens (confman.core.auth calls this).
 API_TOKEN_AUTHENTICATE = "events.services.api_token_authenticate"  # noqa: S105 (a path)
@@ -427,12 +438,31 @@ API_TOKEN_AUTHENTICATE = "events.services.api_token_authenticate"  # noqa: S105 
 # records also reach the root's: configured here with Django's mail handler alone, they print
 # once, at the same level as before (INFO). "django.server" keeps its own handler and does
 # not propagate.
+# Each record carries the request id (confman/core/logs.py); LOG_FORMAT=json prints it, one
+# JSON object a line with the time, level, logger and message, a traceback under exc_info.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "request_id": {"()": "confman.core.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+            "json_ensure_ascii": False,
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false"],
@@ -445,3 +475,60 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# --- Metrics (GET /metrics, confman/metrics.py) and error reports --------------------------
+# Prometheus reads the metrics with a bearer token (METRICS_TOKEN), or without one from the
+# addresses of METRICS_ALLOW (addresses or networks; "none": the token only).
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN is too short: use at least 32 random characters, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+    )
+METRICS_ALLOW = env_list("METRICS_ALLOW", ["127.0.0.1", "::1"])
+if [entry.lower() for entry in METRICS_ALLOW] == ["none"]:
+    METRICS_ALLOW = []
+for _entry in METRICS_ALLOW:
+    try:
+        ip_network(_entry, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"METRICS_ALLOW lists {_entry!r}, which is not an address or a network; write e.g. "
+            "127.0.0.1,::1,10.0.0.0/8 (or none, to require METRICS_TOKEN)."
+        ) from None
+# prometheus_client's own variable: several processes on one port write their figures there,
+# and any of them answers for all. It must exist, empty, before they start.
+METRICS_MULTIPROCESS_DIR = env_str("PROMETHEUS_MULTIPROC_DIR")
+if METRICS_MULTIPROCESS_DIR and not (
+    Path(METRICS_MULTIPROCESS_DIR).is_dir() and os.access(METRICS_MULTIPROCESS_DIR, os.W_OK)
+):
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR={METRICS_MULTIPROCESS_DIR!r} is not a directory this user may "
+        "write; create it (emptied at each start of the web processes), or unset it."
+    )
+
+# Errors to Sentry, when SENTRY_DSN is set and sentry-sdk installed (`confman[sentry]`); the SDK
+# reads SENTRY_ENVIRONMENT and SENTRY_RELEASE itself. No personal data: no users, addresses,
+# request bodies (registration forms) or local variables leave with an error.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+        from sentry_sdk.utils import BadDsn
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: install it with "
+            "`pip install 'confman[sentry]'` (or 'sentry-sdk[django]>=2,<3'), or unset SENTRY_DSN."
+        ) from None
+    try:
+        sentry_sdk.init(
+            dsn=SENTRY_DSN,
+            send_default_pii=False,
+            max_request_body_size="never",
+            include_local_variables=False,
+        )
+    except BadDsn as exc:
+        raise ImproperlyConfigured(
+            f"SENTRY_DSN is not a Sentry DSN ({exc}); copy it from the Sentry project's "
+            "settings (Client Keys), e.g. https://KEY@o0.ingest.sentry.io/0."
+        ) from None

@@ -12,6 +12,7 @@ from django.views.i18n import JavaScriptCatalog
 from confman.api import api, api_not_found, bad_request, server_error
 from confman.core.language import language_patterns
 from confman.health import healthz
+from confman.metrics import metrics
 from registrations.payments.views import stripe_webhook
 
 admin.site.site_header = _("confman back office")
@@ -42,6 +43,7 @@ urlpatterns = [
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -243,6 +243,14 @@ class _Resumed:
                     return
 
 
+def watching() -> int:
+    """The sockets and event streams watching in this process, over every event loop's hub
+    (the metrics read it from their own thread: the copies keep the loops' changes out)."""
+    return sum(
+        len(room.watchers) for hub in list(_hubs.values()) for room in list(hub.rooms.values())
+    )
+
+
 def forget_all() -> None:
     """Tests: no room carried into another test's event loop."""
     _hubs.clear()

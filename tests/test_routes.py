@@ -201,6 +201,7 @@ ROUTES = {
 # Routes outside this matrix, and where they are checked.
 ELSEWHERE = {
     "healthz": "tests/test_health.py (public, no event)",
+    "metrics": "tests/test_metrics.py (an allowed address or the metrics token, no user)",
     "login": "Django's login page",
     "logout": "Django's logout (POST)",
     "set_language": "Django's language switch",

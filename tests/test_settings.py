@@ -1,6 +1,7 @@
 """Misconfiguration fails at start-up with a message naming the variable. Each case starts a
 fresh interpreter, because settings are read once per process."""
 
+import json
 import os
 import stat
 import subprocess
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 GOOD_SECRET_KEY = "tests-only-secret-key-never-used-in-production-0123456789"
@@ -38,6 +40,11 @@ CONFIG_VARIABLES = (
     "CONFMAN_S3_BUCKET",
     "CONFMAN_MATERIAL_MAX_BYTES",
     "FAST_PATHS_OFF",
+    "LOG_FORMAT",
+    "METRICS_TOKEN",
+    "METRICS_ALLOW",
+    "PROMETHEUS_MULTIPROC_DIR",
+    "SENTRY_DSN",
 )
 
 
@@ -219,6 +226,10 @@ def test_settings_email_url_configures_smtp(tmp_path):
         ("REDIS_URL", "redis://:notaport"),
         ("ALLOWED_HOSTS", ","),
         ("CONFMAN_VAR_DIR", "/proc/confman-cannot-write-here"),
+        ("LOG_FORMAT", "xml"),
+        ("METRICS_TOKEN", "too-short"),
+        ("METRICS_ALLOW", "127.0.0.1,intranet"),
+        ("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/confman-metrics"),
     ],
 )
 def test_more_misconfiguration_names_the_variable(tmp_path, variable, value):
@@ -304,3 +315,100 @@ def test_each_log_record_is_printed_once(tmp_path, debug):
     assert result.stderr.count("django-info-marker") == 1  # INFO, as before
     assert result.stderr.count("confman-marker") == 1
     assert "sql-marker" not in result.stderr
+
+
+def test_log_format_json_prints_one_object_a_line_with_the_request_id(tmp_path):
+    code = (
+        "import logging\n"
+        "from django.test import Client\n"
+        "answer = Client().get('/api/no-such-operation', headers={'X-Request-ID': 'edge-9'})\n"
+        "print(answer.status_code, answer['X-Request-ID'])\n"
+        "logging.getLogger('confman.tests').warning('Привет, outside a request')\n"
+    )
+
+    result = start(tmp_path, code, LOG_FORMAT="json", ALLOWED_HOSTS="testserver")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["404", "edge-9"]
+    lines = [json.loads(line) for line in result.stderr.splitlines()]  # every line is JSON
+    [not_found] = [line for line in lines if line["message"].startswith("Not Found: /api/no-")]
+    assert not_found["request_id"] == "edge-9"
+    assert not_found["level"] == "WARNING" and not_found["logger"] == "django.request"
+    assert lines[-1]["message"] == "Привет, outside a request"  # readable, not \u escapes
+    assert lines[-1]["request_id"] is None
+
+
+def _fake_sentry(directory: Path, init: str) -> Path:
+    """A stand-in for sentry-sdk, first on the path: what leaves the machine is faked."""
+    package = directory / "sentry_sdk"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(init)
+    (package / "utils.py").write_text("class BadDsn(ValueError):\n    pass\n")
+    return directory
+
+
+def test_sentry_is_set_up_without_personal_data_when_a_dsn_is_set(tmp_path):
+    fake = _fake_sentry(
+        tmp_path / "fake",
+        "from sentry_sdk.utils import BadDsn\n"
+        "def init(**options):\n"
+        "    if not options['dsn'].startswith('https://'):\n"
+        "        raise BadDsn('Unsupported scheme')\n"
+        "    print(sorted(options.items()))\n",
+    )
+    dsn = "https://public@o0.ingest.sentry.io/0"
+
+    result = start(tmp_path, SENTRY_DSN=dsn, PYTHONPATH=str(fake))
+    bad = start(tmp_path, SENTRY_DSN="ftp://nonsense", PYTHONPATH=str(fake))
+    unset = start(tmp_path, PYTHONPATH=str(fake))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(
+        [
+            ("dsn", dsn),
+            ("include_local_variables", False),
+            ("max_request_body_size", "never"),
+            ("send_default_pii", False),
+        ]
+    )
+    assert bad.returncode != 0
+    assert "SENTRY_DSN is not a Sentry DSN" in bad.stderr.strip().splitlines()[-1]
+    assert unset.returncode == 0 and unset.stdout == ""
+
+
+def test_a_sentry_dsn_without_sentry_sdk_says_what_to_install(tmp_path):
+    missing = _fake_sentry(
+        tmp_path / "missing", "raise ImportError('No module named sentry_sdk')\n"
+    )
+
+    result = start(
+        tmp_path, SENTRY_DSN="https://public@o0.ingest.sentry.io/0", PYTHONPATH=str(missing)
+    )
+
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last
+    assert "SENTRY_DSN" in last and "confman[sentry]" in last
+
+
+def test_with_a_multiprocess_directory_any_process_answers_for_all(tmp_path):
+    shared = tmp_path / "prometheus"
+    shared.mkdir()
+    variables = {"PROMETHEUS_MULTIPROC_DIR": str(shared), "ALLOWED_HOSTS": "testserver"}
+    request = "from django.test import Client\nprint(Client().get('/healthz').status_code)\n"
+    scrape = "from django.test import Client\nprint(Client().get('/metrics').content.decode())\n"
+
+    answers = [start(tmp_path, request, **variables) for _ in range(2)]
+    scraped = start(tmp_path, scrape, **variables)
+
+    assert [answer.stdout.strip() for answer in answers] == ["200", "200"], answers[0].stderr
+    assert scraped.returncode == 0, scraped.stderr
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(scraped.stdout)
+        for sample in family.samples
+    }
+    labels = (("method", "GET"), ("route", "healthz"), ("status", "2xx"))
+    assert samples[("confman_http_request_duration_seconds_count", labels)] == 2
+    # This scratch database has no tables: the process's figures are answered all the same.
+    assert samples[("confman_metrics_database_up", ())] == 0
