@@ -83,24 +83,29 @@ class _Clients:
             self.reader_errors[name] = self.reader_errors.get(name, 0) + 1
         self.closed_early += 1
 
+    async def dial(self, port: int, query: str = ""):
+        """One live socket, as every stage opens it."""
+        import websockets
+
+        return await websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/events/{self.slug}/live/{query}",
+            origin=f"http://127.0.0.1:{port}",
+            open_timeout=TIMEOUT,
+            close_timeout=5,
+            ping_interval=None,  # browsers send no protocol pings; uvicorn pings us
+            max_size=2**23,
+            max_queue=64,
+        )
+
     async def connect_one(
         self, i: int, gate: asyncio.Semaphore, errors: dict, since: int | None = None
     ) -> bool:
-        import websockets
 
         port = self.ports[i]
         query = f"?since={since}" if since is not None else ""
         async with gate:
             try:
-                socket = await websockets.connect(
-                    f"ws://127.0.0.1:{port}/ws/events/{self.slug}/live/{query}",
-                    origin=f"http://127.0.0.1:{port}",
-                    open_timeout=TIMEOUT,
-                    close_timeout=5,
-                    ping_interval=None,  # browsers send no protocol pings; uvicorn pings us
-                    max_size=2**23,
-                    max_queue=64,
-                )
+                socket = await self.dial(port, query)
                 self.sockets[i] = socket
                 self.hellos[i] = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
             except Exception as exc:
@@ -210,7 +215,6 @@ class _Clients:
         """All of them back at once with ?since=`since`: each reads its hello and the updates
         it `missed`, in order, and stays connected (for the stages after). When each was back,
         and who is not, or lacks something."""
-        import websockets
 
         errors: dict[str, int] = {}
         back: list[float] = []
@@ -222,15 +226,7 @@ class _Clients:
             nonlocal wrong
             async with gate:
                 try:
-                    socket = await websockets.connect(
-                        f"ws://127.0.0.1:{port_of[i]}/ws/events/{self.slug}/live/?since={since}",
-                        origin=f"http://127.0.0.1:{port_of[i]}",
-                        open_timeout=TIMEOUT,
-                        close_timeout=5,
-                        ping_interval=None,
-                        max_size=2**23,
-                        max_queue=64,
-                    )
+                    socket = await self.dial(port_of[i], f"?since={since}")
                     self.sockets[i] = socket
                     hello = json.loads(await asyncio.wait_for(socket.recv(), TIMEOUT))
                     seen = []

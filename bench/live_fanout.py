@@ -345,8 +345,8 @@ def storm_details(r: dict) -> str:
     return (
         f"    the chair's {len(chair)} requests {CHAIR_PAUSE:.0f} s apart with {r['open']} "
         f"sockets open: median {statistics.median(chair):.0f} ms, p99 "
-        f"{percentile(chair, 0.99):.0f} ms; {len(burst)} more {BURST_PAUSE} s apart (each "
-        f"update reaching every socket before the next is made): median "
+        f"{percentile(chair, 0.99):.0f} ms; {len(burst)} more {BURST_PAUSE} s apart (faster "
+        f"than an update reaches 5000 sockets): median "
         f"{statistics.median(burst):.0f} ms, p99 {percentile(burst, 0.99):.0f} ms; the storm: "
         f"{r['storm_back']} of {r['open']} back in {r['storm_seconds']:.1f} s"
         + (f", {r['storm_wrong']} without all they missed" if r["storm_wrong"] else "")

@@ -68,20 +68,23 @@ async def snapshot_text(event: Event, access: Access, at_least: int = 0) -> Buil
     for _attempt in range(2):
         flight = _flights.get(flight_key)
         if flight is None:
-            return await _fly(flight_key, key, event, access)
+            break
         built = await asyncio.shield(flight)
         if built.sequence >= at_least:
             return built
         # Built before the update this socket must see: the next build reads it.
-    return await _fly(flight_key, key, event, access)
+    built = await _fly(flight_key, _build_async(event, access))
+    _snapshots[key] = built
+    return built
 
 
-async def _fly(flight_key, key, event: Event, access: Access) -> Built:
-    """Build, with every socket that asks meanwhile waiting for this one build."""
+async def _fly(flight_key, reading):
+    """Await `reading` with every socket that asks meanwhile (_flights[flight_key]) waiting
+    for its one result."""
     flight = asyncio.get_running_loop().create_future()
     _flights[flight_key] = flight
     try:
-        built = await _build_async(event, access)
+        result = await reading
     except BaseException as exc:
         flight.set_exception(exc)
         flight.exception()  # retrieved: no "never retrieved" warning without waiters
@@ -89,9 +92,8 @@ async def _fly(flight_key, key, event: Event, access: Access) -> Built:
     finally:
         if _flights.get(flight_key) is flight:
             del _flights[flight_key]
-    _snapshots[key] = built
-    flight.set_result(built)
-    return built
+    flight.set_result(result)
+    return result
 
 
 def _event_of(slug: str) -> Found | None:
@@ -115,22 +117,11 @@ async def event_found(slug: str) -> Found | None:
     flight = _flights.get(flight_key)
     if flight is not None:
         return await asyncio.shield(flight)
-    flight = asyncio.get_running_loop().create_future()
-    _flights[flight_key] = flight
-    try:
-        found = await _event_async(slug)
-    except BaseException as exc:
-        flight.set_exception(exc)
-        flight.exception()  # retrieved: no "never retrieved" warning without waiters
-        raise
-    finally:
-        if _flights.get(flight_key) is flight:
-            del _flights[flight_key]
+    found = await _fly(flight_key, _event_async(slug))
     if found is None:
         _events.pop(slug, None)
     else:
         _events[slug] = found
-    flight.set_result(found)
     return found
 
 
