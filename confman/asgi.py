@@ -19,6 +19,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler  # noqa: E402
 
+from confman.core.after_response import AfterResponse  # noqa: E402
 from confman.core.fastpaths import collector, enabled  # noqa: E402
 from confman.core.fastpaths.handler import ASGIHandler  # noqa: E402
 from livestream.routing import websocket_urlpatterns  # noqa: E402
@@ -39,7 +40,8 @@ django_asgi_app = ASGIHandler() if enabled("api_handler") else DjangoASGIHandler
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Live broadcasts a request made start once its answer is sent.
+        "http": AfterResponse(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             CookieMiddleware(
                 SessionMiddleware(SessionAuthMiddleware(URLRouter(websocket_urlpatterns)))

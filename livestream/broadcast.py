@@ -2,6 +2,7 @@
 with plain data (the API's Out schemas), never model instances."""
 
 import asyncio
+import functools
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from confman.core.after_response import after_response
 from events.models import Event
 from events.schemas import EventSummaryOut
 from events.selectors import event_with_venue
@@ -135,7 +137,9 @@ def _prepared_here(update_id: int) -> tuple[str, dict] | None:
 
 def broadcast_update(update_id: int) -> None:
     if _in_background():
-        _sender.send(update_id)
+        # Once the request that made the update has its answer: the fan-out, in this process
+        # too, then does not compete with the answer (a chair's click) for the interpreter.
+        after_response(functools.partial(_sender.send, update_id))
         return
     prepared = _prepared(update_id)
     if prepared is None:

@@ -1,0 +1,184 @@
+"""Work held until a request's answer is sent (confman.core.after_response), and the live
+broadcast that uses it: a chair's update reaches the sender once the chair has the answer."""
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import threading
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from confman.asgi import application
+from confman.core.after_response import AfterResponse, after_response
+from events.models import TeamMember
+from events.services import api_token_create
+from livestream import broadcast
+from sessions.services.programme import programme_publish
+from tests.factories import EventFactory, UserFactory
+from tests.factories.events import RoomFactory
+from tests.factories.sessions import SessionFactory
+
+
+async def serve(app, path: str = "/", body: bytes = b"", headers=()) -> list:
+    """One HTTP request through `app`; what it sent, in order."""
+    sent = []
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST" if body else "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        await asyncio.sleep(3600)  # a disconnect that never comes
+
+    async def send(message):
+        sent.append(message["type"])
+
+    await app(scope, receive, send)
+    return sent
+
+
+def test_outside_a_request_the_work_runs_at_once():
+    done = []
+    after_response(lambda: done.append("now"))
+    assert done == ["now"]
+
+
+@pytest.mark.asyncio
+async def test_work_held_in_a_request_runs_after_its_answer_in_order():
+    async def app(scope, receive, send, record):
+        # Handed over from a worker thread, as a view's on-commit hook does.
+        await sync_to_async(after_response)(lambda: record.append("first"))
+        after_response(lambda: record.append("second"))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        record.append("answered")
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    record = []
+    sent = await serve(AfterResponse(lambda s, r, se: app(s, r, se, record)))
+    assert sent == ["http.response.start", "http.response.body"]
+    assert record == ["answered", "first", "second"]
+
+
+@pytest.mark.asyncio
+async def test_a_failing_request_still_runs_its_held_work_and_one_failure_stops_no_other(caplog):
+    record = []
+
+    def broken():
+        raise RuntimeError("broken")
+
+    async def app(scope, receive, send):
+        after_response(broken)
+        after_response(lambda: record.append("still run"))
+        raise ValueError("the view failed")
+
+    with caplog.at_level(logging.ERROR), pytest.raises(ValueError, match="the view failed"):
+        await serve(AfterResponse(app))
+    assert record == ["still run"]
+    assert "held until a request's answer failed" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_work_handed_over_after_the_answer_runs_at_once():
+    """A view still running in its thread after the request ended (the client went away) is
+    not held back by a list nobody reads any more."""
+    release, record = threading.Event(), []
+
+    def late_view():
+        release.wait(5)
+        after_response(lambda: record.append(threading.current_thread().name))
+
+    started: list[asyncio.Future] = []
+
+    async def app(scope, receive, send):
+        started.append(asyncio.ensure_future(sync_to_async(late_view, thread_sensitive=False)()))
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    await serve(AfterResponse(app))
+    assert record == []
+    release.set()
+    await started[0]
+    assert len(record) == 1 and record[0] != threading.current_thread().name
+
+
+@pytest.mark.asyncio
+async def test_websockets_are_passed_through_untouched():
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["type"])
+        after_response(lambda: seen.append("at once"))
+
+    await AfterResponse(app)({"type": "websocket"}, None, None)
+    assert seen == ["websocket", "at once"]
+
+
+@database_sync_to_async
+def chair():
+    now = timezone.now()
+    event = EventFactory(slug="seminar", timezone="UTC", start_date=now.date(), end_date=now.date())
+    programme_publish(event=event, by=None)
+    session = SessionFactory(
+        event=event,
+        room=RoomFactory(event=event),
+        start=now - dt.timedelta(minutes=5),
+        end=now + dt.timedelta(minutes=55),
+    )
+    organiser = UserFactory(username="organiser")
+    TeamMember.objects.create(event=event, user=organiser, role=TeamMember.Role.ORGANISER)
+    return session, api_token_create(user=organiser, name="chair")[1]
+
+
+class RecordingSender:
+    """Stands for the background sender, whose next stop is Redis."""
+
+    def __init__(self, record: list):
+        self.record = record
+
+    def send(self, update_id: int) -> None:
+        self.record.append(("broadcast", update_id))
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_worker_connections")
+async def test_a_chairs_update_is_broadcast_once_the_chair_has_the_answer(settings, monkeypatch):
+    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+    settings.LIVE_BROADCAST_IN_BACKGROUND = True
+    session, token = await chair()
+    record: list = []
+    monkeypatch.setattr(broadcast, "_sender", RecordingSender(record))
+
+    async def app(scope, receive, send):
+        async def sending(message):
+            record.append(message["type"])
+            await send(message)
+
+        await application(scope, receive, sending)
+
+    sent = await serve(
+        app,
+        f"/api/events/seminar/sessions/{session.pk}/status",
+        json.dumps({"action": "delay", "minutes": 10}).encode(),
+        [(b"content-type", b"application/json"), (b"authorization", f"Bearer {token}".encode())],
+    )
+    assert sent == ["http.response.start", "http.response.body"]
+    update = await session.updates.alatest("sequence")
+    assert record == ["http.response.start", "http.response.body", ("broadcast", update.pk)]
