@@ -18,11 +18,12 @@ import re
 import uuid
 from contextvars import ContextVar
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.signals import request_finished
 from django.db.models.signals import pre_save
 from django.http import HttpRequest, HttpResponse
 from django_tasks.signals import task_finished, task_started
+
+from confman.core.middleware import AroundMiddleware
 
 HEADER = "X-Request-ID"
 # The proxy's id is taken when it is short and made of characters safe in a log line and a
@@ -38,35 +39,17 @@ def request_id_of(request: HttpRequest) -> str:
     return incoming if VALID.fullmatch(incoming) else uuid.uuid4().hex
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(AroundMiddleware):
     """First in MIDDLEWARE: every answer, a redirect or a static file too, has the header. The
     id stays set until the response is closed (request_finished), so that Django's own line
     about a 4xx or 5xx answer, written after the middleware, carries it too."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest):
-        if self.is_async:
-            return self.__acall__(request)
+    def before(self, request: HttpRequest) -> None:
         request.request_id = request_id_of(request)
         current.set(request.request_id)
-        response = self.get_response(request)
-        response[HEADER] = request.request_id
-        return response
 
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = request_id_of(request)
-        current.set(request.request_id)
-        response = await self.get_response(request)
+    def after(self, request: HttpRequest, response: HttpResponse, before: None) -> None:
         response[HEADER] = request.request_id
-        return response
 
 
 class RequestIdFilter:

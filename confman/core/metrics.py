@@ -9,11 +9,11 @@ same middleware list in its thread."""
 
 import time
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import Histogram
 
 from confman.core.language import site_languages
+from confman.core.middleware import AroundMiddleware
 
 REQUEST_SECONDS = Histogram(
     "confman_http_request_duration_seconds",
@@ -45,30 +45,13 @@ def observe(request: HttpRequest, response: HttpResponse, seconds: float) -> Non
     REQUEST_SECONDS.labels(route_of(request), method, status).observe(seconds)
 
 
-class RequestMetricsMiddleware:
+class RequestMetricsMiddleware(AroundMiddleware):
     """Times every request; first in MIDDLEWARE, so that the others' time counts too. Runs
     on the event loop for pages and in the API's thread for the API, never hopping between
     them."""
 
-    sync_capable = True
-    async_capable = True
+    def before(self, request: HttpRequest) -> float:
+        return time.perf_counter()
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest):
-        if self.is_async:
-            return self.__acall__(request)
-        started = time.perf_counter()
-        response = self.get_response(request)
-        observe(request, response, time.perf_counter() - started)
-        return response
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponse:
-        started = time.perf_counter()
-        response = await self.get_response(request)
-        observe(request, response, time.perf_counter() - started)
-        return response
+    def after(self, request: HttpRequest, response: HttpResponse, before: float) -> None:
+        observe(request, response, time.perf_counter() - before)

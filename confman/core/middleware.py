@@ -3,7 +3,9 @@ import secrets
 import struct
 import zlib
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
@@ -19,6 +21,41 @@ COMPRESSIBLE = re.compile(
     r"^(text/(?!event-stream)|application/(json|javascript|xml|[\w.+-]+\+(json|xml))|image/svg\+xml)",
     re.IGNORECASE,
 )
+
+
+class AroundMiddleware:
+    """A middleware that works around the view on whichever side Django calls it: in the API's
+    thread (synchronously) and on the event loop for pages, without the trips to a thread that
+    Django's MiddlewareMixin makes for its hooks there. `before` returns what `after` needs."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def before(self, request: HttpRequest) -> Any:
+        return None
+
+    def after(self, request: HttpRequest, response: HttpResponse, before: Any) -> None:
+        pass
+
+    def __call__(self, request: HttpRequest):
+        if self.is_async:
+            return self.__acall__(request)
+        before = self.before(request)
+        response = self.get_response(request)
+        self.after(request, response, before)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        before = self.before(request)
+        response = await self.get_response(request)
+        self.after(request, response, before)
+        return response
 
 
 class DomainErrorMiddleware:
