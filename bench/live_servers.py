@@ -96,35 +96,12 @@ SEED = """
 import json, sys
 import django
 django.setup()
-from django.contrib.auth.models import User
 from django.core.management import call_command
-from confman.demo.events import seed_demo_event
-from events.models import TeamMember
-from events.services import api_token_create, team_member_set
-from sessions.models import SessionStatus
+from confman.demo.load import seed_load_test
 
 call_command("migrate", verbosity=0)
-event, _ = seed_demo_event()
-organiser = User.objects.create_user("bench-organiser", email="bench-organiser@example.org")
-team_member_set(event=event, by=None, user=organiser, role=TeamMember.Role.ORGANISER)
-token = api_token_create(user=organiser, name="bench")[1]
-sessions = event.sessions.order_by("start", "pk")
-session = (
-    sessions.filter(status=SessionStatus.LIVE).first()
-    or sessions.filter(status=SessionStatus.SCHEDULED).first()
-)
 with open(sys.argv[1], "w") as out:
-    json.dump(
-        {
-            "slug": event.slug,
-            "event": event.pk,
-            "session": session.pk,
-            "title": session.title,
-            "status": session.status,
-            "token": token,
-        },
-        out,
-    )
+    json.dump(seed_load_test("bench-organiser"), out)
 """
 
 

@@ -55,30 +55,18 @@ SEED = """
 import json, sys
 import django
 django.setup()
-from django.contrib.auth.models import User
 from django.core.management import call_command
-from confman.demo.events import seed_demo_event
-from events.models import TeamMember
-from events.services import api_token_create, team_member_set
+from confman.demo.load import seed_load_test
+from events.models import Event
 from registrations.services.tickets import ticket_create
-from sessions.models import SessionStatus
 
 call_command("migrate", verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
-event, _ = seed_demo_event()
-organiser = User.objects.create_user("rehearsal", email="rehearsal@example.org")
-team_member_set(event=event, by=None, user=organiser, role=TeamMember.Role.ORGANISER)
-token = api_token_create(user=organiser, name="rehearsal")[1]
+seeded = seed_load_test("rehearsal")
+event = Event.objects.get(pk=seeded["event"])
 ticket = ticket_create(event=event, by=None, name="Rehearsal", modes="online", quota=100)
-sessions = event.sessions.order_by("start", "pk")
-session = (
-    sessions.filter(status=SessionStatus.LIVE).first()
-    or sessions.filter(status=SessionStatus.SCHEDULED).first()
-)
 with open(sys.argv[1], "w") as out:
-    json.dump(
-        {"slug": event.slug, "session": session.pk, "token": token, "ticket": ticket.pk}, out
-    )
+    json.dump({**seeded, "ticket": ticket.pk}, out)
 """
 
 

@@ -5,7 +5,8 @@ import vobject
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.utils import load_backend
 from django.utils import translation
 
 from events.models import TeamMember
@@ -175,3 +176,21 @@ def read_ics():
         return Parsed(response.content)
 
     return read
+
+
+@pytest.fixture
+def unreachable_database():
+    """Swap the default connection for one to a database that cannot be opened, then put the
+    real one back (closing the real one would drop SQLite's in-memory test database)."""
+    real = connections[DEFAULT_DB_ALIAS]
+    broken = dict(real.settings_dict)
+    if real.vendor == "sqlite":
+        broken["NAME"] = "/nonexistent-directory/confman.sqlite3"
+    else:
+        broken.update(HOST="127.0.0.1", PORT="9")
+    connections[DEFAULT_DB_ALIAS] = load_backend(broken["ENGINE"]).DatabaseWrapper(
+        broken, DEFAULT_DB_ALIAS
+    )
+    yield
+    connections[DEFAULT_DB_ALIAS].close()
+    connections[DEFAULT_DB_ALIAS] = real

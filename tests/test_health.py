@@ -1,6 +1,4 @@
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.utils import load_backend
 
 
 @pytest.mark.django_db
@@ -32,24 +30,6 @@ def test_healthz_is_503_when_channel_layer_is_down(client, settings):
     assert body["channel_layer"]["status"] == "down"
     assert body["channel_layer"]["error"]
     assert body["database"]["status"] == "ok"
-
-
-@pytest.fixture
-def unreachable_database():
-    """Swap the default connection for one to a database that cannot be opened, then put the
-    real one back (closing the real one would drop SQLite's in-memory test database)."""
-    real = connections[DEFAULT_DB_ALIAS]
-    broken = dict(real.settings_dict)
-    if real.vendor == "sqlite":
-        broken["NAME"] = "/nonexistent-directory/confman.sqlite3"
-    else:
-        broken.update(HOST="127.0.0.1", PORT="9")
-    connections[DEFAULT_DB_ALIAS] = load_backend(broken["ENGINE"]).DatabaseWrapper(
-        broken, DEFAULT_DB_ALIAS
-    )
-    yield
-    connections[DEFAULT_DB_ALIAS].close()
-    connections[DEFAULT_DB_ALIAS] = real
 
 
 @pytest.mark.django_db

@@ -6,8 +6,6 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import HttpCommunicator, WebsocketCommunicator
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.utils import load_backend
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -347,22 +345,6 @@ def test_webhook_failures_count_deliveries_given_up_and_retrying(client, today_e
 
     assert value(figures, "confman_webhook_failures", outcome="retrying") == 1
     assert value(figures, "confman_webhook_failures", outcome="gave_up") == 1
-
-
-@pytest.fixture
-def unreachable_database():
-    real = connections[DEFAULT_DB_ALIAS]
-    broken = dict(real.settings_dict)
-    if real.vendor == "sqlite":
-        broken["NAME"] = "/nonexistent-directory/confman.sqlite3"
-    else:
-        broken.update(HOST="127.0.0.1", PORT="9")
-    connections[DEFAULT_DB_ALIAS] = load_backend(broken["ENGINE"]).DatabaseWrapper(
-        broken, DEFAULT_DB_ALIAS
-    )
-    yield
-    connections[DEFAULT_DB_ALIAS].close()
-    connections[DEFAULT_DB_ALIAS] = real
 
 
 @pytest.mark.django_db
