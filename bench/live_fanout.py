@@ -19,11 +19,11 @@ with 1000, 5000 and then 10,000 clients:
 3. ROUNDS times, a second apart: POST /api/events/<slug>/sessions/<id>/status
    {"action": "delay", "minutes": K} to process A with the organiser's token. The service
    logs one SessionUpdate; its `created_at` is taken inside the transaction that commits it,
-   and the broadcast goes out on commit. Each client stamps every frame with time.time() the
-   moment `recv()` returns it (parsing waits until the end), so latency = receipt -
-   update.created_at, both on this machine's clock. A client that has not received an update
-   within TIMEOUT seconds of its POST counts as lost; every client must receive exactly the
-   posted sequence numbers, in order, without gaps.
+   and what follows (the broadcast among it) runs once the request has answered. Each client
+   stamps every frame with time.time() the moment `recv()` returns it (parsing waits until
+   the end), so latency = receipt - update.created_at, both on this machine's clock. A client
+   that has not received an update within TIMEOUT seconds of its POST counts as lost; every
+   client must receive exactly the posted sequence numbers, in order, without gaps.
 
 4. at the stage with STORM_AT clients (5000; else the last stage), the chair's requests:
    CHAIR_REQUESTS delays POSTed CHAIR_PAUSE (1 s) apart, each timed from request to answer,

@@ -121,9 +121,6 @@ API_RATE_LIMITS = {
     # Checking a certificate's code: a verifier checks a few, a guesser would need billions.
     "certificates": _rate("THROTTLE_CERTIFICATES", "30/min"),
 }
-# With Redis, a programme update reaches the sockets' channels from a thread of its own, so the
-# chair's request does not wait for thousands of them (livestream.broadcast); off: inline.
-LIVE_BROADCAST_IN_BACKGROUND = env_bool("LIVE_BROADCAST_IN_BACKGROUND", True)
 NINJA_NUM_PROXIES = 1 if env_bool("BEHIND_TLS_PROXY", False) else 0
 
 # Every page's Content-Security-Policy (django-csp): scripts, styles, fonts and images from this
@@ -261,6 +258,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# With Redis, what follows a programme update (the live broadcast, the change notices' round,
+# reminders, webhooks) runs in a background thread once the request that made it has answered,
+# so a chair's click waits for none of it (sessions.services.programme). Off, or without Redis
+# (the in-memory channel layer lives on the server's event loop): in the request, after commit.
+UPDATES_IN_BACKGROUND = env_bool("UPDATES_IN_BACKGROUND", True) and bool(REDIS_URL)
 REDIS_PREFIX = env_str("REDIS_PREFIX", "confman")
 if REDIS_URL:
     _redis = urlsplit(REDIS_URL)

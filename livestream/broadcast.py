@@ -2,17 +2,13 @@
 with plain data (the API's Out schemas), never model instances."""
 
 import asyncio
-import functools
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
-from django.db import close_old_connections, connection
 
-from confman.core.after_response import after_response
 from events.models import Event
 from events.schemas import EventSummaryOut
 from events.selectors import event_with_venue
@@ -49,18 +45,16 @@ def on_event_changed(sender, *, event_id: int, **kwargs) -> None:
 
 
 class _Sender:
-    """Broadcasts this process's updates from one thread with an event loop of its own, one
-    after the other in the order they were handed over, so that the request that made the
-    change (a chair's click) answers without waiting for its update to be read back, kept in
-    the ring and sent: it hands over the update's id and is done. Used with the Redis channel
-    layer; the in-memory layer (one process, the tests) sends in the caller's thread."""
+    """Sends this process's updates to the Redis channel layer from one thread with an event
+    loop of its own (one connection pool, not one per call), one after the other in the order
+    they were handed over: sent concurrently, two updates could reach a process the other way
+    round. With UPDATES_IN_BACKGROUND, the update is read back in the background thread that
+    tells of it (confman.core.after_response), after the request that made it has answered."""
 
     def __init__(self):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.queue: asyncio.Queue | None = None
         self.lock = threading.Lock()
-        # Django reads outside the event loop: one thread, in order, with its own connection.
-        self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-broadcast-read")
 
     def _start(self) -> asyncio.AbstractEventLoop:
         with self.lock:
@@ -81,31 +75,23 @@ class _Sender:
         return self.loop
 
     async def _drain(self) -> None:
-        """One update at a time, in order: sent concurrently, two updates could reach a
-        process the other way round. The reads run in a thread of their own."""
         while True:
-            update_id = await self.queue.get()
+            group, message = await self.queue.get()
             try:
-                prepared = await asyncio.get_running_loop().run_in_executor(
-                    self.reader, _prepared_here, update_id
-                )
-                if prepared is not None:
-                    await get_channel_layer().group_send(*prepared)
+                await get_channel_layer().group_send(group, message)
             except Exception as exc:
                 # Committed is committed: clients notice the gap by its number and read it
                 # from the ring or the log.
-                logger.error("Could not broadcast update %s: %r", update_id, exc)
+                logger.error(
+                    "Could not broadcast update %s: %r", message["message"]["sequence"], exc
+                )
 
-    def send(self, update_id: int) -> None:
+    def send(self, group: str, message: dict) -> None:
         loop = self._start()
-        loop.call_soon_threadsafe(self.queue.put_nowait, update_id)
+        loop.call_soon_threadsafe(self.queue.put_nowait, (group, message))
 
 
 _sender = _Sender()
-
-
-def _in_background() -> bool:
-    return bool(settings.REDIS_URL) and settings.LIVE_BROADCAST_IN_BACKGROUND
 
 
 def update_payload(update: SessionUpdate) -> dict:
@@ -125,27 +111,15 @@ def _prepared(update_id: int) -> tuple[str, dict] | None:
     return event_group(update.event_id), {"type": "live.update", "message": message}
 
 
-def _prepared_here(update_id: int) -> tuple[str, dict] | None:
-    """_prepared in the sender's reading thread. The update is read back a moment after its
-    commit: the session it carries is as it is then (a change made meanwhile shows in both)."""
-    close_old_connections()
-    try:
-        return _prepared(update_id)
-    finally:
-        connection.close()  # not held between broadcasts (a pool, if any, takes it back)
-
-
 def broadcast_update(update_id: int) -> None:
-    if _in_background():
-        # Once the request that made the update has its answer: the fan-out, in this process
-        # too, then does not compete with the answer (a chair's click) for the interpreter.
-        after_response(functools.partial(_sender.send, update_id))
-        return
-    prepared = _prepared(update_id)
-    if prepared is None:
-        return
     try:
-        async_to_sync(get_channel_layer().group_send)(*prepared)
+        prepared = _prepared(update_id)
+        if prepared is None:
+            return
+        if settings.UPDATES_IN_BACKGROUND:  # in the background thread: the sender's loop sends
+            _sender.send(*prepared)
+        else:
+            async_to_sync(get_channel_layer().group_send)(*prepared)
     except Exception:
         # Committed is committed: clients notice the gap by its number and fetch it from the log.
         logger.exception("Could not broadcast update %s", update_id)

@@ -47,10 +47,11 @@ def _test_settings(settings, tmp_path):
     # Uploaded files (materials, signatures) land in the test's own folder.
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Broadcasts go out in the thread that commits, as without Redis: a test's database is
-    # gone before a background thread would read its last update. The background sender runs
-    # in the real servers of tests/livestream/test_processes.py.
-    settings.LIVE_BROADCAST_IN_BACKGROUND = False
+    # What follows an update runs in the thread that commits, as without Redis: a test's
+    # database is gone before a background thread would read its last update. The background
+    # thread runs in the real servers of tests/livestream/test_processes.py and in
+    # tests/core/test_after_response.py.
+    settings.UPDATES_IN_BACKGROUND = False
     # Production uses the hashed manifest, which exists only after collectstatic.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,15 +1,18 @@
 """The programme's lock, its numbered update log, and the conflict rules every write that places
 a session passes (sessions, roles); publishing the programme."""
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from confman.core.after_response import in_background
 from confman.core.content import ContentText
 from confman.core.exceptions import Conflict
 from confman.core.validation import validate
@@ -101,9 +104,15 @@ def update_record(
         notify=notify,
         created_at=timezone.now(),
     )
-    # Told to the live audience after commit, never before: a rolled-back change is never heard.
-    transaction.on_commit(
-        lambda: update_logged.send(
+    # Told (to the live audience, the notices, reminders and webhooks) after commit, never
+    # before: a rolled-back change is never heard.
+    transaction.on_commit(functools.partial(_tell, update))
+    return update
+
+
+def _tell(update: SessionUpdate) -> None:
+    def tell() -> None:
+        update_logged.send(
             sender=SessionUpdate,
             event_id=update.event_id,
             update_id=update.pk,
@@ -111,8 +120,12 @@ def update_record(
             kind=update.kind,
             session_id=update.session_id,
         )
-    )
-    return update
+
+    if settings.UPDATES_IN_BACKGROUND:
+        # Once the request that made it has answered: a chair's click waits for none of it.
+        in_background(tell)
+    else:
+        tell()
 
 
 def update_log(

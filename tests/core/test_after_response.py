@@ -1,5 +1,6 @@
-"""Work held until a request's answer is sent (confman.core.after_response), and the live
-broadcast that uses it: a chair's update reaches the sender once the chair has the answer."""
+"""Work held until a request's answer is sent, and the background thread
+(confman.core.after_response); what follows a chair's update runs there once the chair has the
+answer: the live broadcast, the reminder, the notices' round."""
 
 import asyncio
 import datetime as dt
@@ -13,11 +14,19 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from confman.asgi import application
-from confman.core.after_response import AfterResponse, after_response
+from confman.core.after_response import (
+    AfterResponse,
+    after_response,
+    background_drained,
+    in_background,
+)
+from confman.core.logs import current as request_id
 from events.models import TeamMember
 from events.services import api_token_create
 from livestream import broadcast
+from registrations.models import NoticeSettings, Reminder
 from sessions.services.programme import programme_publish
+from sessions.signals import update_logged
 from tests.factories import EventFactory, UserFactory
 from tests.factories.events import RoomFactory
 from tests.factories.sessions import SessionFactory
@@ -130,6 +139,39 @@ async def test_websockets_are_passed_through_untouched():
     assert seen == ["websocket", "at once"]
 
 
+def test_background_work_runs_in_order_in_its_own_thread_in_the_callers_context(caplog):
+    request_id.set("req-1")
+    seen = []
+
+    def broken():
+        raise RuntimeError("broken")
+
+    in_background(lambda: seen.append(("first", request_id.get(), threading.current_thread())))
+    in_background(broken)
+    in_background(lambda: seen.append(("second", request_id.get(), threading.current_thread())))
+    with caplog.at_level(logging.ERROR):
+        assert background_drained()
+    assert [(name, rid) for name, rid, _ in seen] == [("first", "req-1"), ("second", "req-1")]
+    assert seen[0][2] is seen[1][2] is not threading.current_thread()
+    assert "background thread failed" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_background_work_of_a_request_waits_for_its_answer():
+    record = []
+
+    async def app(scope, receive, send):
+        await sync_to_async(in_background)(lambda: record.append("background"))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await asyncio.sleep(0.05)  # time enough for the background thread, were it not held
+        record.append("answered")
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    await serve(AfterResponse(app))
+    assert await sync_to_async(background_drained)()
+    assert record == ["answered", "background"]
+
+
 @database_sync_to_async
 def chair():
     now = timezone.now()
@@ -138,8 +180,8 @@ def chair():
     session = SessionFactory(
         event=event,
         room=RoomFactory(event=event),
-        start=now - dt.timedelta(minutes=5),
-        end=now + dt.timedelta(minutes=55),
+        start=now + dt.timedelta(hours=2),
+        end=now + dt.timedelta(hours=3),
     )
     organiser = UserFactory(username="organiser")
     TeamMember.objects.create(event=event, user=organiser, role=TeamMember.Role.ORGANISER)
@@ -147,24 +189,31 @@ def chair():
 
 
 class RecordingSender:
-    """Stands for the background sender, whose next stop is Redis."""
+    """Stands for the broadcast's sender, whose next stop is Redis."""
 
     def __init__(self, record: list):
         self.record = record
 
-    def send(self, update_id: int) -> None:
-        self.record.append(("broadcast", update_id))
+    def send(self, group: str, message: dict) -> None:
+        self.record.append(("broadcast", message["message"]["sequence"]))
 
 
 @pytest.mark.asyncio
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("close_worker_connections")
-async def test_a_chairs_update_is_broadcast_once_the_chair_has_the_answer(settings, monkeypatch):
-    settings.REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
-    settings.LIVE_BROADCAST_IN_BACKGROUND = True
+async def test_what_follows_a_chairs_update_runs_in_the_background_after_the_answer(
+    settings, monkeypatch
+):
     session, token = await chair()
+    settings.UPDATES_IN_BACKGROUND = True
     record: list = []
     monkeypatch.setattr(broadcast, "_sender", RecordingSender(record))
+    threads = []
+
+    def told(sender, **kwargs):
+        threads.append(threading.current_thread().name)
+
+    update_logged.connect(told, dispatch_uid="test-told")
 
     async def app(scope, receive, send):
         async def sending(message):
@@ -173,12 +222,25 @@ async def test_a_chairs_update_is_broadcast_once_the_chair_has_the_answer(settin
 
         await application(scope, receive, sending)
 
-    sent = await serve(
-        app,
-        f"/api/events/seminar/sessions/{session.pk}/status",
-        json.dumps({"action": "delay", "minutes": 10}).encode(),
-        [(b"content-type", b"application/json"), (b"authorization", f"Bearer {token}".encode())],
-    )
-    assert sent == ["http.response.start", "http.response.body"]
+    try:
+        sent = await serve(
+            app,
+            f"/api/events/seminar/sessions/{session.pk}/status",
+            json.dumps({"action": "delay", "minutes": 10}).encode(),
+            [
+                (b"content-type", b"application/json"),
+                (b"authorization", f"Bearer {token}".encode()),
+            ],
+        )
+        assert sent == ["http.response.start", "http.response.body"]
+        assert await sync_to_async(background_drained)()
+    finally:
+        update_logged.disconnect(dispatch_uid="test-told")
     update = await session.updates.alatest("sequence")
-    assert record == ["http.response.start", "http.response.body", ("broadcast", update.pk)]
+    assert record == ["http.response.start", "http.response.body", ("broadcast", update.sequence)]
+    assert threads == ["after-response"]
+    # The other receivers ran there too: the reminder of the new start, the notices' round.
+    new_start = session.start + dt.timedelta(minutes=10)
+    assert await Reminder.objects.filter(session=session, start=new_start).aexists()
+    notices = await NoticeSettings.objects.aget(event_id=session.event_id)
+    assert notices.due_at is not None
