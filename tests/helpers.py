@@ -1,6 +1,7 @@
 """Plain functions the tests share: reading a page and its messages, publishing a programme,
-the update log's time format, a registration's state from the database, a PDF's text, and
-threads started together for the concurrency tests. Fixtures are in the conftest.py files."""
+the update log's time format, a registration's state from the database, a PDF's text,
+threads started together for the concurrency tests, and a published session with an
+organiser's token. Fixtures are in the conftest.py files."""
 
 import datetime as dt
 import re
@@ -8,9 +9,15 @@ import threading
 
 from django.contrib.messages import get_messages
 from django.db import connection
+from django.utils import timezone
 
+from events.models import TeamMember
+from events.services import api_token_create
 from registrations.models import Registration
 from sessions.services.programme import programme_publish
+from tests.factories import EventFactory, UserFactory
+from tests.factories.events import RoomFactory
+from tests.factories.sessions import SessionFactory
 
 
 def page(response) -> str:
@@ -77,3 +84,19 @@ def run_in_threads(work, count):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     return results
+
+
+def published_session_and_token(starts_in: dt.timedelta) -> tuple:
+    """The published programme of a one-day event "seminar" (UTC, today) with one hour-long
+    session starting `starts_in` from now (negative: under way), and an API token of an
+    organiser of the event: (session, token)."""
+    now = timezone.now()
+    event = EventFactory(slug="seminar", timezone="UTC", start_date=now.date(), end_date=now.date())
+    programme_publish(event=event, by=None)
+    start = now + starts_in
+    session = SessionFactory(
+        event=event, room=RoomFactory(event=event), start=start, end=start + dt.timedelta(hours=1)
+    )
+    organiser = UserFactory(username="organiser")
+    TeamMember.objects.create(event=event, user=organiser, role=TeamMember.Role.ORGANISER)
+    return session, api_token_create(user=organiser, name="test")[1]

@@ -11,7 +11,6 @@ import threading
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from django.utils import timezone
 
 from confman.asgi import application
 from confman.core.after_response import (
@@ -21,15 +20,10 @@ from confman.core.after_response import (
     in_background,
 )
 from confman.core.logs import current as request_id
-from events.models import TeamMember
-from events.services import api_token_create
 from livestream import broadcast
 from registrations.models import NoticeSettings, Reminder
-from sessions.services.programme import programme_publish
 from sessions.signals import update_logged
-from tests.factories import EventFactory, UserFactory
-from tests.factories.events import RoomFactory
-from tests.factories.sessions import SessionFactory
+from tests.helpers import published_session_and_token
 
 
 async def serve(app, path: str = "/", body: bytes = b"", headers=()) -> list:
@@ -172,22 +166,6 @@ async def test_background_work_of_a_request_waits_for_its_answer():
     assert record == ["answered", "background"]
 
 
-@database_sync_to_async
-def chair():
-    now = timezone.now()
-    event = EventFactory(slug="seminar", timezone="UTC", start_date=now.date(), end_date=now.date())
-    programme_publish(event=event, by=None)
-    session = SessionFactory(
-        event=event,
-        room=RoomFactory(event=event),
-        start=now + dt.timedelta(hours=2),
-        end=now + dt.timedelta(hours=3),
-    )
-    organiser = UserFactory(username="organiser")
-    TeamMember.objects.create(event=event, user=organiser, role=TeamMember.Role.ORGANISER)
-    return session, api_token_create(user=organiser, name="chair")[1]
-
-
 class RecordingSender:
     """Stands for the broadcast's sender, whose next stop is Redis."""
 
@@ -204,7 +182,9 @@ class RecordingSender:
 async def test_what_follows_a_chairs_update_runs_in_the_background_after_the_answer(
     settings, monkeypatch
 ):
-    session, token = await chair()
+    session, token = await database_sync_to_async(published_session_and_token)(
+        dt.timedelta(hours=2)
+    )
     settings.UPDATES_IN_BACKGROUND = True
     record: list = []
     monkeypatch.setattr(broadcast, "_sender", RecordingSender(record))

@@ -8,33 +8,16 @@ import json
 import pytest
 import websockets
 from asgiref.sync import async_to_sync
-from django.utils import timezone
 
-from events.models import TeamMember
-from events.services import api_token_create
-from sessions.services.programme import programme_publish
 from tests.asgi_servers import asgi_servers, require_postgres_and_redis
-from tests.factories import EventFactory, UserFactory
-from tests.factories.events import RoomFactory
-from tests.factories.sessions import SessionFactory
+from tests.helpers import published_session_and_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_update_through_process_b_reaches_a_socket_on_process_a():
     require_postgres_and_redis()
-    now = timezone.now()
-    event = EventFactory(slug="seminar", timezone="UTC", start_date=now.date(), end_date=now.date())
-    programme_publish(event=event, by=None)
-    session = SessionFactory(
-        event=event,
-        room=RoomFactory(event=event),
-        start=now - dt.timedelta(minutes=5),
-        end=now + dt.timedelta(minutes=55),
-    )
-    organiser = UserFactory(username="organiser")
-    TeamMember.objects.create(event=event, user=organiser, role=TeamMember.Role.ORGANISER)
-    token = api_token_create(user=organiser, name="test")[1]
+    session, token = published_session_and_token(-dt.timedelta(minutes=5))
 
     with asgi_servers(2) as (a, b):
 
