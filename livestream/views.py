@@ -7,6 +7,7 @@ to the event stream and then to polling the JSON."""
 import asyncio
 import json
 import time
+from collections import deque
 from datetime import datetime
 
 from asgiref.sync import sync_to_async
@@ -192,18 +193,31 @@ async def _relay(
     return frames, update["sequence"], False
 
 
-class _Inbox(asyncio.Queue):
+class _Inbox:
     """A stream's messages from the event's group (livestream.hub), read at its own pace. A
-    stream that falls INBOX messages behind loses the oldest, and fills the gap by number
-    when the next update arrives."""
+    stream that falls INBOX messages behind loses its oldest update, and fills the gap by
+    number when the next one arrives; a change of the event itself (back to draft, say), which
+    no number brings back, is kept."""
 
     def __init__(self):
-        super().__init__(maxsize=INBOX)
+        self.messages: deque[dict] = deque()
+        self.arrived = asyncio.Event()
 
     def take(self, message: dict) -> None:
-        if self.full():
-            self.get_nowait()
-        self.put_nowait(message)
+        if len(self.messages) >= INBOX:
+            oldest = next((m for m in self.messages if m["type"] == "live.update"), None)
+            if oldest is None:
+                self.messages.popleft()
+            else:
+                self.messages.remove(oldest)
+        self.messages.append(message)
+        self.arrived.set()
+
+    async def get(self) -> dict:
+        while not self.messages:
+            self.arrived.clear()
+            await self.arrived.wait()
+        return self.messages.popleft()
 
 
 INBOX = 100

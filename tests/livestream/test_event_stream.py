@@ -1,6 +1,7 @@
 """The Server-Sent Events stream's two steps, on a real programme: what it opens with, and what
 each message from the event's group becomes for one viewer."""
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from livestream.access import PUBLIC
 from livestream.broadcast import update_payload
-from livestream.views import _opening, _relay
+from livestream.views import INBOX, _Inbox, _opening, _relay
 from sessions.models import SessionUpdate
 from sessions.services.chair import session_delay
 from sessions.services.programme import programme_publish
@@ -79,3 +80,34 @@ def test_an_event_no_longer_public_ends_the_stream(delayed):
 
     assert done is True and sent == 4 and "event: gone" in frames[0]
     assert nothing == ([], 4, False)
+
+
+def test_a_stream_that_falls_behind_loses_its_oldest_updates_but_no_change_of_the_event():
+    """Updates come back by number; a change of the event itself does not."""
+    inbox = _Inbox()
+    changed = {"type": "event.changed", "event": {"status": "draft"}}
+    inbox.take({"type": "live.update", "message": {"sequence": 1}})
+    inbox.take(changed)
+    for sequence in range(2, INBOX + 3):
+        inbox.take({"type": "live.update", "message": {"sequence": sequence}})
+
+    async def read_all():
+        return [await inbox.get() for _ in range(INBOX)]
+
+    kept = async_to_sync(read_all)()
+    assert len(kept) == INBOX and not inbox.messages
+    assert kept[0] == changed
+    assert [m["message"]["sequence"] for m in kept[1:]] == list(range(4, INBOX + 3))
+
+
+def test_a_stream_waits_for_its_next_message():
+    inbox = _Inbox()
+
+    async def later():
+        waiting = asyncio.ensure_future(inbox.get())
+        await asyncio.sleep(0.01)
+        assert not waiting.done()
+        inbox.take({"type": "live.update", "message": {"sequence": 7}})
+        return await asyncio.wait_for(waiting, 1)
+
+    assert async_to_sync(later)()["message"]["sequence"] == 7
