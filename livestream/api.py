@@ -4,6 +4,7 @@ how many people are watching."""
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -21,10 +22,13 @@ from livestream.access import Access, registration_for_link, viewer_access
 from livestream.broadcast import update_payload
 from livestream.schemas import LiveOut, LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
+from registrations.services.attendance import viewing_continue
 
 router = Router(tags=["live"])
 
 UPDATES_PAGE = 200
+# The live page polls every 15 s: a participant's viewing goes on across three lost polls.
+POLL_GAP = timedelta(seconds=60)
 
 
 class LiveQuery(Schema):
@@ -63,6 +67,14 @@ def get_live(request: HttpRequest, slug: str, query: Query[LiveQuery]):
     included, as what is on now moves with the clock). Stream links follow who asks."""
     event = event_get(slug, request_user(request))
     access = live_access(request, event, query.r)
+    if access.registration_id is not None:
+        # A participant following by polling (their network blocks sockets) is watching.
+        viewing_continue(
+            event_id=event.pk,
+            registration_id=access.registration_id,
+            at=timezone.now(),
+            within=POLL_GAP,
+        )
     body = live_body(event, access, query.since)
     minute = timezone.now().replace(second=0, microsecond=0).isoformat()
     tag = hashlib.sha256(

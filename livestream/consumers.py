@@ -37,7 +37,7 @@ from livestream.broadcast import update_payload
 from livestream.groups import event_group
 from livestream.selectors import latest_sequence, updates_since
 from livestream.viewers import UNAVAILABLE
-from registrations.services.attendance import viewing_extend, viewing_open
+from registrations.services.attendance import MARK_EVERY, viewing_extend, viewing_open
 
 # Close codes 4000–4999 are ours. 4404: no such event, or not one this viewer may see (the two
 # look the same, so drafts do not leak); clients show it and stop reconnecting.
@@ -50,9 +50,8 @@ REPLAY_LIMIT = 500  # missed more than this: a fresh snapshot is shorter than th
 MAX_FRAME = 1024  # bytes: clients only ping, resume and say which room they watch
 RATE_WINDOW = 60.0  # seconds
 RATE_LIMIT = 60  # frames per window
-# A participant's viewing (their online attendance) moves forward on a ping at most this often:
-# a minute's precision, one small write per participant per minute.
-VIEWING_MARK = 60.0  # seconds
+# A participant's viewing (their online attendance) moves forward on a ping at most this often.
+VIEWING_MARK = MARK_EVERY
 
 
 logger = logging.getLogger(__name__)

@@ -6,9 +6,10 @@ to the event stream and then to polling the JSON."""
 
 import asyncio
 import json
+import logging
 import time
 from collections import deque
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from asgiref.sync import sync_to_async
 from django.core.serializers.json import DjangoJSONEncoder
@@ -30,8 +31,11 @@ from livestream.broadcast import update_payload
 from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
+from registrations.services.attendance import MARK_EVERY, viewing_continue, viewing_extend
 from sessions.materials import ended_sessions_with_materials
 from sessions.models import UpdateKind
+
+logger = logging.getLogger(__name__)
 
 HEARTBEAT = 15.0  # seconds between comments that keep proxies from closing a quiet stream
 STREAM_FOR = 600.0  # then the browser reconnects with Last-Event-ID (EventSource does)
@@ -221,6 +225,45 @@ class _Inbox:
 
 
 INBOX = 100
+# The browser opens its stream again STREAM_FOR seconds on, a few seconds after the last: the
+# participant's viewing goes on if it ended at most this long before.
+STREAM_GAP = timedelta(seconds=MARK_EVERY + 30)
+
+
+class _Attendance:
+    """A registered participant's online attendance while their event stream is open (the
+    socket's, livestream.consumers, where sockets are blocked): their viewing goes on, or
+    starts, when the stream opens, moves forward at most every MARK_EVERY seconds, and ends
+    with the stream."""
+
+    def __init__(self, event_id: int, registration_id: int | None):
+        self.event_id, self.registration_id = event_id, registration_id
+        self.viewing: int | None = None
+        self.marked = 0.0
+
+    async def mark(self) -> None:
+        if self.registration_id is None:
+            return
+        if self.viewing is None:
+            self.viewing = await sync_to_async(viewing_continue)(
+                event_id=self.event_id,
+                registration_id=self.registration_id,
+                at=timezone.now(),
+                within=STREAM_GAP,
+            )
+        elif time.monotonic() - self.marked >= MARK_EVERY:
+            await sync_to_async(viewing_extend)(viewing_id=self.viewing, at=timezone.now())
+        else:
+            return
+        self.marked = time.monotonic()
+
+    async def end(self) -> None:
+        if self.viewing is None:
+            return
+        try:
+            await sync_to_async(viewing_extend)(viewing_id=self.viewing, at=timezone.now())
+        except Exception as exc:  # the database went away meanwhile: a minute is lost at most
+            logger.warning("The end of viewing %s was not recorded: %r", self.viewing, exc)
 
 
 async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
@@ -242,26 +285,31 @@ async def live_events(request: HttpRequest, slug: str) -> HttpResponse:
 
     async def stream():
         inbox, group = _Inbox(), event_group(event.pk)
+        attendance = _Attendance(event.pk, access.registration_id)
         await hub.join(group, inbox)
         try:
             yield "retry: 3000\n\n"
             frames, sent = await _opening(event, access, since)
             for frame in frames:
                 yield frame
+            await attendance.mark()
             ends = time.monotonic() + STREAM_FOR
             while time.monotonic() < ends:
                 try:
                     message = await asyncio.wait_for(inbox.get(), HEARTBEAT)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
+                    await attendance.mark()
                     continue
                 frames, sent, done = await _relay(message, event, access, sent)
                 for frame in frames:
                     yield frame
                 if done:
                     return
+                await attendance.mark()
         finally:
             hub.leave(group, inbox)
+            await attendance.end()
 
     response = StreamingHttpResponse(stream(), content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"

@@ -1,15 +1,24 @@
 """Online attendance as it happens: the live channel opens a viewing when a participant's
 socket connects, moves its end forward while the socket lives and closes it when it goes
 (livestream.consumers). Each is one small write on a row of the socket's own, so no two
-sockets ever contend for a lock."""
+sockets ever contend for a lock.
 
-from datetime import datetime
+Where a network blocks sockets, the live page follows the programme through its event stream
+or by polling (livestream.views, livestream.api); neither says which room it shows, and a
+poll has no connection to hold a row's id, so each continues the participant's latest
+room-less viewing when it ended moments ago (`viewing_continue`)."""
+
+from datetime import datetime, timedelta
 
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Greatest
 
 from events.models import Room
 from registrations.models import Viewing
+
+# A viewing moves forward at most this often while its page stays open: a minute's precision,
+# one small write per participant per minute.
+MARK_EVERY = 60.0  # seconds
 
 
 def viewing_open(*, event_id: int, registration_id: int, room_id: int | None, at: datetime) -> int:
@@ -32,3 +41,26 @@ def viewing_extend(*, viewing_id: int, at: datetime) -> None:
     Viewing.objects.filter(pk=viewing_id).update(
         ended_at=Greatest(F("ended_at"), Value(at, output_field=DateTimeField()))
     )
+
+
+def viewing_continue(
+    *, event_id: int, registration_id: int, at: datetime, within: timedelta
+) -> int:
+    """Still watching at `at`, on a page that does not say which room: the participant's
+    room-less viewing that ended at most `within` before `at` goes on to `at`, else a new one
+    starts there. The viewing's id."""
+    latest = (
+        Viewing.objects.filter(
+            event_id=event_id,
+            registration_id=registration_id,
+            room__isnull=True,
+            ended_at__gte=at - within,
+        )
+        .order_by("-ended_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if latest is None:
+        return viewing_open(event_id=event_id, registration_id=registration_id, room_id=None, at=at)
+    viewing_extend(viewing_id=latest, at=at)
+    return latest
