@@ -15,8 +15,11 @@ its thread after the client went away), it runs at once, in the caller's thread.
 `in_background` goes one step further, for work that reads or writes the database: once the
 answer is sent, the work goes to the process's background thread, which runs what it is handed
 one piece after the other, in order, in a copy of the caller's context (its request id), with a
-database connection of its own that it closes whenever it runs out of work."""
+database connection of its own that it closes whenever it runs out of work. A process that
+exits (a restart, a deployment) first lets it finish what it holds, for up to EXIT_WAIT
+seconds."""
 
+import atexit
 import contextvars
 import functools
 import logging
@@ -27,6 +30,8 @@ from collections.abc import Callable
 from django.db import close_old_connections, connections
 
 logger = logging.getLogger(__name__)
+
+EXIT_WAIT = 10.0  # seconds an exiting process waits for its background thread
 
 
 class _Held:
@@ -131,3 +136,11 @@ def background_drained(timeout: float = 10.0) -> bool:
     done = threading.Event()
     _worker.put(done.set)
     return done.wait(timeout)
+
+
+@atexit.register
+def _finish_at_exit() -> None:
+    """Before the interpreter stops its daemon threads: what a request handed over just before
+    a restart (the reminder and notices of a chair's last change) is not dropped."""
+    if _worker.thread is not None and not background_drained(EXIT_WAIT):
+        logger.error("The background thread did not finish its work within %s s", EXIT_WAIT)

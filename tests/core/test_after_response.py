@@ -15,6 +15,7 @@ from channels.db import database_sync_to_async
 from confman.asgi import application
 from confman.core.after_response import (
     AfterResponse,
+    _finish_at_exit,
     after_response,
     background_drained,
     in_background,
@@ -148,6 +149,17 @@ def test_background_work_runs_in_order_in_its_own_thread_in_the_callers_context(
     assert [(name, rid) for name, rid, _ in seen] == [("first", "req-1"), ("second", "req-1")]
     assert seen[0][2] is seen[1][2] is not threading.current_thread()
     assert "background thread failed" in caplog.text
+
+
+def test_an_exiting_process_lets_the_background_thread_finish():
+    release, seen = threading.Event(), []
+    in_background(lambda: release.wait(5))
+    in_background(lambda: seen.append("done"))
+    threading.Timer(0.05, release.set).start()
+
+    _finish_at_exit()
+
+    assert seen == ["done"]
 
 
 @pytest.mark.asyncio
