@@ -1,7 +1,8 @@
 """Plain functions the tests share: reading a page and its messages, publishing a programme,
 the update log's time format, a registration's state from the database, a PDF's text,
-threads started together for the concurrency tests, and a published session with an
-organiser's token. Fixtures are in the conftest.py files."""
+threads started together for the concurrency tests, a published session with an
+organiser's token, a registration's API body, and a mail server that refuses. Fixtures are in
+the conftest.py files."""
 
 import datetime as dt
 import re
@@ -100,3 +101,35 @@ def published_session_and_token(starts_in: dt.timedelta) -> tuple:
     organiser = UserFactory(username="organiser")
     TeamMember.objects.create(event=event, user=organiser, role=TeamMember.Role.ORGANISER)
     return session, api_token_create(user=organiser, name="test")[1]
+
+
+def registration_body(ticket, **fields) -> dict:
+    """What POST /api/events/<slug>/registrations takes for an online participant of `ticket`."""
+    return {
+        "ticket_id": ticket.pk,
+        "mode": "online",
+        "name": "Amina Yusuf",
+        "email": "amina@example.org",
+        "country": "KE",
+        "consent": True,
+        **fields,
+    }
+
+
+class RefusingBackend:
+    """A mail backend whose SMTP server is down: settings.EMAIL_BACKEND = REFUSING_BACKEND."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("Connection refused")
+
+
+REFUSING_BACKEND = f"{__name__}.RefusingBackend"

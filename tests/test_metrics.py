@@ -30,6 +30,7 @@ from tests.factories.registrations import (
     RegistrationFactory,
     TicketTypeFactory,
 )
+from tests.helpers import REFUSING_BACKEND
 
 TOKEN = "metrics-token-for-tests-0123456789abcdef"
 OUTSIDE = "203.0.113.7"  # a documentation address, in no allow-list
@@ -287,21 +288,11 @@ def test_an_empty_queue_has_no_waiting_age(client):
     assert value(figures, "confman_tasks_oldest_waiting_seconds", queue="default") == 0
 
 
-class RefusingBackend:
-    """An SMTP server that is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise OSError("Connection refused")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_mail_failures_come_from_the_task_results_whichever_process_ran_them(
     client, settings, today_event
 ):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     registration = RegistrationFactory(ticket=TicketTypeFactory(event=today_event))
     send_state_mail.enqueue(registration.pk, "confirmed")  # refused: retried later
     send_state_mail.enqueue(registration.pk, "confirmed", 6)  # the last attempt: gives up

@@ -19,6 +19,7 @@ from registrations.mail import send_state_mail
 from registrations.models import Registration
 from registrations.services.tickets import ticket_create
 from tests.factories import EventFactory
+from tests.helpers import REFUSING_BACKEND, registration_body
 
 NEW_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -36,17 +37,6 @@ def json_lines(settings):
     root.addHandler(handler)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     root.removeHandler(handler)
-
-
-def registration_body(ticket) -> dict:
-    return {
-        "ticket_id": ticket.pk,
-        "mode": "online",
-        "name": "Amina Yusuf",
-        "email": "amina@example.org",
-        "country": "KE",
-        "consent": True,
-    }
 
 
 @pytest.mark.django_db
@@ -96,21 +86,11 @@ def test_log_lines_of_a_request_carry_its_id_and_later_lines_none(client, json_l
     assert after["request_id"] is None
 
 
-class RefusingBackend:
-    """An SMTP server that is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise OSError("Connection refused")
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_task_queued_by_a_request_logs_with_its_id_in_the_worker(
     client, settings, event, json_lines
 ):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     online = ticket_create(event=event, by=None, name="Online", modes="online")
     response = client.post(
         "/api/events/seminar/registrations",

@@ -14,20 +14,11 @@ from registrations.models import Registration, State
 from registrations.services.registrations import registration_cancel, registration_create
 from registrations.services.tickets import ticket_create
 from tests.factories.registrations import RegistrationFactory
+from tests.helpers import REFUSING_BACKEND
 
 # The worker closes its database connection when it is done, as a process should: the tests
 # run outside a wrapping transaction (which also runs on-commit callbacks as they come).
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class RefusingBackend:
-    """An SMTP server that is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise OSError("Connection refused")
 
 
 def register(ticket, mode="online", **fields):
@@ -61,7 +52,7 @@ def test_confirmation_mail_carries_the_private_link(client, online):
 
 
 def test_a_mail_server_that_is_down_keeps_the_registration_and_retries_later(settings, online):
-    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     registration = register(online)
 
     run_worker()

@@ -23,6 +23,7 @@ from sessions.services.sessions import session_cancel, session_move
 from tests.factories import RoomFactory, TeamMemberFactory, UserFactory
 from tests.factories.registrations import person
 from tests.factories.sessions import PersonFactory, SessionRoleFactory, at, session_at
+from tests.helpers import REFUSING_BACKEND, RefusingBackend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -255,27 +256,13 @@ def test_paused_notices_wait_and_go_out_in_their_final_state(client, programme):
 
 def test_a_failing_mail_server_is_retried_and_the_others_go(programme, settings):
     event, panel = programme["event"], programme["panel"]
-    settings.EMAIL_BACKEND = "tests.registrations.test_notices.RefusingBackend"
+    settings.EMAIL_BACKEND = REFUSING_BACKEND
     session_move(session=panel, by=programme["by"], start=at(event, 0, "14:00"))
 
     notices_now(event)
 
     assert set(Notice.objects.values_list("status", "attempts")) == {("queued", 1)}
     assert all("Connection refused" in n.error for n in Notice.objects.all())
-
-
-class RefusingBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def open(self):
-        return True
-
-    def close(self):
-        pass
-
-    def send_messages(self, messages):
-        raise OSError("Connection refused")
 
 
 def test_cancelled_sessions_that_are_drafts_tell_nobody(programme):

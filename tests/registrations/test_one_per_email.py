@@ -18,7 +18,7 @@ from registrations.services.registrations import (
     registration_create,
 )
 from tests.factories.registrations import person, ticket
-from tests.helpers import run_in_threads
+from tests.helpers import registration_body, run_in_threads
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,18 +45,6 @@ def form(ticket, **fields):
         "organization_name": "",
         "country": "KE",
         "consent": "on",
-        **fields,
-    }
-
-
-def body(ticket, **fields):
-    return {
-        "ticket_id": ticket.pk,
-        "mode": "online",
-        "name": "Amina Yusuf",
-        "email": "amina@example.org",
-        "country": "KE",
-        "consent": True,
         **fields,
     }
 
@@ -165,11 +153,16 @@ def test_the_signed_in_owner_goes_straight_to_their_registration(client, online,
 
 
 def test_the_api_answers_409_and_mails_the_link(client, online):
-    assert client.post(API, body(online), content_type="application/json").status_code == 201
+    assert (
+        client.post(API, registration_body(online), content_type="application/json").status_code
+        == 201
+    )
     run_worker()
     mail.outbox.clear()
 
-    response = client.post(API, body(online, name="Someone"), content_type="application/json")
+    response = client.post(
+        API, registration_body(online, name="Someone"), content_type="application/json"
+    )
     run_worker()
 
     assert response.status_code == 409
@@ -184,7 +177,7 @@ def test_an_organiser_is_told_which_registration_it_is(client, online, organiser
     first = registration_create(ticket=online, mode="online", **person(email="amina@example.org"))
 
     response = client.post(
-        API, body(online), content_type="application/json", headers=bearer(organiser)
+        API, registration_body(online), content_type="application/json", headers=bearer(organiser)
     )
 
     assert response.status_code == 409
@@ -193,8 +186,12 @@ def test_an_organiser_is_told_which_registration_it_is(client, online, organiser
 
 def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer_not_a_409(client, online):
     headers = {"Idempotency-Key": "3f1c9a0e-retry"}
-    first = client.post(API, body(online), content_type="application/json", headers=headers)
-    retry = client.post(API, body(online), content_type="application/json", headers=headers)
+    first = client.post(
+        API, registration_body(online), content_type="application/json", headers=headers
+    )
+    retry = client.post(
+        API, registration_body(online), content_type="application/json", headers=headers
+    )
 
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()
