@@ -37,7 +37,7 @@ from livestream.broadcast import update_payload
 from livestream.groups import event_group
 from livestream.selectors import latest_sequence, updates_since
 from livestream.viewers import UNAVAILABLE
-from registrations.services.attendance import MARK_EVERY, viewing_extend, viewing_open
+from registrations.services.attendance import MARK_EVERY, PageViewing
 
 # Close codes 4000–4999 are ours. 4404: no such event, or not one this viewer may see (the two
 # look the same, so drafts do not leak); clients show it and stop reconnecting.
@@ -70,8 +70,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     access = None
     sent = 0  # the last update number this socket has sent
     room: int | None = None
-    viewing: int | None = None  # a registered participant's viewing row (their attendance)
-    viewing_marked = 0.0
+    viewing: PageViewing | None = None  # a registered participant's online attendance
 
     async def __call__(self, scope, receive, send):
         """One socket's life. It has no channel of its own: the event's messages reach it
@@ -149,17 +148,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     def _viewing_mark(self, opening: bool) -> None:
         """Record this participant's online attendance: extend the open viewing to now, and
         with `opening` start a new one (on connect, and when the page changes room)."""
-        now = timezone.now()
-        if self.viewing is not None:
-            viewing_extend(viewing_id=self.viewing, at=now)
         if opening:
-            self.viewing = viewing_open(
-                event_id=self.event.pk,
-                registration_id=self.access.registration_id,
-                room_id=self.room,
-                at=now,
-            )
-        self.viewing_marked = time.monotonic()
+            self.viewing.start(at=timezone.now(), room_id=self.room)
+        else:
+            self.viewing.mark(at=timezone.now())
 
     @database_sync_to_async
     def _missed(self, since: int, limit: int) -> list[dict]:
@@ -203,6 +195,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self._send_updates(missed)
         await viewers.seen(self.event.pk, self.channel_name)
         if self.access.registration_id is not None:
+            self.viewing = PageViewing(
+                event_id=self.event.pk, registration_id=self.access.registration_id
+            )
             await self._viewing_mark(opening=True)
 
     @staticmethod
@@ -338,7 +333,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             hub.renew(self.group)
         if self.event is not None:
             await viewers.seen(self.event.pk, self.channel_name, self.room)
-        if self.viewing is not None and time.monotonic() - self.viewing_marked >= VIEWING_MARK:
+        if self.viewing is not None and self.viewing.due(VIEWING_MARK):
             await self._viewing_mark(opening=False)
 
     async def _watching(self, room: int | None):

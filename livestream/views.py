@@ -31,7 +31,7 @@ from livestream.broadcast import update_payload
 from livestream.groups import event_group
 from livestream.schemas import LiveSnapshotOut
 from livestream.selectors import for_viewer, snapshot, updates_since
-from registrations.services.attendance import MARK_EVERY, viewing_continue, viewing_extend
+from registrations.services.attendance import MARK_EVERY, PageViewing
 from sessions.materials import ended_sessions_with_materials
 from sessions.models import UpdateKind
 
@@ -231,39 +231,35 @@ STREAM_GAP = timedelta(seconds=MARK_EVERY + 30)
 
 
 class _Attendance:
-    """A registered participant's online attendance while their event stream is open (the
-    socket's, livestream.consumers, where sockets are blocked): their viewing goes on, or
-    starts, when the stream opens, moves forward at most every MARK_EVERY seconds, and ends
-    with the stream."""
+    """A registered participant's online attendance while their event stream is open (where
+    sockets are blocked): registrations' PageViewing, run from the stream's loop. The stream says
+    no room: opening continues the stretch a reopened stream (every STREAM_FOR) left moments
+    before."""
 
     def __init__(self, event_id: int, registration_id: int | None):
-        self.event_id, self.registration_id = event_id, registration_id
-        self.viewing: int | None = None
-        self.marked = 0.0
+        self.page = (
+            None
+            if registration_id is None
+            else PageViewing(
+                event_id=event_id, registration_id=registration_id, continue_within=STREAM_GAP
+            )
+        )
 
     async def mark(self) -> None:
-        if self.registration_id is None:
+        if self.page is None:
             return
-        if self.viewing is None:
-            self.viewing = await sync_to_async(viewing_continue)(
-                event_id=self.event_id,
-                registration_id=self.registration_id,
-                at=timezone.now(),
-                within=STREAM_GAP,
-            )
-        elif time.monotonic() - self.marked >= MARK_EVERY:
-            await sync_to_async(viewing_extend)(viewing_id=self.viewing, at=timezone.now())
-        else:
-            return
-        self.marked = time.monotonic()
+        if self.page.viewing is None:
+            await sync_to_async(self.page.start)(at=timezone.now())
+        elif self.page.due(MARK_EVERY):
+            await sync_to_async(self.page.mark)(at=timezone.now())
 
     async def end(self) -> None:
-        if self.viewing is None:
+        if self.page is None or self.page.viewing is None:
             return
         try:
-            await sync_to_async(viewing_extend)(viewing_id=self.viewing, at=timezone.now())
+            await sync_to_async(self.page.mark)(at=timezone.now())
         except Exception as exc:  # the database went away meanwhile: a minute is lost at most
-            logger.warning("The end of viewing %s was not recorded: %r", self.viewing, exc)
+            logger.warning("The end of viewing %s was not recorded: %r", self.page.viewing, exc)
 
 
 async def live_events(request: HttpRequest, slug: str) -> HttpResponse:

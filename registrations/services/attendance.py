@@ -8,6 +8,7 @@ or by polling (livestream.views, livestream.api); neither says which room it sho
 poll has no connection to hold a row's id, so each continues the participant's latest
 room-less viewing when it ended moments ago (`viewing_continue`)."""
 
+import time
 from datetime import datetime, timedelta
 
 from django.db.models import DateTimeField, F, Value
@@ -64,3 +65,44 @@ def viewing_continue(
         return viewing_open(event_id=event_id, registration_id=registration_id, room_id=None, at=at)
     viewing_extend(viewing_id=latest, at=at)
     return latest
+
+
+class PageViewing:
+    """One live page's online attendance, for the socket and the event stream alike: a stretch
+    started when the page opens (and again when it shows another room), its end moved forward
+    while the page stays (`due` says when, at most every MARK_EVERY seconds) and when it closes.
+    With `continue_within` (a page that says no room), opening continues the participant's
+    room-less stretch that ended at most that long before."""
+
+    def __init__(
+        self, *, event_id: int, registration_id: int, continue_within: timedelta | None = None
+    ):
+        self.event_id, self.registration_id = event_id, registration_id
+        self.continue_within = continue_within
+        self.viewing: int | None = None
+        self.marked = 0.0
+
+    def start(self, *, at: datetime, room_id: int | None = None) -> None:
+        if self.viewing is not None:
+            viewing_extend(viewing_id=self.viewing, at=at)
+        if self.continue_within is not None and room_id is None:
+            self.viewing = viewing_continue(
+                event_id=self.event_id,
+                registration_id=self.registration_id,
+                at=at,
+                within=self.continue_within,
+            )
+        else:
+            self.viewing = viewing_open(
+                event_id=self.event_id, registration_id=self.registration_id, room_id=room_id, at=at
+            )
+        self.marked = time.monotonic()
+
+    def due(self, every: float = MARK_EVERY) -> bool:
+        return self.viewing is not None and time.monotonic() - self.marked >= every
+
+    def mark(self, *, at: datetime) -> None:
+        """Still watching at `at` (or closing then)."""
+        if self.viewing is not None:
+            viewing_extend(viewing_id=self.viewing, at=at)
+            self.marked = time.monotonic()
