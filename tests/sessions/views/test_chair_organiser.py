@@ -4,6 +4,7 @@ staff stay out. The session page leads to the console."""
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events.models import TeamMember
+from events.timezones import TIME_ZONES
 from sessions.models import RoleKind, SessionStatus, SessionUpdate, UpdateKind
 from tests.factories import (
     EventFactory,
@@ -112,14 +114,21 @@ def test_organisers_console_shows_now_and_next_first_then_the_days(client, organ
     assert 'href="#now-and-next"' in html  # the day links of a long console
 
 
+def midday_zone(now: dt.datetime) -> str:
+    """A zone where it is about midday at `now`: a scenario from three hours before to three
+    after falls on one local day there, whatever the hour in UTC when the test runs."""
+    return next(z for z in sorted(TIME_ZONES) if 9 <= now.astimezone(ZoneInfo(z)).hour <= 15)
+
+
 def test_organisers_console_now_and_next_are_the_live_sessions_and_the_next_per_room(client, db):
-    today = timezone.localdate()
+    now = timezone.now().replace(second=0, microsecond=0)
+    zone = midday_zone(now)
+    today = timezone.localdate(now, ZoneInfo(zone))
     event = EventFactory(
-        slug="seminar", timezone="UTC", start_date=today, end_date=today + dt.timedelta(days=1)
+        slug="seminar", timezone=zone, start_date=today, end_date=today + dt.timedelta(days=1)
     )
     organiser = TeamMemberFactory(event=event, role=TeamMember.Role.ORGANISER).user
     hall, annex = RoomFactory(event=event, name="Hall"), RoomFactory(event=event, name="Annex")
-    now = timezone.now().replace(second=0, microsecond=0)
     hour = dt.timedelta(hours=1)
     over = SessionFactory(event=event, room=hall, start=now - 3 * hour, end=now - 2 * hour)
     live = SessionFactory(event=event, room=hall, start=now - hour / 2, end=now + hour / 2)
